@@ -1,0 +1,58 @@
+#pragma once
+
+#include "host/plugins/manifest.hpp"
+#include "host/plugins/plugin_library.hpp"
+#include "host/plugins/problem.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace warden::host {
+
+/// One plugin folder as the host last saw it: loaded and usable, or refused with its problems.
+struct PluginRecord {
+  std::string key;                     ///< the folder's name (the manifest's key when loaded)
+  std::filesystem::path folder;
+  std::optional<Manifest> manifest;    ///< set when the manifest itself was valid
+  std::shared_ptr<PluginLibrary> library;  ///< set when loaded
+  Problems problems;                   ///< empty when loaded
+
+  bool loaded() const { return library != nullptr; }
+};
+
+struct ReloadReport {
+  std::vector<std::string> added, changed, removed, unchanged, failed;
+};
+
+/// Discovers `<dir>/<key>/` folders in the plugins directories, loads what is valid and keeps a
+/// record of every folder. Thread-safe; records are immutable snapshots, so a reader keeps using the
+/// one it got while a reload replaces it. A library stays loaded while anything it made is alive.
+class PluginRegistry {
+ public:
+  explicit PluginRegistry(std::vector<std::filesystem::path> plugin_dirs);
+
+  /// Scans the directories: loads added folders, reloads changed ones (manifest, help, templates or
+  /// library changed), forgets removed ones. Never throws for a bad plugin.
+  ReloadReport reload();
+
+  /// Every folder seen, sorted by key.
+  std::vector<std::shared_ptr<const PluginRecord>> list() const;
+  /// The record for `key`, loaded or not; nullptr when there is no such folder.
+  std::shared_ptr<const PluginRecord> find(const std::string& key) const;
+  /// Keys of the loaded plugins of one kind, sorted.
+  std::vector<std::string> loaded_keys(Kind kind) const;
+
+  const std::vector<std::filesystem::path>& directories() const { return dirs_; }
+
+ private:
+  std::vector<std::filesystem::path> dirs_;
+  mutable std::mutex mutex_;
+  std::vector<std::shared_ptr<const PluginRecord>> records_;
+  std::vector<std::pair<std::string, std::string>> fingerprints_;  // key -> folder fingerprint
+};
+
+}  // namespace warden::host

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs every Debian package Warden needs to build, test and run. Idempotent; run as root.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libboost-dev libboost-program-options-dev libboost-filesystem-dev
+  libpoco-dev libssl-dev
+  libspdlog-dev libfmt-dev
+  libyaml-cpp-dev
+  libkainjow-mustache-dev
+  libgtest-dev libgmock-dev
+  python3 curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: these packages are missing and installing them needs root: ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace warden {
+
+/// What flows from a source to the alert channels, and what a message template sees (SPEC §6).
+/// Times are ISO 8601 with an offset; `duration` is human-readable ("3m 20s").
+struct Alert {
+  std::string type = "external";  ///< job_state, checkpoint, cluster, task, external
+  std::string subject;
+  std::string title;
+  std::string source;  ///< job or task name
+  std::string id;
+  std::string status;
+  std::string severity = "warning";
+  std::string start_time;
+  std::string end_time;
+  std::string duration;
+  std::string link;
+  bool restart = false;
+  std::int64_t restart_index = 0;
+  std::int64_t total_restart = 0;
+  std::int64_t cp_failure_rate_interval = 0;
+  std::int64_t cp_max_failure_interval = 0;
+  std::string message;
+  std::map<std::string, std::string> labels;  ///< dimensions for de-duplication and circuit breaking
+  bool at_all = false;
+  std::vector<std::string> at_mobiles;
+  std::string dedupe_key;  ///< empty: source + type + status
+
+  std::string effective_dedupe_key() const {
+    return dedupe_key.empty() ? source + "|" + type + "|" + status : dedupe_key;
+  }
+
+  /// The alert as a template sees it: every field above by name, labels as an object.
+  Poco::JSON::Object::Ptr to_json() const {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("type", type);
+    o->set("subject", subject);
+    o->set("title", title);
+    o->set("source", source);
+    o->set("id", id);
+    o->set("status", status);
+    o->set("severity", severity);
+    o->set("start_time", start_time);
+    o->set("end_time", end_time);
+    o->set("duration", duration);
+    o->set("link", link);
+    o->set("restart", restart);
+    o->set("restart_index", restart_index);
+    o->set("total_restart", total_restart);
+    o->set("cp_failure_rate_interval", cp_failure_rate_interval);
+    o->set("cp_max_failure_interval", cp_max_failure_interval);
+    o->set("message", message);
+    Poco::JSON::Object::Ptr l = new Poco::JSON::Object;
+    for (const auto& [k, v] : labels) l->set(k, v);
+    o->set("labels", l);
+    o->set("at_all", at_all);
+    Poco::JSON::Array::Ptr mobiles = new Poco::JSON::Array;
+    for (const auto& m : at_mobiles) mobiles->add(m);
+    o->set("at_mobiles", mobiles);
+    o->set("dedupe_key", effective_dedupe_key());
+    return o;
+  }
+};
+
+}  // namespace warden

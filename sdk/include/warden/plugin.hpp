@@ -1,0 +1,57 @@
+#pragma once
+
+#include <warden/config.hpp>
+#include <warden/host_services.hpp>
+
+#include <cassert>
+#include <utility>
+
+namespace warden {
+
+enum class Kind { solution, alert_channel, timer_action };
+
+inline const char* to_string(Kind kind) {
+  switch (kind) {
+    case Kind::solution: return "solution";
+    case Kind::alert_channel: return "alert_channel";
+    case Kind::timer_action: return "timer_action";
+  }
+  return "unknown";
+}
+
+/// The common base of every plugin object. The host makes one object per use (a task, a channel
+/// instance, a timer firing) through the plugin's factory, then calls `bind` before anything else.
+/// Construct cheaply and do no I/O in the constructor: the host also makes a throw-away object when
+/// it loads the plugin, to check that the factory works.
+class Plugin {
+ public:
+  virtual ~Plugin() = default;
+  Plugin() = default;
+  Plugin(const Plugin&) = delete;
+  Plugin& operator=(const Plugin&) = delete;
+
+  /// Host-facing: hands the object its services and validated configuration.
+  void bind(HostServices& host, Config config) noexcept {
+    host_ = &host;
+    config_ = std::move(config);
+  }
+
+ protected:
+  /// The validated configuration of this use (a channel's config, a task's condition, a timer
+  /// action's params).
+  const Config& config() const noexcept { return config_; }
+  Logger& log() const noexcept { return services().logger(); }
+  HttpClient& http() const noexcept { return services().http(); }
+  TemplateRenderer& templates() const noexcept { return services().templates(); }
+
+ private:
+  HostServices& services() const noexcept {
+    assert(host_ && "the host binds services before calling a plugin");
+    return *host_;
+  }
+
+  HostServices* host_ = nullptr;
+  Config config_;
+};
+
+}  // namespace warden

@@ -1,0 +1,15 @@
+#pragma once
+
+/// Everything a plugin author includes: `#include <warden/warden.hpp>`.
+#include <warden/alert.hpp>
+#include <warden/alert_channel.hpp>
+#include <warden/config.hpp>
+#include <warden/entry.hpp>
+#include <warden/http_client.hpp>
+#include <warden/logger.hpp>
+#include <warden/plugin.hpp>
+#include <warden/solution.hpp>
+#include <warden/status.hpp>
+#include <warden/templates.hpp>
+#include <warden/timer_action.hpp>
+#include <warden/version.hpp>
