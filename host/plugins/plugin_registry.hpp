@@ -5,6 +5,7 @@
 #include "host/plugins/problem.hpp"
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,6 +25,9 @@ struct PluginRecord {
   bool loaded() const { return library != nullptr; }
 };
 
+/// Checks one plugin folder and loads it when valid. `label` is how problems name the folder.
+PluginRecord load_plugin_folder(const std::filesystem::path& folder, const std::string& label);
+
 struct ReloadReport {
   std::vector<std::string> added, changed, removed, unchanged, failed;
 };
@@ -39,7 +43,7 @@ class PluginRegistry {
   /// library changed), forgets removed ones. Never throws for a bad plugin.
   ReloadReport reload();
 
-  /// Every folder seen, sorted by key.
+  /// Every folder seen, sorted by key (a refused duplicate follows the folder that holds its key).
   std::vector<std::shared_ptr<const PluginRecord>> list() const;
   /// The record for `key`, loaded or not; nullptr when there is no such folder.
   std::shared_ptr<const PluginRecord> find(const std::string& key) const;
@@ -50,9 +54,11 @@ class PluginRegistry {
 
  private:
   std::vector<std::filesystem::path> dirs_;
+  std::mutex reload_mutex_;  // one reload at a time
   mutable std::mutex mutex_;
-  std::vector<std::shared_ptr<const PluginRecord>> records_;
-  std::vector<std::pair<std::string, std::string>> fingerprints_;  // key -> folder fingerprint
+  std::map<std::string, std::shared_ptr<const PluginRecord>> records_;
+  std::vector<std::shared_ptr<const PluginRecord>> duplicates_;  // later folders of a taken key
+  std::map<std::filesystem::path, std::string> fingerprints_;   // what each folder's files looked like
 };
 
 }  // namespace warden::host

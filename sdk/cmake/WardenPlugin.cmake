@@ -1,18 +1,22 @@
-# warden_add_plugin(<key> SOURCES <file>... [FOLDER <dir>])
+# warden_add_plugin(<key> SOURCES <file>... [TARGET <name>] [FOLDER <dir>])
 #
 # Builds lib<key>.so as a Warden plugin: a MODULE library against Warden::sdk whose only exported
-# symbol is the entry point. With FOLDER, the built library is also copied into <dir>, the plugin
-# folder that holds its manifest.json, so the folder can be dropped into a plugins directory.
+# symbol is the entry point. The CMake target is <key> unless TARGET names another. With FOLDER,
+# the library is written into <dir>, the plugin folder that holds its manifest.json, so the folder
+# can be dropped into a plugins directory as it is.
 function(warden_add_plugin key)
-  cmake_parse_arguments(ARG "" "FOLDER" "SOURCES" ${ARGN})
-  add_library(${key} MODULE ${ARG_SOURCES})
-  target_link_libraries(${key} PRIVATE Warden::sdk)
-  set_target_properties(${key} PROPERTIES
+  cmake_parse_arguments(ARG "" "FOLDER;TARGET" "SOURCES" ${ARGN})
+  if(NOT ARG_TARGET)
+    set(ARG_TARGET ${key})
+  endif()
+  add_library(${ARG_TARGET} MODULE ${ARG_SOURCES})
+  target_link_libraries(${ARG_TARGET} PRIVATE Warden::sdk)
+  set_target_properties(${ARG_TARGET} PROPERTIES
     PREFIX "lib"
     OUTPUT_NAME ${key}
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
   if(ARG_FOLDER)
-    set_target_properties(${key} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${ARG_FOLDER})
+    set_target_properties(${ARG_TARGET} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${ARG_FOLDER})
   endif()
 endfunction()

@@ -18,7 +18,7 @@ class Config {
  public:
   Config() : values_(new Poco::JSON::Object) {}
   explicit Config(Poco::JSON::Object::Ptr values)
-      : values_(values ? std::move(values) : new Poco::JSON::Object) {}
+      : values_(values ? std::move(values) : Poco::JSON::Object::Ptr(new Poco::JSON::Object)) {}
 
   bool has(const std::string& field) const {
     return values_->has(field) && !values_->isNull(field);

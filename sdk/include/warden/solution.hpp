@@ -80,9 +80,9 @@ class Solution : public Plugin {
   }
   const SolutionOutcome& outcome() const noexcept { return outcome_; }
   Poco::JSON::Object::Ptr state_json() const { return state_; }
-  void restore_state(Poco::JSON::Object::Ptr state) { state_ = state ? state : new Poco::JSON::Object; }
+  void restore_state(Poco::JSON::Object::Ptr state) { state_ = state ? state : Poco::JSON::Object::Ptr(new Poco::JSON::Object); }
   Poco::JSON::Object::Ptr output_json() const { return output_; }
-  void restore_output(Poco::JSON::Object::Ptr out) { output_ = out ? out : new Poco::JSON::Object; }
+  void restore_output(Poco::JSON::Object::Ptr out) { output_ = out ? out : Poco::JSON::Object::Ptr(new Poco::JSON::Object); }
 
  protected:
   /// Registers a step that `wait_callback`/`wait_polling_callback` can name.

@@ -1,0 +1,123 @@
+#include "host/config/host_config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+
+namespace warden::host {
+namespace {
+
+const std::set<std::string> kEnvironments = {"TEST", "STAGE", "PRODUCTION"};
+const std::set<std::string> kKnownKeys = {"default_env", "service",  "source_db",      "max_status_task",
+                                          "listen",      "plugins_dir", "workers",     "log_level",
+                                          "max_body_bytes", "mq_conf", "TEST", "STAGE", "PRODUCTION"};
+
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& what) const {
+    std::string where = file_;
+    if (node.Mark().line >= 0) where += ":" + std::to_string(node.Mark().line + 1);
+    throw ConfigError(where + ": " + key + ": " + what);
+  }
+
+  std::string string(const YAML::Node& node, const std::string& key) const {
+    if (!node.IsScalar()) fail(node, key, "must be a string");
+    return node.as<std::string>();
+  }
+
+  int positive_int(const YAML::Node& node, const std::string& key) const {
+    try {
+      int v = node.as<int>();
+      if (v < 1) fail(node, key, "must be at least 1");
+      return v;
+    } catch (const YAML::Exception&) {
+      fail(node, key, "must be an integer");
+    }
+  }
+
+  std::vector<std::string> strings(const YAML::Node& node, const std::string& key) const {
+    std::vector<std::string> out;
+    if (node.IsScalar()) return {node.as<std::string>()};
+    if (!node.IsSequence()) fail(node, key, "must be a string or a list of strings");
+    for (const auto& item : node) out.push_back(string(item, key + "[]"));
+    return out;
+  }
+
+ private:
+  std::string file_;
+};
+
+void read_file(const std::filesystem::path& file, HostConfig& config, const std::string& env_override) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file.string());
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(file.string() + ": cannot read the configuration file");
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(file.string() + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+  }
+  if (root.IsNull()) return;
+  Reader r(file.string());
+  if (!root.IsMap()) r.fail(root, "(top level)", "must be a mapping of settings");
+
+  for (const auto& entry : root) {
+    auto key = entry.first.as<std::string>();
+    if (!kKnownKeys.contains(key)) r.fail(entry.first, key, "unknown setting");
+  }
+  if (auto n = root["default_env"]) config.env = r.string(n, "default_env");
+  if (!env_override.empty()) config.env = env_override;
+  if (!kEnvironments.contains(config.env))
+    throw ConfigError(file.string() + ": default_env: unknown environment \"" + config.env +
+                      "\" (expected TEST, STAGE or PRODUCTION)");
+  if (auto n = root["listen"]) config.listen = r.string(n, "listen");
+  if (auto n = root["plugins_dir"]) {
+    config.plugins_dirs.clear();
+    for (auto& d : r.strings(n, "plugins_dir")) config.plugins_dirs.emplace_back(d);
+  }
+  if (auto n = root["workers"]) config.workers = r.positive_int(n, "workers");
+  if (auto n = root["max_status_task"]) config.max_status_task = r.positive_int(n, "max_status_task");
+  if (auto n = root["max_body_bytes"]) config.max_body_bytes = r.positive_int(n, "max_body_bytes");
+  if (auto n = root["log_level"]) config.log_level = r.string(n, "log_level");
+  if (auto n = root["service"]) config.services = r.strings(n, "service");
+  if (auto n = root["source_db"]) {
+    if (!n.IsMap()) r.fail(n, "source_db", "must map a service to its source_name, topic_name, consumer_id");
+    for (const auto& s : n) {
+      auto service = s.first.as<std::string>();
+      auto path = "source_db." + service;
+      if (!s.second.IsMap()) r.fail(s.second, path, "must be a mapping");
+      SourceDb db;
+      if (auto v = s.second["source_name"]) db.source_name = r.string(v, path + ".source_name");
+      if (auto v = s.second["topic_name"]) db.topic_name = r.string(v, path + ".topic_name");
+      if (auto v = s.second["consumer_id"]) db.consumer_id = r.string(v, path + ".consumer_id");
+      config.source_db[service] = db;
+    }
+  }
+  if (auto section = root[config.env]) {
+    if (!section.IsMap()) r.fail(section, config.env, "must be a mapping with a database URI");
+    if (auto db = section["database"]) config.database = r.string(db, config.env + ".database");
+  }
+}
+
+}  // namespace
+
+HostConfig load_host_config(const std::optional<std::filesystem::path>& file,
+                            const ConfigOverrides& overrides) {
+  HostConfig config;
+  if (file) read_file(*file, config, overrides.env);
+  if (!overrides.env.empty()) {
+    if (!kEnvironments.contains(overrides.env))
+      throw ConfigError("--env: unknown environment \"" + overrides.env +
+                        "\" (expected TEST, STAGE or PRODUCTION)");
+    config.env = overrides.env;
+  }
+  if (!overrides.listen.empty()) config.listen = overrides.listen;
+  if (!overrides.database.empty()) config.database = overrides.database;
+  if (!overrides.log_level.empty()) config.log_level = overrides.log_level;
+  if (!overrides.plugins_dirs.empty())
+    config.plugins_dirs.assign(overrides.plugins_dirs.begin(), overrides.plugins_dirs.end());
+  return config;
+}
+
+}  // namespace warden::host

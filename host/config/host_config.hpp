@@ -1,0 +1,50 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace warden::host {
+
+/// A `source_db` entry of seed 004: where a service's tasks come from.
+struct SourceDb {
+  std::string source_name;
+  std::string topic_name;
+  std::string consumer_id;
+};
+
+/// The host's configuration (SPEC §4): the YAML file, then command-line overrides.
+struct HostConfig {
+  std::string env = "TEST";  ///< TEST, STAGE or PRODUCTION
+  std::string listen = "127.0.0.1:8080";
+  std::vector<std::filesystem::path> plugins_dirs = {"plugins"};
+  std::string database = "sqlite:var/warden.db";  ///< the chosen environment's `database`
+  std::string log_level = "info";
+  int workers = 4;
+  int max_status_task = 10;
+  std::size_t max_body_bytes = 1 << 20;
+  std::optional<std::vector<std::string>> services;  ///< `service`: absent means every solution
+  std::map<std::string, SourceDb> source_db;
+};
+
+/// Command-line values that win over the file (empty: not given).
+struct ConfigOverrides {
+  std::string env, listen, database, log_level;
+  std::vector<std::string> plugins_dirs;
+};
+
+/// A configuration file that cannot be used; the message names the file, the line and the key.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Reads `file` (YAML, seed 004's shape extended per SPEC §4) and applies `overrides`. Relative
+/// paths in the file are relative to the current directory. Throws ConfigError.
+HostConfig load_host_config(const std::optional<std::filesystem::path>& file,
+                            const ConfigOverrides& overrides);
+
+}  // namespace warden::host

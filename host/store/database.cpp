@@ -1,0 +1,76 @@
+#include "host/store/database.hpp"
+
+#include "host/store/migrations.hpp"
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Transaction.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Timestamp.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+using namespace Poco::Data::Keywords;
+
+namespace warden::host {
+
+Database::Database(const std::string& uri) : uri_(uri) {
+  if (uri.starts_with("sqlite:")) {
+    std::filesystem::path file = uri.substr(7);
+    if (file.empty()) throw DatabaseError("database \"" + uri + "\": no file after sqlite:");
+    std::error_code ec;
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+    if (ec)
+      throw DatabaseError("database \"" + uri + "\": cannot create " + file.parent_path().string() +
+                          ": " + ec.message());
+    Poco::Data::SQLite::Connector::registerConnector();
+    connector_ = "SQLite";
+    connection_ = file.string();
+  } else if (uri.starts_with("postgresql://") || uri.starts_with("postgres://")) {
+    throw DatabaseError("database \"" + uri +
+                        "\": PostgreSQL is not available in this build yet; use sqlite:<path>");
+  } else {
+    throw DatabaseError("database \"" + uri + "\": expected sqlite:<path> or postgresql://…");
+  }
+  try {
+    auto s = session();
+    s << "PRAGMA journal_mode=WAL", now;
+    s << "PRAGMA busy_timeout=5000", now;
+    migrate();
+  } catch (const Poco::Exception& e) {
+    throw DatabaseError("database \"" + uri + "\": " + e.displayText());
+  }
+}
+
+Poco::Data::Session Database::session() const { return Poco::Data::Session(connector_, connection_); }
+
+int Database::schema_version() const {
+  auto s = session();
+  int version = 0;
+  s << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(version), now;
+  return version;
+}
+
+void Database::migrate() {
+  auto s = session();
+  s << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+       "description TEXT NOT NULL, applied_at VARCHAR(40) NOT NULL)",
+      now;
+  int current = schema_version();
+  for (const auto& m : all_migrations()) {
+    if (m.version <= current) continue;
+    Poco::Data::Transaction tx(s);
+    for (const auto& sql : m.statements) s << sql, now;
+    std::string applied = Poco::DateTimeFormatter::format(Poco::Timestamp(),
+                                                          Poco::DateTimeFormat::ISO8601_FORMAT);
+    int version = m.version;
+    std::string description = m.description;
+    s << "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+        use(version), use(description), use(applied), now;
+    tx.commit();
+    spdlog::info("database migrated to version {} ({})", m.version, m.description);
+  }
+}
+
+}  // namespace warden::host

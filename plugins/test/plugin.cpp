@@ -1,0 +1,3 @@
+#include "test_solution.hpp"
+
+WARDEN_PLUGIN(warden::plugins::TestSolution, "test")

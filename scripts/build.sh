@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs dependencies (scripts/setup.sh) and builds Warden into build/ (or $BUILD_DIR).
+# Extra arguments go to CMake's configure step, e.g. -DWARDEN_SANITIZE=ON.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+build_dir=${BUILD_DIR:-build}
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo} "$@" >/dev/null
+cmake --build "$build_dir" -j "${JOBS:-2}"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian 12 machine to every test passing: installs, builds, runs the whole
+# suite (unit, end-to-end, out-of-tree SDK), then builds again under AddressSanitizer and
+# UndefinedBehaviorSanitizer and runs the suite there too.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD_DIR=build bash scripts/build.sh
+(cd build && ctest --output-on-failure -j 2)
+
+if [[ ${WARDEN_SKIP_SANITIZERS:-0} != 1 ]]; then
+  BUILD_DIR=build-asan BUILD_TYPE=Debug bash scripts/build.sh -DWARDEN_SANITIZE=ON
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  (cd build-asan && ctest --output-on-failure -j 2)
+fi
