@@ -22,14 +22,18 @@ constexpr const char* kUsage =
     "Run 'warden <command> --help' for a command's options.\n";
 
 int run_serve(const std::vector<std::string>& args) {
-  po::options_description options("warden serve [options]\n\nRuns the host until SIGINT or SIGTERM. "
-                                   "The API token is read from the AUTH_TOKEN environment variable");
+  po::options_description options(
+      "warden serve [options]\n\nRuns the host until SIGINT or SIGTERM. "
+      "The API token is read from the AUTH_TOKEN environment variable");
   std::string config_file;
   ConfigOverrides overrides;
   options.add_options()("help,h", "show this help")(
-      "config", po::value(&config_file), "YAML configuration file (default: none, built-in defaults)")(
-      "env", po::value(&overrides.env), "environment whose settings apply: TEST, STAGE or PRODUCTION")(
-      "listen", po::value(&overrides.listen), "address to listen on, HOST:PORT (port 0: any free port)")(
+      "config", po::value(&config_file),
+      "YAML configuration file (default: none, built-in defaults)")(
+      "env", po::value(&overrides.env),
+      "environment whose settings apply: TEST, STAGE or PRODUCTION")(
+      "listen", po::value(&overrides.listen),
+      "address to listen on, HOST:PORT (port 0: any free port)")(
       "plugins-dir", po::value(&overrides.plugins_dirs)->composing(),
       "plugins directory (repeatable; replaces plugins_dir of the file)")(
       "db", po::value(&overrides.database), "database URI, e.g. sqlite:var/warden.db")(
@@ -70,7 +74,8 @@ int run_validate(const std::vector<std::string>& args) {
 
 int run_version(const std::vector<std::string>& args) {
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
-    std::cout << "warden version\n\nPrints the host's version and the plugin SDK major it speaks.\n";
+    std::cout
+        << "warden version\n\nPrints the host's version and the plugin SDK major it speaks.\n";
     return 0;
   }
   std::cout << "warden " << WARDEN_VERSION << " (plugin SDK " << WARDEN_SDK_MAJOR << "."

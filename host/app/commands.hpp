@@ -9,7 +9,8 @@
 namespace warden::host {
 
 /// `warden serve`: runs until SIGINT or SIGTERM. Returns the exit code.
-int serve(const std::optional<std::filesystem::path>& config_file, const ConfigOverrides& overrides);
+int serve(const std::optional<std::filesystem::path>& config_file,
+          const ConfigOverrides& overrides);
 
 /// `warden validate DIR…`: each DIR is a plugin folder (it has a manifest.json) or a plugins
 /// directory of folders. Prints one line per problem; returns 1 when there is any, else 0.

@@ -1,3 +1,5 @@
 #include "host/app/cli.hpp"
 
-int main(int argc, char** argv) { return warden::host::run_cli(argc, argv); }
+int main(int argc, char** argv) {
+  return warden::host::run_cli(argc, argv);
+}

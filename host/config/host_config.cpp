@@ -8,15 +8,17 @@ namespace warden::host {
 namespace {
 
 const std::set<std::string> kEnvironments = {"TEST", "STAGE", "PRODUCTION"};
-const std::set<std::string> kKnownKeys = {"default_env", "service",  "source_db",      "max_status_task",
-                                          "listen",      "plugins_dir", "workers",     "log_level",
-                                          "max_body_bytes", "mq_conf", "TEST", "STAGE", "PRODUCTION"};
+const std::set<std::string> kKnownKeys = {
+    "default_env", "service", "source_db", "max_status_task", "listen",
+    "plugins_dir", "workers", "log_level", "max_body_bytes",  "mq_conf",
+    "TEST",        "STAGE",   "PRODUCTION"};
 
 class Reader {
  public:
   explicit Reader(std::string file) : file_(std::move(file)) {}
 
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& what) const {
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& key,
+                         const std::string& what) const {
     std::string where = file_;
     if (node.Mark().line >= 0) where += ":" + std::to_string(node.Mark().line + 1);
     throw ConfigError(where + ": " + key + ": " + what);
@@ -49,14 +51,16 @@ class Reader {
   std::string file_;
 };
 
-void read_file(const std::filesystem::path& file, HostConfig& config, const std::string& env_override) {
+void read_file(const std::filesystem::path& file, HostConfig& config,
+               const std::string& env_override) {
   YAML::Node root;
   try {
     root = YAML::LoadFile(file.string());
   } catch (const YAML::BadFile&) {
     throw ConfigError(file.string() + ": cannot read the configuration file");
   } catch (const YAML::ParserException& e) {
-    throw ConfigError(file.string() + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+    throw ConfigError(file.string() + ":" + std::to_string(e.mark.line + 1) +
+                      ": invalid YAML: " + e.msg);
   }
   if (root.IsNull()) return;
   Reader r(file.string());
@@ -77,12 +81,14 @@ void read_file(const std::filesystem::path& file, HostConfig& config, const std:
     for (auto& d : r.strings(n, "plugins_dir")) config.plugins_dirs.emplace_back(d);
   }
   if (auto n = root["workers"]) config.workers = r.positive_int(n, "workers");
-  if (auto n = root["max_status_task"]) config.max_status_task = r.positive_int(n, "max_status_task");
+  if (auto n = root["max_status_task"])
+    config.max_status_task = r.positive_int(n, "max_status_task");
   if (auto n = root["max_body_bytes"]) config.max_body_bytes = r.positive_int(n, "max_body_bytes");
   if (auto n = root["log_level"]) config.log_level = r.string(n, "log_level");
   if (auto n = root["service"]) config.services = r.strings(n, "service");
   if (auto n = root["source_db"]) {
-    if (!n.IsMap()) r.fail(n, "source_db", "must map a service to its source_name, topic_name, consumer_id");
+    if (!n.IsMap())
+      r.fail(n, "source_db", "must map a service to its source_name, topic_name, consumer_id");
     for (const auto& s : n) {
       auto service = s.first.as<std::string>();
       auto path = "source_db." + service;

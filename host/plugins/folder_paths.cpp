@@ -10,7 +10,8 @@ namespace fs = std::filesystem;
 namespace {
 
 bool is_within(const fs::path& inner, const fs::path& outer) {
-  auto [outer_end, inner_it] = std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end());
+  auto [outer_end, inner_it] =
+      std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end());
   return outer_end == outer.end();
 }
 

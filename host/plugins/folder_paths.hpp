@@ -7,9 +7,10 @@
 
 namespace warden::host {
 
-/// Resolves `relative` (as a manifest wrote it) inside `folder`, following symlinks, and refuses any
-/// path that is absolute or ends up outside the folder. Returns the canonical path of an existing
-/// regular file, or nullopt with `error` set ("escapes the plugin folder", "not found", …).
+/// Resolves `relative` (as a manifest wrote it) inside `folder`, following symlinks, and refuses
+/// any path that is absolute or ends up outside the folder. Returns the canonical path of an
+/// existing regular file, or nullopt with `error` set ("escapes the plugin folder", "not found",
+/// …).
 std::optional<std::filesystem::path> resolve_inside(const std::filesystem::path& folder,
                                                     const std::string& relative,
                                                     std::string& error);

@@ -30,8 +30,10 @@ HelpDoc split_help(std::string_view markdown) {
   bool in_fence = false;
 
   auto flush = [&] {
-    if (in_section) doc.sections.emplace_back(current_name, trim_blank_lines(current_text));
-    else doc.overview = trim_blank_lines(current_text);
+    if (in_section)
+      doc.sections.emplace_back(current_name, trim_blank_lines(current_text));
+    else
+      doc.overview = trim_blank_lines(current_text);
     current_text.clear();
   };
 

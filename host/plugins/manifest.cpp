@@ -24,14 +24,16 @@ constexpr std::size_t kMaxHelpBytes = 1 << 20;
 constexpr std::size_t kMaxDefaultFileBytes = 1 << 20;
 
 const std::set<std::string, std::less<>> kTopLevelProperties = {
-    "$schema", "key", "kind", "name", "version", "sdk", "library", "description", "fields", "author",
-    "homepage"};
+    "$schema", "key",         "kind",   "name",   "version", "sdk",
+    "library", "description", "fields", "author", "homepage"};
 const std::set<std::string, std::less<>> kFieldProperties = {
     "type",    "ordinal",      "validate", "label",   "placeholder",  "help",
     "default", "default_file", "advanced", "options", "options_from", "identity"};
 const std::set<std::string, std::less<>> kOptionLists = {"channels", "solutions", "timer_actions"};
 
-std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
+std::string in_quotes(const std::string& s) {
+  return "\"" + s + "\"";
+}
 
 std::string describe(const Var& v) {
   if (v.isString()) return in_quotes(v.toString());
@@ -62,9 +64,11 @@ class ManifestChecker {
   std::optional<Manifest> check() {
     std::string error;
     auto text = read_text_file(folder_ / "manifest.json", kMaxManifestBytes, error);
-    if (!text) return fail(file_, "", fs::exists(folder_ / "manifest.json")
-                                          ? error
-                                          : "missing (every plugin folder has a manifest.json)");
+    if (!text)
+      return fail(file_, "",
+                  fs::exists(folder_ / "manifest.json")
+                      ? error
+                      : "missing (every plugin folder has a manifest.json)");
     Object::Ptr root;
     try {
       Var parsed = Poco::JSON::Parser().parse(*text);
@@ -88,7 +92,9 @@ class ManifestChecker {
     problems_found_ = true;
     return std::nullopt;
   }
-  void problem(const std::string& path, std::string message) { fail(file_, path, std::move(message)); }
+  void problem(const std::string& path, std::string message) {
+    fail(file_, path, std::move(message));
+  }
 
   std::optional<std::string> string_property(const Object& o, const std::string& name,
                                              const std::string& path, bool required) {
@@ -117,9 +123,11 @@ class ManifestChecker {
                            in_quotes(folder_.filename().string()));
     }
     if (auto kind = string_property(root, "kind", "kind", true)) {
-      if (auto k = parse_kind(*kind)) m.kind = *k;
-      else problem("kind", "unknown kind " + in_quotes(*kind) +
-                               " (expected solution, alert_channel or timer_action)");
+      if (auto k = parse_kind(*kind))
+        m.kind = *k;
+      else
+        problem("kind", "unknown kind " + in_quotes(*kind) +
+                            " (expected solution, alert_channel or timer_action)");
     }
     if (auto name = string_property(root, "name", "name", true)) m.name = *name;
     if (auto version = string_property(root, "version", "version", true)) {
@@ -182,12 +190,17 @@ class ManifestChecker {
       if (!kFieldProperties.contains(prop)) problem(path + "." + prop, "unknown property");
 
     if (auto type = string_property(o, "type", path + ".type", true)) {
-      if (auto t = parse_field_type(*type)) f.type = *t;
-      else problem(path + ".type", "unknown field type " + in_quotes(*type));
+      if (auto t = parse_field_type(*type))
+        f.type = *t;
+      else
+        problem(path + ".type", "unknown field type " + in_quotes(*type));
     }
-    if (!o.has("ordinal")) problem(path + ".ordinal", "is required");
-    else if (!o.get("ordinal").isInteger()) problem(path + ".ordinal", "must be an integer");
-    else f.ordinal = o.get("ordinal").convert<int>();
+    if (!o.has("ordinal"))
+      problem(path + ".ordinal", "is required");
+    else if (!o.get("ordinal").isInteger())
+      problem(path + ".ordinal", "must be an integer");
+    else
+      f.ordinal = o.get("ordinal").convert<int>();
 
     check_validators(o, path, f);
     f.label = string_property(o, "label", path + ".label", false).value_or(name);
@@ -221,10 +234,12 @@ class ManifestChecker {
     for (std::size_t i = 0; i < list->size(); ++i) {
       std::string at = path + ".validate[" + std::to_string(i) + "]";
       Var v = list->get(i);
-      if (!v.isString()) problem(at, "must be a validator name");
+      if (!v.isString())
+        problem(at, "must be a validator name");
       else if (!is_known_validator(v.toString()))
         problem(at, "unknown validator " + in_quotes(v.toString()));
-      else f.validators.push_back(v.toString());
+      else
+        f.validators.push_back(v.toString());
     }
   }
 
@@ -233,11 +248,13 @@ class ManifestChecker {
     if (o.has("options_from")) {
       auto from = string_property(o, "options_from", path + ".options_from", true);
       if (!selectable)
-        problem(path + ".options_from", "only selectable and multi_selectable fields take options_from");
-      else if (from && !kOptionLists.contains(*from))
         problem(path + ".options_from",
-                "unknown list " + in_quotes(*from) + " (expected channels, solutions or timer_actions)");
-      else if (from) f.options_from = *from;
+                "only selectable and multi_selectable fields take options_from");
+      else if (from && !kOptionLists.contains(*from))
+        problem(path + ".options_from", "unknown list " + in_quotes(*from) +
+                                            " (expected channels, solutions or timer_actions)");
+      else if (from)
+        f.options_from = *from;
     }
     if (!o.has("options")) {
       if (f.type == FieldType::enum_) problem(path + ".options", "an enum field needs options");
@@ -290,8 +307,9 @@ class ManifestChecker {
     }
     auto checked = ConfigSchema::check(f, value);
     if (auto* message = std::get_if<std::string>(&checked))
-      return problem(at, "default " + (f.default_file.empty() ? describe(value) : in_quotes(f.default_file)) +
-                             " is refused by its own field: " + *message);
+      return problem(
+          at, "default " + (f.default_file.empty() ? describe(value) : in_quotes(f.default_file)) +
+                  " is refused by its own field: " + *message);
     f.default_value = std::get<Var>(checked);
   }
 

@@ -26,9 +26,9 @@ struct Manifest {
   ConfigSchema schema;   ///< fields in form order, Markdown help winning over JSON help
 };
 
-/// Reads and checks `<folder>/manifest.json` (plus help.md and default files). `folder_label` is how
-/// problems name the folder (its name under the plugins directory). Returns the manifest when there
-/// are no problems; otherwise appends every problem found to `problems` and returns nullopt.
+/// Reads and checks `<folder>/manifest.json` (plus help.md and default files). `folder_label` is
+/// how problems name the folder (its name under the plugins directory). Returns the manifest when
+/// there are no problems; otherwise appends every problem found to `problems` and returns nullopt.
 std::optional<Manifest> read_manifest(const std::filesystem::path& folder,
                                       const std::string& folder_label, Problems& problems);
 

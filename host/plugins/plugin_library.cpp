@@ -4,7 +4,6 @@
 
 #include <warden/version.hpp>
 
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -62,7 +61,9 @@ class FileDescriptor {
   int fd_;
 };
 
-std::string safe(const char* s) { return s ? s : "(null)"; }
+std::string safe(const char* s) {
+  return s ? s : "(null)";
+}
 
 }  // namespace
 
@@ -81,10 +82,9 @@ std::shared_ptr<PluginLibrary> PluginLibrary::open(const fs::path& folder,
   };
 
   if (manifest.sdk != WARDEN_SDK_MAJOR)
-    return fail(manifest_file, "sdk", "built for SDK " + std::to_string(manifest.sdk) +
-                                          ", but this host speaks SDK " +
-                                          std::to_string(WARDEN_SDK_MAJOR) +
-                                          "; the library was not opened");
+    return fail(manifest_file, "sdk",
+                "built for SDK " + std::to_string(manifest.sdk) + ", but this host speaks SDK " +
+                    std::to_string(WARDEN_SDK_MAJOR) + "; the library was not opened");
   std::string error;
   auto resolved = resolve_inside(folder, manifest.library, error);
   if (!resolved) return fail(manifest_file, "library", error);
@@ -107,21 +107,24 @@ std::shared_ptr<PluginLibrary> PluginLibrary::open(const fs::path& folder,
     return fail(lib_file, "", std::string("cannot load the library: ") + e.what());
   }
   if (!lib.has(WARDEN_PLUGIN_ENTRY_SYMBOL))
-    return fail(lib_file, "", "no entry point \"" WARDEN_PLUGIN_ENTRY_SYMBOL
-                              "\" (build the plugin with WARDEN_PLUGIN(Class, \"key\"))");
+    return fail(lib_file, "",
+                "no entry point \"" WARDEN_PLUGIN_ENTRY_SYMBOL
+                "\" (build the plugin with WARDEN_PLUGIN(Class, \"key\"))");
   auto& entry_fn = lib.get<const warden_plugin_entry_t*() noexcept>(WARDEN_PLUGIN_ENTRY_SYMBOL);
   const warden_plugin_entry_t* entry = entry_fn();
   if (!entry) return fail(lib_file, "", "the entry point returned nothing");
   if (entry->sdk_major != WARDEN_SDK_MAJOR)
-    return fail(lib_file, "", "the library was built with SDK " +
-                                  std::to_string(entry->sdk_major) + ", but this host speaks SDK " +
-                                  std::to_string(WARDEN_SDK_MAJOR));
+    return fail(lib_file, "",
+                "the library was built with SDK " + std::to_string(entry->sdk_major) +
+                    ", but this host speaks SDK " + std::to_string(WARDEN_SDK_MAJOR));
   if (safe(entry->key) != manifest.key)
-    return fail(lib_file, "", "the library reports key \"" + safe(entry->key) +
-                                  "\", but the manifest says \"" + manifest.key + "\"");
+    return fail(lib_file, "",
+                "the library reports key \"" + safe(entry->key) + "\", but the manifest says \"" +
+                    manifest.key + "\"");
   if (safe(entry->kind) != to_string(manifest.kind))
-    return fail(lib_file, "", "the library reports kind \"" + safe(entry->kind) +
-                                  "\", but the manifest says \"" + to_string(manifest.kind) + "\"");
+    return fail(lib_file, "",
+                "the library reports kind \"" + safe(entry->kind) + "\", but the manifest says \"" +
+                    to_string(manifest.kind) + "\"");
   if (!entry->create || !entry->destroy)
     return fail(lib_file, "", "the entry point has no factory");
 
@@ -139,7 +142,8 @@ std::shared_ptr<Plugin> PluginLibrary::create(std::string& error) const {
     error = message[0] ? message.data() : "the factory returned nothing";
     return nullptr;
   }
-  // The deleter holds the library, so it stays loaded until the object is destroyed by its own code.
+  // The deleter holds the library, so it stays loaded until the object is destroyed by its own
+  // code.
   auto self = shared_from_this();
   return std::shared_ptr<Plugin>(raw, [self](Plugin* p) { self->entry_->destroy(p); });
 }

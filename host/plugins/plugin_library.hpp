@@ -15,12 +15,14 @@
 namespace warden::host {
 
 /// A plugin's shared library, opened with Boost.DLL from inside its folder and checked against its
-/// manifest. Objects it makes hold a reference to it, so it is unloaded only after the last one dies.
+/// manifest. Objects it makes hold a reference to it, so it is unloaded only after the last one
+/// dies.
 class PluginLibrary : public std::enable_shared_from_this<PluginLibrary> {
  public:
-  /// Opens `<folder>/<manifest.library>` after checking the manifest's SDK major, that the path stays
-  /// inside the folder, the entry point, and the key, kind and SDK major it reports; then makes and
-  /// destroys one object to check the factory. On any failure appends problems and returns nullptr.
+  /// Opens `<folder>/<manifest.library>` after checking the manifest's SDK major, that the path
+  /// stays inside the folder, the entry point, and the key, kind and SDK major it reports; then
+  /// makes and destroys one object to check the factory. On any failure appends problems and
+  /// returns nullptr.
   static std::shared_ptr<PluginLibrary> open(const std::filesystem::path& folder,
                                              const std::string& folder_label,
                                              const Manifest& manifest, Problems& problems);

@@ -51,9 +51,8 @@ std::vector<fs::path> plugin_folders(const fs::path& dir) {
 
 void log_record(const PluginRecord& record) {
   if (record.loaded()) {
-    spdlog::info("plugin {} loaded ({} {} from {})", record.key,
-                 to_string(record.manifest->kind), record.manifest->version,
-                 record.library->path().string());
+    spdlog::info("plugin {} loaded ({} {} from {})", record.key, to_string(record.manifest->kind),
+                 record.manifest->version, record.library->path().string());
     return;
   }
   spdlog::warn("plugin folder {} not loaded:", record.key);
@@ -98,9 +97,9 @@ ReloadReport PluginRegistry::reload() {
         auto duplicate = std::make_shared<PluginRecord>();
         duplicate->key = key;
         duplicate->folder = folder;
-        duplicate->problems.push_back({folder.string(), "",
-                                       "duplicate key \"" + key + "\": already provided by " +
-                                           it->second.string()});
+        duplicate->problems.push_back(
+            {folder.string(), "",
+             "duplicate key \"" + key + "\": already provided by " + it->second.string()});
         log_record(*duplicate);
         report.failed.push_back(key);
         next_duplicates.push_back(std::move(duplicate));

@@ -16,11 +16,11 @@ namespace warden::host {
 
 /// One plugin folder as the host last saw it: loaded and usable, or refused with its problems.
 struct PluginRecord {
-  std::string key;                     ///< the folder's name (the manifest's key when loaded)
+  std::string key;  ///< the folder's name (the manifest's key when loaded)
   std::filesystem::path folder;
-  std::optional<Manifest> manifest;    ///< set when the manifest itself was valid
+  std::optional<Manifest> manifest;        ///< set when the manifest itself was valid
   std::shared_ptr<PluginLibrary> library;  ///< set when loaded
-  Problems problems;                   ///< empty when loaded
+  Problems problems;                       ///< empty when loaded
 
   bool loaded() const { return library != nullptr; }
 };
@@ -33,8 +33,9 @@ struct ReloadReport {
 };
 
 /// Discovers `<dir>/<key>/` folders in the plugins directories, loads what is valid and keeps a
-/// record of every folder. Thread-safe; records are immutable snapshots, so a reader keeps using the
-/// one it got while a reload replaces it. A library stays loaded while anything it made is alive.
+/// record of every folder. Thread-safe; records are immutable snapshots, so a reader keeps using
+/// the one it got while a reload replaces it. A library stays loaded while anything it made is
+/// alive.
 class PluginRegistry {
  public:
   explicit PluginRegistry(std::vector<std::filesystem::path> plugin_dirs);
@@ -58,7 +59,8 @@ class PluginRegistry {
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<const PluginRecord>> records_;
   std::vector<std::shared_ptr<const PluginRecord>> duplicates_;  // later folders of a taken key
-  std::map<std::filesystem::path, std::string> fingerprints_;   // what each folder's files looked like
+  std::map<std::filesystem::path, std::string>
+      fingerprints_;  // what each folder's files looked like
 };
 
 }  // namespace warden::host

@@ -43,7 +43,9 @@ Database::Database(const std::string& uri) : uri_(uri) {
   }
 }
 
-Poco::Data::Session Database::session() const { return Poco::Data::Session(connector_, connection_); }
+Poco::Data::Session Database::session() const {
+  return Poco::Data::Session(connector_, connection_);
+}
 
 int Database::schema_version() const {
   auto s = session();
@@ -62,8 +64,8 @@ void Database::migrate() {
     if (m.version <= current) continue;
     Poco::Data::Transaction tx(s);
     for (const auto& sql : m.statements) s << sql, now;
-    std::string applied = Poco::DateTimeFormatter::format(Poco::Timestamp(),
-                                                          Poco::DateTimeFormat::ISO8601_FORMAT);
+    std::string applied =
+        Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::ISO8601_FORMAT);
     int version = m.version;
     std::string description = m.description;
     s << "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",

@@ -2,7 +2,9 @@
 
 namespace warden::plugins {
 
-void TestSolution::run() { step1(); }
+void TestSolution::run() {
+  step1();
+}
 
 void TestSolution::step1() {
   log().info("task " + task().task_id + " runs step 1");

@@ -11,6 +11,9 @@ function(warden_add_plugin key)
   endif()
   add_library(${ARG_TARGET} MODULE ${ARG_SOURCES})
   target_link_libraries(${ARG_TARGET} PRIVATE Warden::sdk)
+  # GNU "unique" symbols (libstdc++'s inline variables) would pin the library in memory forever:
+  # without them a plugin is really unloaded when its folder is removed or replaced.
+  target_compile_options(${ARG_TARGET} PRIVATE $<$<CXX_COMPILER_ID:GNU>:-fno-gnu-unique>)
   set_target_properties(${ARG_TARGET} PROPERTIES
     PREFIX "lib"
     OUTPUT_NAME ${key}

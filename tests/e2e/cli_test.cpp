@@ -63,7 +63,8 @@ TEST(Cli, ValidateOneFolderPrintsEachProblemWithItsPlace) {
 TEST(Cli, ValidateCorpusFailsWithOneLinePerProblem) {
   auto r = run_command(WARDEN_BIN, {"validate", WARDEN_FIXTURE_PLUGINS_DIR "/broken"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.out.find("factory_throws/libfactory_throws.so: the factory failed"), std::string::npos)
+  EXPECT_NE(r.out.find("factory_throws/libfactory_throws.so: the factory failed"),
+            std::string::npos)
       << r.out;
   EXPECT_NE(r.err.find("with problems"), std::string::npos);
 }

@@ -2,10 +2,10 @@
 
 #include <Poco/PipeStream.h>
 
+#include <signal.h>
 #include <condition_variable>
 #include <mutex>
 #include <regex>
-#include <signal.h>
 
 namespace warden::test {
 
@@ -96,7 +96,9 @@ int WardenProcess::stop() {
   return code;
 }
 
-bool WardenProcess::running() const { return Poco::Process::isRunning(*handle_); }
+bool WardenProcess::running() const {
+  return Poco::Process::isRunning(*handle_);
+}
 
 std::string WardenProcess::log() const {
   std::lock_guard lock(output_->mutex);

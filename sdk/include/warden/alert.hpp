@@ -31,7 +31,8 @@ struct Alert {
   std::int64_t cp_failure_rate_interval = 0;
   std::int64_t cp_max_failure_interval = 0;
   std::string message;
-  std::map<std::string, std::string> labels;  ///< dimensions for de-duplication and circuit breaking
+  std::map<std::string, std::string>
+      labels;  ///< dimensions for de-duplication and circuit breaking
   bool at_all = false;
   std::vector<std::string> at_mobiles;
   std::string dedupe_key;  ///< empty: source + type + status

@@ -11,9 +11,10 @@
 namespace warden {
 
 /// A plugin's configuration values, already checked by the host against the manifest's fields:
-/// defaults filled, numbers, durations (in the field's unit) and sizes (in the field's unit) coerced,
-/// unknown fields refused. A field left empty and without default is absent (`has` is false).
-/// Getters throw std::invalid_argument naming the field when it is absent or of another type.
+/// defaults filled, numbers, durations (in the field's unit) and sizes (in the field's unit)
+/// coerced, unknown fields refused. A field left empty and without default is absent (`has` is
+/// false). Getters throw std::invalid_argument naming the field when it is absent or of another
+/// type.
 class Config {
  public:
   Config() : values_(new Poco::JSON::Object) {}
@@ -33,7 +34,8 @@ class Config {
 
   std::int64_t integer(const std::string& field) const {
     const auto v = require(field);
-    if (!v.isInteger()) throw std::invalid_argument("config field '" + field + "' is not an integer");
+    if (!v.isInteger())
+      throw std::invalid_argument("config field '" + field + "' is not an integer");
     return v.convert<std::int64_t>();
   }
 
@@ -45,7 +47,8 @@ class Config {
 
   bool boolean(const std::string& field) const {
     const auto v = require(field);
-    if (!v.isBoolean()) throw std::invalid_argument("config field '" + field + "' is not a boolean");
+    if (!v.isBoolean())
+      throw std::invalid_argument("config field '" + field + "' is not a boolean");
     return v.extract<bool>();
   }
 

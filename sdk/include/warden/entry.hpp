@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <type_traits>
 
 /// What a plugin library exports, through one C-linkage function named `warden_plugin_entry`.
@@ -35,16 +36,19 @@ constexpr Kind kind_of() {
                     std::is_base_of_v<TimerAction, T>,
                 "a plugin class derives from warden::Solution, warden::AlertChannel or "
                 "warden::TimerAction");
-  if constexpr (std::is_base_of_v<Solution, T>) return Kind::solution;
-  else if constexpr (std::is_base_of_v<AlertChannel, T>) return Kind::alert_channel;
-  else return Kind::timer_action;
+  if constexpr (std::is_base_of_v<Solution, T>)
+    return Kind::solution;
+  else if constexpr (std::is_base_of_v<AlertChannel, T>)
+    return Kind::alert_channel;
+  else
+    return Kind::timer_action;
 }
 
 template <class T>
 Plugin* create(char* error, std::size_t error_size) noexcept {
   const char* what = "unknown exception";
   try {
-    return new T();
+    return std::make_unique<T>().release();
   } catch (const std::exception& e) {
     what = e.what();
   } catch (...) {
@@ -66,11 +70,11 @@ void destroy(Plugin* object) noexcept {
 /// Exports a plugin: `WARDEN_PLUGIN(MyChannel, "my_channel")` once, in one source file. `key` must
 /// equal the manifest's `key` (and the plugin folder's name); the kind follows from the base class.
 /// `key` may be any expression yielding a `const char*` that lives as long as the library.
-#define WARDEN_PLUGIN(Class, plugin_key)                                                      \
-  extern "C" BOOST_SYMBOL_EXPORT const warden_plugin_entry_t* warden_plugin_entry() noexcept; \
-  extern "C" BOOST_SYMBOL_EXPORT const warden_plugin_entry_t* warden_plugin_entry() noexcept { \
-    static const warden_plugin_entry_t entry{                                                 \
+#define WARDEN_PLUGIN(Class, plugin_key)                                                         \
+  extern "C" BOOST_SYMBOL_EXPORT const warden_plugin_entry_t* warden_plugin_entry() noexcept;    \
+  extern "C" BOOST_SYMBOL_EXPORT const warden_plugin_entry_t* warden_plugin_entry() noexcept {   \
+    static const warden_plugin_entry_t entry{                                                    \
         WARDEN_SDK_MAJOR, (plugin_key), ::warden::to_string(::warden::detail::kind_of<Class>()), \
-        &::warden::detail::create<Class>, &::warden::detail::destroy<Class>};                  \
-    return &entry;                                                                            \
+        &::warden::detail::create<Class>, &::warden::detail::destroy<Class>};                    \
+    return &entry;                                                                               \
   }

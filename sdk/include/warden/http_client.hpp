@@ -18,20 +18,19 @@ struct HttpRequest {
 };
 
 struct HttpResponse {
-  int status = 0;       ///< 0 when no answer came (see `error`)
-  std::string reason;   ///< the status line's reason phrase
+  int status = 0;      ///< 0 when no answer came (see `error`)
+  std::string reason;  ///< the status line's reason phrase
   HttpHeaders headers;
   std::string body;
-  std::string error;    ///< non-empty when the request could not be made or answered
+  std::string error;  ///< non-empty when the request could not be made or answered
 
   bool ok() const { return error.empty() && status >= 200 && status < 300; }
   /// The first header of that name (case-insensitive), or "".
   std::string header(std::string_view name) const {
     for (const auto& [k, v] : headers) {
       if (k.size() == name.size() &&
-          std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-            return (a | 0x20) == (b | 0x20);
-          }))
+          std::equal(k.begin(), k.end(), name.begin(),
+                     [](char a, char b) { return (a | 0x20) == (b | 0x20); }))
         return v;
     }
     return {};

@@ -6,8 +6,9 @@ namespace warden {
 
 enum class LogLevel { trace, debug, info, warn, error };
 
-/// The host's logger, already tagged with the plugin's key (and, for a solution, its task and step).
-/// Never throws. Do not log secrets: the host masks `password` fields it knows of, not your strings.
+/// The host's logger, already tagged with the plugin's key (and, for a solution, its task and
+/// step). Never throws. Do not log secrets: the host masks `password` fields it knows of, not your
+/// strings.
 class Logger {
  public:
   virtual ~Logger() = default;

@@ -12,9 +12,12 @@ enum class Kind { solution, alert_channel, timer_action };
 
 inline const char* to_string(Kind kind) {
   switch (kind) {
-    case Kind::solution: return "solution";
-    case Kind::alert_channel: return "alert_channel";
-    case Kind::timer_action: return "timer_action";
+    case Kind::solution:
+      return "solution";
+    case Kind::alert_channel:
+      return "alert_channel";
+    case Kind::timer_action:
+      return "timer_action";
   }
   return "unknown";
 }

@@ -27,7 +27,7 @@ struct TaskInfo {
 struct PollOptions {
   std::chrono::milliseconds interval{5'000};
   std::chrono::milliseconds timeout{300'000};  ///< the whole wait; then the step gets a null answer
-  int max_attempts = 0;                         ///< 0: no limit but `timeout`
+  int max_attempts = 0;                        ///< 0: no limit but `timeout`
   std::string method = "GET";
   std::string body;
   /// Optional: keep polling until the JSON answer's `field` (dotted path) equals `equals`.
@@ -39,10 +39,10 @@ struct PollOptions {
 struct SolutionOutcome {
   enum class Next { none, finished, wait_callback, wait_polling };
   Next next = Next::none;
-  std::string result;        ///< finished: "success" or "failure"
-  std::string comment;       ///< finished: a sentence for the operator
-  std::string failure_type;  ///< finished with failure: a short machine-readable cause
-  std::string step;          ///< wait_*: the step to call next
+  std::string result;                  ///< finished: "success" or "failure"
+  std::string comment;                 ///< finished: a sentence for the operator
+  std::string failure_type;            ///< finished with failure: a short machine-readable cause
+  std::string step;                    ///< wait_*: the step to call next
   std::chrono::milliseconds delay{0};  ///< wait_callback
   std::string url;                     ///< wait_polling
   PollOptions poll;                    ///< wait_polling
@@ -80,9 +80,13 @@ class Solution : public Plugin {
   }
   const SolutionOutcome& outcome() const noexcept { return outcome_; }
   Poco::JSON::Object::Ptr state_json() const { return state_; }
-  void restore_state(Poco::JSON::Object::Ptr state) { state_ = state ? state : Poco::JSON::Object::Ptr(new Poco::JSON::Object); }
+  void restore_state(Poco::JSON::Object::Ptr state) {
+    state_ = state ? state : Poco::JSON::Object::Ptr(new Poco::JSON::Object);
+  }
   Poco::JSON::Object::Ptr output_json() const { return output_; }
-  void restore_output(Poco::JSON::Object::Ptr out) { output_ = out ? out : Poco::JSON::Object::Ptr(new Poco::JSON::Object); }
+  void restore_output(Poco::JSON::Object::Ptr out) {
+    output_ = out ? out : Poco::JSON::Object::Ptr(new Poco::JSON::Object);
+  }
 
  protected:
   /// Registers a step that `wait_callback`/`wait_polling_callback` can name.

@@ -6,7 +6,8 @@
 
 namespace warden {
 
-/// What crosses the plugin boundary instead of an exception: `ok`, or a message a person can act on.
+/// What crosses the plugin boundary instead of an exception: `ok`, or a message a person can act
+/// on.
 struct Status {
   bool ok = true;
   std::string message;

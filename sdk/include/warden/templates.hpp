@@ -7,7 +7,8 @@
 
 namespace warden {
 
-/// How values are escaped when a template inserts them with `{{name}}` (`{{{name}}}` never escapes).
+/// How values are escaped when a template inserts them with `{{name}}` (`{{{name}}}` never
+/// escapes).
 enum class Escape { none, html, json };
 
 struct Rendered {

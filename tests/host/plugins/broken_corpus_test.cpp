@@ -36,7 +36,8 @@ const std::vector<CorpusCase> kCorpus = {
     {"missing_library",
      "missing_library/manifest.json: library: \"libmissing_library.so\" not found in the plugin "
      "folder"},
-    {"no_entry_point", "no_entry_point/libno_entry_point.so: no entry point \"warden_plugin_entry\""},
+    {"no_entry_point",
+     "no_entry_point/libno_entry_point.so: no entry point \"warden_plugin_entry\""},
     {"wrong_key_library",
      "wrong_key_library/libwrong_key_library.so: the library reports key \"someone_else\", but the "
      "manifest says \"wrong_key_library\""},
@@ -91,7 +92,9 @@ class BrokenCorpus : public ::testing::Test {
   test::TempDir dir_;
 };
 
-TEST_F(BrokenCorpus, HasAtLeastFourteenCases) { EXPECT_GE(kCorpus.size(), 14u); }
+TEST_F(BrokenCorpus, HasAtLeastFourteenCases) {
+  EXPECT_GE(kCorpus.size(), 14u);
+}
 
 TEST_F(BrokenCorpus, EachBrokenFolderIsRefusedWithItsOwnMessage) {
   PluginRegistry registry({dir_.path() / "plugins", dir_.path() / "second"});
@@ -103,7 +106,8 @@ TEST_F(BrokenCorpus, EachBrokenFolderIsRefusedWithItsOwnMessage) {
     EXPECT_FALSE(record->loaded());
     ASSERT_FALSE(record->problems.empty());
     EXPECT_NE(joined(record->problems).find(c.expected), std::string::npos)
-        << "problems were:\n" << joined(record->problems);
+        << "problems were:\n"
+        << joined(record->problems);
   }
 }
 

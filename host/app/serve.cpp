@@ -1,0 +1,96 @@
+#include "host/app/commands.hpp"
+#include "host/http/health_routes.hpp"
+#include "host/http/plugin_routes.hpp"
+#include "host/http/server.hpp"
+#include "host/plugins/plugin_registry.hpp"
+#include "host/services/logging.hpp"
+#include "host/store/database.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+
+namespace warden::host {
+namespace {
+
+/// Blocks the stop signals in this thread (and so in every thread it starts), to take them with
+/// sigwait instead of in a handler.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  return set;
+}
+
+std::string plural(std::size_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+int serve(const std::optional<std::filesystem::path>& config_file,
+          const ConfigOverrides& overrides) {
+  sigset_t stop_signals = block_stop_signals();
+  HostConfig config;
+  try {
+    config = load_host_config(config_file, overrides);
+    setup_logging(config.log_level);
+  } catch (const std::exception& e) {
+    std::cerr << "warden serve: " << e.what() << "\n";
+    return 2;
+  }
+  const char* token = std::getenv("AUTH_TOKEN");
+  if (!token || !*token) {
+    std::cerr << "warden serve: AUTH_TOKEN is not set; set it to the token API clients must send "
+                 "in their Authorization header\n";
+    return 2;
+  }
+
+  try {
+    Database database(config.database);
+    spdlog::info("database {} at schema version {}", config.database, database.schema_version());
+
+    PluginRegistry registry(config.plugins_dirs);
+    auto started = std::chrono::steady_clock::now();
+    auto report = registry.reload();
+    std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
+    auto folders = report.added.size() + report.changed.size() + report.unchanged.size();
+    spdlog::info("loaded {} ({} refused) in {:.1f} ms", plural(folders, "plugin folder"),
+                 report.failed.size(), took.count());
+
+    http::Router router;
+    http::add_health_routes(router);
+    http::add_plugin_routes(router, registry);
+    http::HttpServerOptions options;
+    options.listen = config.listen;
+    options.threads = std::max(config.workers, 2);
+    options.max_body_bytes = config.max_body_bytes;
+    options.token = token;
+    http::HttpServer server(options, std::move(router));
+    server.start();
+
+    auto host = config.listen.substr(0, config.listen.rfind(':'));
+    std::cout << "warden listening on http://" << host << ":" << server.port()
+              << " (API token: the AUTH_TOKEN environment variable; env " << config.env << ")"
+              << std::endl;
+
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    spdlog::info("{} received; stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    server.stop();
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    std::cerr << "warden serve: " << e.what() << "\n";
+    return 1;
+  }
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace warden::host

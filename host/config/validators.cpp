@@ -1,0 +1,301 @@
+// The validators of SPEC §2, by hand rather than std::regex: the rules are short, and hand parsing
+// gives exact limits (label lengths, port ranges, IPv4 octets) without regex backtracking costs.
+#include "host/config/config_schema.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <utility>
+
+namespace warden::host {
+namespace {
+
+using Message = std::optional<std::string>;
+using Check = Message (*)(std::string_view);
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_letter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_alnum(char c) {
+  return is_letter(c) || is_digit(c);
+}
+bool is_space(char c) {
+  return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
+
+bool all_of(std::string_view text, bool (*pred)(char)) {
+  return std::all_of(text.begin(), text.end(), pred);
+}
+
+bool all_digits(std::string_view text) {
+  return !text.empty() && all_of(text, is_digit);
+}
+
+Message fail_unless(bool ok, const char* message) {
+  return ok ? std::nullopt : Message(message);
+}
+
+// ---- network names ------------------------------------------------------------------------------
+
+bool is_ipv4(std::string_view text) {
+  int parts = 0;
+  while (true) {
+    std::size_t dot = text.find('.');
+    std::string_view part = text.substr(0, dot);
+    if (!all_digits(part) || part.size() > 3 || (part.size() > 1 && part[0] == '0')) return false;
+    int octet = 0;
+    std::from_chars(part.data(), part.data() + part.size(), octet);
+    if (octet > 255 || ++parts > 4) return false;
+    if (dot == std::string_view::npos) break;
+    text.remove_prefix(dot + 1);
+  }
+  return parts == 4;
+}
+
+bool is_ipv6(std::string_view text) {
+  if (text.empty() || text.size() > 45) return false;
+  std::array<unsigned char, 16> address{};
+  std::string copy(text);
+  return inet_pton(AF_INET6, copy.c_str(), address.data()) == 1;
+}
+
+bool is_label_char(char c) {
+  return is_alnum(c) || c == '-' || c == '_';
+}
+
+// RFC 1123 labels, also allowing `_` inside: container service names such as `flink_jobmanager`
+// are real host names on their networks.
+bool is_host_label(std::string_view label) {
+  return !label.empty() && label.size() <= 63 && all_of(label, is_label_char) &&
+         label.front() != '-' && label.back() != '-';
+}
+
+bool is_host_name(std::string_view text) {
+  if (text.empty() || text.size() > 253) return false;
+  // Dotted digits are an IPv4 address or nothing: "999.1.1.1" is not a host name.
+  if (all_of(text, [](char c) { return is_digit(c) || c == '.'; })) return false;
+  while (true) {
+    std::size_t dot = text.find('.');
+    if (!is_host_label(text.substr(0, dot))) return false;
+    if (dot == std::string_view::npos) return true;
+    text.remove_prefix(dot + 1);
+  }
+}
+
+bool is_port(std::string_view text) {
+  if (!all_digits(text) || text.size() > 5) return false;
+  int port = 0;
+  std::from_chars(text.data(), text.data() + text.size(), port);
+  return port >= 1 && port <= 65535;
+}
+
+bool is_bracketed_ipv6(std::string_view text) {
+  return text.size() > 2 && text.front() == '[' && text.back() == ']' &&
+         is_ipv6(text.substr(1, text.size() - 2));
+}
+
+// A host as it appears before `:port` or in a URL: name, IPv4, or [IPv6].
+bool is_host_in_authority(std::string_view text) {
+  return is_host_name(text) || is_ipv4(text) || is_bracketed_ipv6(text);
+}
+
+bool is_host_with_port(std::string_view text) {
+  std::size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  return is_host_in_authority(text.substr(0, colon)) && is_port(text.substr(colon + 1));
+}
+
+// ---- URL ----------------------------------------------------------------------------------------
+
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() &&
+         std::equal(prefix.begin(), prefix.end(), text.begin(),
+                    [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+}
+
+std::optional<std::string_view> strip_http_scheme(std::string_view url) {
+  for (std::string_view scheme : {"http://", "https://"})
+    if (starts_with_ignoring_case(url, scheme)) return url.substr(scheme.size());
+  return std::nullopt;
+}
+
+bool is_url_char(char c) {
+  return static_cast<unsigned char>(c) > 0x20 && c != 0x7f;
+}
+
+bool is_authority(std::string_view authority) {
+  if (std::size_t at = authority.rfind('@'); at != std::string_view::npos)
+    authority.remove_prefix(at + 1);  // user:password@ is allowed, and not checked further
+  if (is_host_in_authority(authority)) return true;
+  return is_host_with_port(authority);
+}
+
+bool is_http_url(std::string_view url) {
+  if (!all_of(url, is_url_char)) return false;
+  auto rest = strip_http_scheme(url);
+  if (!rest) return false;
+  std::size_t end = rest->find_first_of("/?#");
+  return is_authority(rest->substr(0, end));
+}
+
+// ---- email --------------------------------------------------------------------------------------
+
+bool is_local_part_char(char c) {
+  return is_alnum(c) || std::string_view("!#$%&'*+/=?^_`{|}~-.").find(c) != std::string_view::npos;
+}
+
+bool is_email_local_part(std::string_view local) {
+  return !local.empty() && local.size() <= 64 && all_of(local, is_local_part_char) &&
+         local.front() != '.' && local.back() != '.' && local.find("..") == std::string_view::npos;
+}
+
+bool is_email(std::string_view text) {
+  std::size_t at = text.rfind('@');
+  if (at == std::string_view::npos || text.size() > 254) return false;
+  std::string_view domain = text.substr(at + 1);
+  return is_email_local_part(text.substr(0, at)) && domain.find('.') != std::string_view::npos &&
+         is_host_name(domain);
+}
+
+// ---- mobile -------------------------------------------------------------------------------------
+
+bool is_chinese_mobile(std::string_view text) {
+  if (text.starts_with("+86")) {
+    text.remove_prefix(3);
+    if (!text.empty() && (text.front() == ' ' || text.front() == '-')) text.remove_prefix(1);
+  }
+  return text.size() == 11 && text.front() == '1' && all_digits(text);
+}
+
+bool is_e164(std::string_view text) {
+  return text.size() >= 9 && text.size() <= 16 && text.front() == '+' && text[1] != '0' &&
+         all_digits(text.substr(1));
+}
+
+// ---- the validators -----------------------------------------------------------------------------
+// Each sees a non-empty value: run_validator answers for empty ones (SPEC §2's optional rule).
+
+Message require(std::string_view v) {
+  return fail_unless(!v.empty(), "required");
+}
+
+Message none_blank(std::string_view v) {
+  return fail_unless(!all_of(v, is_space), "must not be blank");
+}
+
+Message user_name(std::string_view v) {
+  return fail_unless(
+      all_of(v, [](char c) { return is_alnum(c) || c == '_' || c == '.' || c == '-'; }),
+      "may contain only letters, digits, _, . and -");
+}
+
+Message email(std::string_view v) {
+  return fail_unless(is_email(v), "must be a valid email address");
+}
+
+Message mobile(std::string_view v) {
+  return fail_unless(is_chinese_mobile(v) || is_e164(v), "must be a mobile phone number");
+}
+
+Message forbid_start_with_number(std::string_view v) {
+  return fail_unless(!is_digit(v.front()), "must not start with a digit");
+}
+
+Message identity(std::string_view v) {
+  bool ok = (is_letter(v.front()) || v.front() == '_') &&
+            all_of(v, [](char c) { return is_alnum(c) || c == '_' || c == '-'; });
+  return fail_unless(ok, "must start with a letter or _ and contain only letters, digits, _ and -");
+}
+
+Message identity_strict(std::string_view v) {
+  return fail_unless(all_of(v, [](char c) { return is_alnum(c) || c == '_'; }),
+                     "may contain only letters, digits and _");
+}
+
+Message integer(std::string_view v) {
+  if (v.front() == '+' || v.front() == '-') v.remove_prefix(1);
+  return fail_unless(all_digits(v), "must be an integer");
+}
+
+Message host(std::string_view v) {
+  return fail_unless(is_host_with_port(v), "must be host:port (e.g. 192.168.28.200:7070)");
+}
+
+Message host_without_port(std::string_view v) {
+  return fail_unless(is_host_in_authority(v) || is_ipv6(v),
+                     "must be a host name or IP address, without a port");
+}
+
+Message url(std::string_view v) {
+  return fail_unless(is_http_url(v), "must be an http or https URL");
+}
+
+Message db_col_name(std::string_view v) {
+  bool ok = v.size() <= 64 && (is_letter(v.front()) || v.front() == '_') &&
+            all_of(v, [](char c) { return is_alnum(c) || c == '_'; });
+  return fail_unless(ok,
+                     "must be a column name: letters, digits and _, not starting with a digit, "
+                     "at most 64 characters");
+}
+
+bool has_nul(std::string_view v) {
+  return v.find('\0') != std::string_view::npos;
+}
+
+Message relative_path(std::string_view v) {
+  return fail_unless(v.front() != '/' && !has_nul(v),
+                     "must be a relative path (not starting with /)");
+}
+
+Message absolute_path(std::string_view v) {
+  return fail_unless(v.front() == '/' && !has_nul(v), "must be an absolute path starting with /");
+}
+
+constexpr std::array<std::pair<std::string_view, Check>, 15> kValidators = {{
+    {"require", require},
+    {"user_name", user_name},
+    {"email", email},
+    {"mobile", mobile},
+    {"forbid_start_with_number", forbid_start_with_number},
+    {"identity", identity},
+    {"identity_strict", identity_strict},
+    {"integer", integer},
+    {"host", host},
+    {"host_without_port", host_without_port},
+    {"url", url},
+    {"db_col_name", db_col_name},
+    {"relative_path", relative_path},
+    {"absolute_path", absolute_path},
+    {"none_blank", none_blank},
+}};
+
+Check find_validator(std::string_view name) {
+  for (const auto& [known, check] : kValidators)
+    if (known == name) return check;
+  return nullptr;
+}
+
+bool checks_empty_values(std::string_view name) {
+  return name == "require" || name == "none_blank";
+}
+
+}  // namespace
+
+bool is_known_validator(std::string_view name) {
+  return find_validator(name) != nullptr;
+}
+
+std::optional<std::string> run_validator(std::string_view validator, std::string_view value) {
+  Check check = find_validator(validator);
+  if (!check) return "unknown validator \"" + std::string(validator) + "\"";
+  if (value.empty() && !checks_empty_values(validator)) return std::nullopt;
+  return check(value);
+}
+
+}  // namespace warden::host

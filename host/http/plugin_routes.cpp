@@ -1,0 +1,34 @@
+#include "host/http/plugin_routes.hpp"
+
+#include "host/http/plugin_json.hpp"
+
+#include <Poco/JSON/Array.h>
+
+namespace warden::host::http {
+
+void add_plugin_routes(Router& router, PluginRegistry& registry) {
+  router.add("GET", "/api/plugins", [&registry](const Request&) {
+    Poco::JSON::Array::Ptr plugins = new Poco::JSON::Array;
+    const auto records = registry.list();
+    for (const auto& record : records) plugins->add(plugin_summary_json(*record));
+    auto body = ok();
+    body->set("count", static_cast<int>(records.size()));
+    body->set("data", plugins);
+    return Response::json(body);
+  });
+
+  router.add("GET", "/api/plugins/{key}", [&registry](const Request& request) {
+    const auto& key = request.param("key");
+    const auto record = registry.find(key);
+    if (!record) throw HttpError(404, "unknown plugin \"" + key + "\"");
+    auto body = ok();
+    body->set("data", plugin_detail_json(*record));
+    return Response::json(body);
+  });
+
+  router.add("POST", "/api/plugins/reload", [&registry](const Request&) {
+    return Response::json(ok(*reload_report_json(registry.reload())));
+  });
+}
+
+}  // namespace warden::host::http

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "host/http/api_token.hpp"
+#include "host/http/router.hpp"
+
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+
+#include <cstddef>
+#include <memory>
+
+namespace warden::host::http {
+
+/// What every connection of one server shares. Held by shared pointer so that it outlives any
+/// connection still finishing when the server object goes away.
+struct ServerContext {
+  Router router;
+  ApiToken token;
+  std::size_t max_body_bytes = 0;
+};
+
+/// Makes Poco's per-request handler. Refusals that need no body (bad framing, 401, a Content-Length
+/// over the limit) are decided here, before Poco would answer `Expect: 100-continue`, so a refused
+/// client is never invited to send its body.
+class RequestHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit RequestHandlerFactory(std::shared_ptr<const ServerContext> context);
+
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest& request) override;
+
+ private:
+  std::shared_ptr<const ServerContext> context_;
+};
+
+}  // namespace warden::host::http

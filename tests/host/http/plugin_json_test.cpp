@@ -1,0 +1,102 @@
+#include "host/http/plugin_json.hpp"
+
+#include "host/http/json.hpp"
+
+#include <gtest/gtest.h>
+
+namespace warden::host::http {
+namespace {
+
+FieldSpec password_field(std::optional<Poco::Dynamic::Var> default_value) {
+  FieldSpec field;
+  field.name = "secret";
+  field.type = FieldType::password;
+  field.ordinal = 3;
+  field.default_value = std::move(default_value);
+  return field;
+}
+
+TEST(HttpPluginJson, FieldShowsEverythingTheFormNeeds) {
+  FieldSpec field;
+  field.name = "secretEnable";
+  field.type = FieldType::enum_;
+  field.ordinal = 2;
+  field.label = "Signing";
+  field.placeholder = "choose";
+  field.help = "Markdown **help**";
+  field.default_value = false;
+  field.advanced = true;
+  field.validators = {"require"};
+  field.options = {{"yes", true}, {"no", false}};
+  field.identity = true;
+  EXPECT_EQ(stringify(field_json(field)),
+            R"({"name":"secretEnable","type":"enum","ordinal":2,"label":"Signing",)"
+            R"("placeholder":"choose","help":"Markdown **help**","default":false,"advanced":true,)"
+            R"("validate":["require"],"options":[{"label":"yes","value":true},)"
+            R"({"label":"no","value":false}],"options_from":null,"identity":true})");
+}
+
+TEST(HttpPluginJson, PasswordDefaultsAreMasked) {
+  EXPECT_EQ(field_json(password_field(Poco::Dynamic::Var("hunter2")))->get("default").toString(),
+            "******");
+  EXPECT_EQ(field_json(password_field(Poco::Dynamic::Var("")))->get("default").toString(), "");
+  EXPECT_TRUE(field_json(password_field(std::nullopt))->get("default").isEmpty());
+}
+
+TEST(HttpPluginJson, FailedRecordWithoutManifestStillLists) {
+  PluginRecord record;
+  record.key = "broken";
+  record.problems.push_back({"broken/manifest.json", "", "not valid JSON"});
+  record.problems.push_back({"broken/manifest.json", "fields.a.validate[1]", "unknown validator"});
+  EXPECT_EQ(stringify(plugin_summary_json(record)),
+            R"({"key":"broken","kind":null,"name":null,"version":null,"description":null,)"
+            R"("sdk":null,"library":null,"status":"failed","errors":[)"
+            R"("broken/manifest.json: not valid JSON",)"
+            R"("broken/manifest.json: fields.a.validate[1]: unknown validator"]})");
+  const auto detail = plugin_detail_json(record);
+  EXPECT_TRUE(detail->get("overview").isEmpty());
+  EXPECT_EQ(detail->getArray("fields")->size(), 0u);
+}
+
+TEST(HttpPluginJson, RecordWithManifestShowsItsFieldsInFormOrder) {
+  FieldSpec first;
+  first.name = "token";
+  first.type = FieldType::input_text;
+  first.ordinal = 1;
+  Manifest manifest;
+  manifest.key = "chan";
+  manifest.kind = Kind::alert_channel;
+  manifest.name = "Chan";
+  manifest.version = "1.2.3";
+  manifest.sdk = 1;
+  manifest.library = "libchan.so";
+  manifest.description = "Sends";
+  manifest.overview = "Overview";
+  manifest.schema = ConfigSchema({password_field(Poco::Dynamic::Var("x")), first});
+  PluginRecord record;
+  record.key = "chan";
+  record.manifest = manifest;
+  record.problems.push_back({"chan/libchan.so", "", "not found"});
+
+  const auto detail = plugin_detail_json(record);
+  EXPECT_EQ(detail->getValue<std::string>("kind"), "alert_channel");
+  EXPECT_EQ(detail->getValue<std::string>("library"), "libchan.so");
+  EXPECT_EQ(detail->getValue<std::string>("status"), "failed");
+  EXPECT_EQ(detail->getValue<std::string>("overview"), "Overview");
+  const auto fields = detail->getArray("fields");
+  ASSERT_EQ(fields->size(), 2u);
+  EXPECT_EQ(fields->getObject(0)->getValue<std::string>("name"), "token");
+  EXPECT_EQ(fields->getObject(1)->getValue<std::string>("default"), "******");
+}
+
+TEST(HttpPluginJson, ReloadReportListsEveryOutcome) {
+  ReloadReport report;
+  report.added = {"a"};
+  report.removed = {"r"};
+  report.failed = {"a"};
+  EXPECT_EQ(stringify(reload_report_json(report)),
+            R"({"added":["a"],"changed":[],"removed":["r"],"unchanged":[],"failed":["a"]})");
+}
+
+}  // namespace
+}  // namespace warden::host::http
