@@ -213,7 +213,8 @@ Coerced to_string_list(const Var& value) {
   std::vector<std::string> items;
   for (const auto& element : elements_of(value)) {
     if (!is_scalar(element)) return std::string("must be a list of strings");
-    if (auto text = trimmed(element.toString()); !text.empty()) items.emplace_back(text);
+    const std::string element_text = element.toString();  // trimmed() views into it
+    if (auto text = trimmed(element_text); !text.empty()) items.emplace_back(text);
   }
   return accepted(to_json_array(items));
 }

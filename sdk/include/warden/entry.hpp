@@ -46,16 +46,18 @@ constexpr Kind kind_of() {
 
 template <class T>
 Plugin* create(char* error, std::size_t error_size) noexcept {
-  const char* what = "unknown exception";
+  auto report = [&](const char* what) {
+    if (error && error_size) {
+      std::strncpy(error, what, error_size - 1);
+      error[error_size - 1] = '\0';
+    }
+  };
   try {
     return std::make_unique<T>().release();
   } catch (const std::exception& e) {
-    what = e.what();
+    report(e.what());  // inside the handler: the exception dies when it ends
   } catch (...) {
-  }
-  if (error && error_size) {
-    std::strncpy(error, what, error_size - 1);
-    error[error_size - 1] = '\0';
+    report("unknown exception");
   }
   return nullptr;
 }
