@@ -94,6 +94,7 @@ def main():
     env = dict(os.environ, AUTH_TOKEN="bench-token")
     with tempfile.TemporaryDirectory() as work:
         many = stage_copies(work, args.plugins, staged)
+        total = len(os.listdir(many))
         empty = os.path.join(work, "empty")
         os.makedirs(empty)
         results = {"many": [], "none": [], "registry": []}
@@ -114,7 +115,6 @@ def main():
             rss.append(kb / 1024)
     med = statistics.median
     n = args.plugins
-    total = len(os.listdir(many))
     print(f"start-up to serving, {total} plugin folders ({n} copies of `test` + bundled): "
           f"median {med(results['many']):.1f} ms (runs: {', '.join(f'{x:.1f}' for x in results['many'])})")
     print(f"start-up to serving, no plugins: median {med(results['none']):.1f} ms")
