@@ -1,5 +1,6 @@
 #include "host/app/commands.hpp"
 #include "host/http/health_routes.hpp"
+#include "host/http/metrics_routes.hpp"
 #include "host/http/plugin_routes.hpp"
 #include "host/http/server.hpp"
 #include "host/plugins/plugin_registry.hpp"
@@ -67,7 +68,10 @@ int serve(const std::optional<std::filesystem::path>& config_file,
     http::Router router;
     http::add_health_routes(router);
     http::add_plugin_routes(router, registry);
+    auto request_metrics = std::make_shared<http::RequestMetrics>();
+    http::add_metrics_routes(router, registry, request_metrics);
     http::HttpServerOptions options;
+    options.metrics = request_metrics;
     options.listen = config.listen;
     options.threads = std::max(config.workers, 2);
     options.max_body_bytes = config.max_body_bytes;

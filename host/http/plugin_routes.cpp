@@ -26,6 +26,32 @@ void add_plugin_routes(Router& router, PluginRegistry& registry) {
     return Response::json(body);
   });
 
+  // Checks a configuration against the plugin's fields (SPEC §3) without saving anything: an
+  // operator's dry run before configuring a channel, a task or a schedule.
+  router.add("POST", "/api/plugins/{key}/check_config", [&registry](const Request& request) {
+    const auto& key = request.param("key");
+    const auto record = registry.find(key);
+    if (!record) throw HttpError(404, "unknown plugin \"" + key + "\"");
+    if (!record->loaded())
+      throw HttpError(
+          409, "plugin \"" + key + "\" is not loaded: " + record->problems.front().to_string());
+    auto body = request.json();
+    auto config = body->getObject("config");
+    if (!config) throw HttpError(400, "the body needs a \"config\" object");
+    const auto& schema = record->manifest->schema;
+    auto result = schema.apply(
+        *config, nullptr,
+        [&registry](const std::string& list) -> std::optional<std::vector<std::string>> {
+          if (list == "solutions") return registry.loaded_keys(Kind::solution);
+          if (list == "timer_actions") return registry.loaded_keys(Kind::timer_action);
+          return std::nullopt;  // channel instances arrive with the alert-channel API
+        });
+    if (!result.ok()) throw HttpError(400, "invalid config", result.errors);
+    auto answer = ok();
+    answer->set("data", schema.masked(*result.values));
+    return Response::json(answer);
+  });
+
   router.add("POST", "/api/plugins/reload", [&registry](const Request&) {
     return Response::json(ok(*reload_report_json(registry.reload())));
   });

@@ -143,9 +143,11 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
       spdlog::error("http {} {}: {}", request.method, loggable_path(request), e.what());
       response = Response::error(500, "internal error");
     }
-    send(in, out, response, body_unread);
+    // Counted before the answer leaves, so a client that reads /metrics next always sees it.
     const std::chrono::duration<double, std::milli> took =
         std::chrono::steady_clock::now() - started;
+    if (context_->metrics) context_->metrics->record(response.status, took.count());
+    send(in, out, response, body_unread);
     spdlog::debug("http {} {} {} {:.1f}ms", request.method, loggable_path(request), response.status,
                   took.count());
   }

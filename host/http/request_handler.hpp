@@ -1,6 +1,7 @@
 #pragma once
 
 #include "host/http/api_token.hpp"
+#include "host/http/request_metrics.hpp"
 #include "host/http/router.hpp"
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -16,6 +17,7 @@ struct ServerContext {
   Router router;
   ApiToken token;
   std::size_t max_body_bytes = 0;
+  std::shared_ptr<RequestMetrics> metrics;  ///< may be null
 };
 
 /// Makes Poco's per-request handler. Refusals that need no body (bad framing, 401, a Content-Length

@@ -44,7 +44,8 @@ Poco::Net::ServerSocket bind_listen_address(const std::string& listen, int backl
 HttpServer::HttpServer(HttpServerOptions options, Router router)
     : options_(std::move(options)),
       context_(std::make_shared<const ServerContext>(
-          ServerContext{std::move(router), ApiToken(options_.token), options_.max_body_bytes})) {}
+          ServerContext{std::move(router), ApiToken(options_.token), options_.max_body_bytes,
+                        options_.metrics})) {}
 
 HttpServer::~HttpServer() {
   stop();

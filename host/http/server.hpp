@@ -18,6 +18,7 @@ class HTTPServer;
 namespace warden::host::http {
 
 struct ServerContext;
+class RequestMetrics;
 
 struct HttpServerOptions {
   std::string listen = "127.0.0.1:8080";  ///< "host:port" or "[v6]:port"; port 0 picks a free one
@@ -29,6 +30,8 @@ struct HttpServerOptions {
   std::chrono::milliseconds io_timeout{30'000};
   /// How long an idle keep-alive connection is kept.
   std::chrono::milliseconds keep_alive_timeout{15'000};
+  /// Counts every answer for GET /metrics; may be null.
+  std::shared_ptr<RequestMetrics> metrics;
   /// Every `/api/` request must carry it (SPEC §5); empty refuses them all.
   std::string token;
 };

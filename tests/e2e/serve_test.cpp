@@ -176,6 +176,54 @@ TEST_F(Serve, SigtermStopsCleanlyAndTheTokenIsNeverLogged) {
   EXPECT_NE(warden_->log().find("plugin folder factory_throws not loaded"), std::string::npos);
 }
 
+TEST_F(Serve, CheckConfigFillsDefaultsMasksPasswordsAndReportsEveryBadField) {
+  auto good = call_api(warden_->port(), "POST", "/api/plugins/http_callback/check_config", kToken,
+                       R"({"config": {"url": "http://127.0.0.1:9/hook", "method": "PUT"}})");
+  ASSERT_EQ(good.status, 200) << good.body;
+  auto values = good.json->getObject("data");
+  EXPECT_EQ(values->getValue<std::string>("method"), "PUT");
+  EXPECT_EQ(values->getValue<std::string>("contentType"), "application/json");
+  EXPECT_FALSE(values->getValue<std::string>("alertTpl").empty())
+      << "default_file fills the default";
+
+  auto bad = call_api(warden_->port(), "POST", "/api/plugins/http_callback/check_config", kToken,
+                      R"({"config": {"url": "ftp://x", "method": "GET", "colour": "red"}})");
+  EXPECT_EQ(bad.status, 400);
+  ASSERT_TRUE(bad.json) << bad.body;
+  EXPECT_EQ(bad.json->getValue<std::string>("result"), "exception");
+  EXPECT_EQ(bad.json->getValue<std::string>("message"), "invalid config");
+  auto errors = bad.json->getObject("errors");
+  ASSERT_TRUE(errors) << bad.body;
+  EXPECT_TRUE(errors->has("url"));
+  EXPECT_TRUE(errors->has("method"));
+  EXPECT_EQ(errors->getValue<std::string>("colour"), "unknown field");
+
+  auto broken = call_api(warden_->port(), "POST", "/api/plugins/factory_throws/check_config",
+                         kToken, R"({"config": {}})");
+  EXPECT_EQ(broken.status, 409);
+  auto malformed =
+      call_api(warden_->port(), "POST", "/api/plugins/test/check_config", kToken, R"({"config": )");
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_NE(malformed.json->getValue<std::string>("message").find("not valid JSON"),
+            std::string::npos);
+}
+
+TEST_F(Serve, MetricsInPrometheusTextFormat) {
+  get("/api/plugins");
+  get("/api/plugins", "wrong");
+  auto r = get("/metrics", std::nullopt);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.content_type.find("text/plain; version=0.0.4"), std::string::npos);
+  EXPECT_NE(r.body.find("warden_plugins{kind=\"solution\",status=\"loaded\"} 1\n"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("warden_plugins{kind=\"alert_channel\",status=\"failed\"}"),
+            std::string::npos);
+  EXPECT_NE(r.body.find("warden_http_requests_total{code=\"4xx\"} 1\n"), std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("warden_http_requests_total{code=\"2xx\"} 1\n"), std::string::npos);
+}
+
 TEST(ServeStartup, RefusesToStartWithoutAToken) {
   TempDir dir;
   auto r = run_command(WARDEN_BIN,

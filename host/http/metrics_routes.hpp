@@ -1,0 +1,16 @@
+#pragma once
+
+#include "host/http/request_metrics.hpp"
+#include "host/http/router.hpp"
+#include "host/plugins/plugin_registry.hpp"
+
+#include <memory>
+
+namespace warden::host::http {
+
+/// GET /metrics (no token, Prometheus text format): build info, plugin folders by kind and status,
+/// and the server's request counters. `registry` must outlive the server.
+void add_metrics_routes(Router& router, const PluginRegistry& registry,
+                        std::shared_ptr<const RequestMetrics> requests);
+
+}  // namespace warden::host::http
