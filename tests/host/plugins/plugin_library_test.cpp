@@ -65,3 +65,36 @@ TEST(PluginLibrary, ExceptionsInPluginCodeBecomeStatuses) {
 
 }  // namespace
 }  // namespace warden::host
+
+namespace warden::host {
+namespace {
+
+// The dynamic loader hands back an already-loaded image for the same path name. A library replaced
+// on disk while an object of the old one is alive must still load as the new file.
+TEST(PluginLibrary, ReplacedLibraryLoadsAsANewImageWhileTheOldOneIsInUse) {
+  test::TempDir dir;
+  test::copy_folder(fs::path(WARDEN_STAGED_PLUGINS_DIR) / "example", dir.path() / "p/example");
+  PluginRegistry registry({dir.path() / "p"});
+  registry.reload();
+  std::string error;
+  auto old_object = registry.find("example")->library->create(error);
+  ASSERT_TRUE(old_object) << error;
+
+  // Replace the file as an installer would: a new file renamed over the old one (a new inode).
+  auto lib = dir.path() / "p/example/libexample.so";
+  fs::copy_file(lib, dir.path() / "libexample.so.new");
+  fs::rename(dir.path() / "libexample.so.new", lib);
+  auto report = registry.reload();
+  ASSERT_EQ(report.changed, std::vector<std::string>{"example"});
+  auto record = registry.find("example");
+  ASSERT_TRUE(record->loaded());
+  auto new_object = record->library->create(error);
+  ASSERT_TRUE(new_object) << error;
+
+  // Different images: the objects' vtables live at different addresses.
+  auto vtable = [](const Plugin* p) { return *reinterpret_cast<void* const*>(p); };
+  EXPECT_NE(vtable(old_object.get()), vtable(new_object.get()));
+}
+
+}  // namespace
+}  // namespace warden::host
