@@ -3,9 +3,11 @@
 #include "host/http/metrics_routes.hpp"
 #include "host/http/plugin_routes.hpp"
 #include "host/http/server.hpp"
+#include "host/http/task_routes.hpp"
 #include "host/plugins/plugin_registry.hpp"
 #include "host/services/logging.hpp"
 #include "host/store/database.hpp"
+#include "host/tasks/task_manager.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -65,15 +67,28 @@ int serve(const std::optional<std::filesystem::path>& config_file,
     spdlog::info("loaded {} ({} refused) in {:.1f} ms", plural(folders, "plugin folder"),
                  report.failed.size(), took.count());
 
+    SqlTaskStore task_store(database);
+    TaskManagerOptions task_options;
+    task_options.workers = config.workers;
+    task_options.default_timeout_ms = std::int64_t{config.task_timeout} * 1000;
+    for (const auto& [service, seconds] : config.task_timeouts)
+      task_options.service_timeout_ms[service] = std::int64_t{seconds} * 1000;
+    task_options.services = config.services;
+    task_options.source_db = config.source_db;
+    TaskManager tasks(task_store, registry, make_shared_services(), task_options);
+    tasks.start();
+
     http::Router router;
     http::add_health_routes(router);
     http::add_plugin_routes(router, registry);
+    http::add_task_routes(router, tasks, config.max_status_task);
     auto request_metrics = std::make_shared<http::RequestMetrics>();
     http::add_metrics_routes(router, registry, request_metrics);
     http::HttpServerOptions options;
     options.metrics = request_metrics;
     options.listen = config.listen;
-    options.threads = std::max(config.workers, 2);
+    options.threads = config.http_threads;
+    options.max_queued = std::max(64, config.http_threads);
     options.max_body_bytes = config.max_body_bytes;
     options.token = token;
     http::HttpServer server(options, std::move(router));
@@ -87,7 +102,8 @@ int serve(const std::optional<std::filesystem::path>& config_file,
     int signal = 0;
     sigwait(&stop_signals, &signal);
     spdlog::info("{} received; stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
-    server.stop();
+    server.stop();  // no new requests; those in progress end first
+    tasks.stop();   // running steps end and their boundaries are committed
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());
     std::cerr << "warden serve: " << e.what() << "\n";

@@ -9,9 +9,10 @@ namespace {
 
 const std::set<std::string> kEnvironments = {"TEST", "STAGE", "PRODUCTION"};
 const std::set<std::string> kKnownKeys = {
-    "default_env", "service", "source_db", "max_status_task", "listen",
-    "plugins_dir", "workers", "log_level", "max_body_bytes",  "mq_conf",
-    "TEST",        "STAGE",   "PRODUCTION"};
+    "default_env",  "service",      "source_db",     "max_status_task", "listen",
+    "plugins_dir",  "workers",      "http_threads",  "log_level",       "max_body_bytes",
+    "task_timeout", "task_timeouts", "mq_conf",      "TEST",            "STAGE",
+    "PRODUCTION"};
 
 class Reader {
  public:
@@ -33,6 +34,16 @@ class Reader {
     try {
       int v = node.as<int>();
       if (v < 1) fail(node, key, "must be at least 1");
+      return v;
+    } catch (const YAML::Exception&) {
+      fail(node, key, "must be an integer");
+    }
+  }
+
+  int non_negative_int(const YAML::Node& node, const std::string& key) const {
+    try {
+      int v = node.as<int>();
+      if (v < 0) fail(node, key, "must not be negative");
       return v;
     } catch (const YAML::Exception&) {
       fail(node, key, "must be an integer");
@@ -81,6 +92,15 @@ void read_file(const std::filesystem::path& file, HostConfig& config,
     for (auto& d : r.strings(n, "plugins_dir")) config.plugins_dirs.emplace_back(d);
   }
   if (auto n = root["workers"]) config.workers = r.positive_int(n, "workers");
+  if (auto n = root["http_threads"]) config.http_threads = r.positive_int(n, "http_threads");
+  if (auto n = root["task_timeout"]) config.task_timeout = r.non_negative_int(n, "task_timeout");
+  if (auto n = root["task_timeouts"]) {
+    if (!n.IsMap()) r.fail(n, "task_timeouts", "must map a solution to its timeout in seconds");
+    for (const auto& s : n) {
+      auto service = s.first.as<std::string>();
+      config.task_timeouts[service] = r.non_negative_int(s.second, "task_timeouts." + service);
+    }
+  }
   if (auto n = root["max_status_task"])
     config.max_status_task = r.positive_int(n, "max_status_task");
   if (auto n = root["max_body_bytes"]) config.max_body_bytes = r.positive_int(n, "max_body_bytes");

@@ -23,11 +23,14 @@ struct HostConfig {
   std::vector<std::filesystem::path> plugins_dirs = {"plugins"};
   std::string database = "sqlite:var/warden.db";  ///< the chosen environment's `database`
   std::string log_level = "info";
-  int workers = 4;
+  int workers = 4;        ///< threads that run task steps
+  int http_threads = 64;  ///< requests (and keep-alive connections) served at once
   int max_status_task = 10;
   std::size_t max_body_bytes = 1 << 20;
   std::optional<std::vector<std::string>> services;  ///< `service`: absent means every solution
   std::map<std::string, SourceDb> source_db;
+  int task_timeout = 3600;                        ///< seconds a task may run in all; 0: none
+  std::map<std::string, int> task_timeouts;       ///< per solution, overriding task_timeout
 };
 
 /// Command-line values that win over the file (empty: not given).

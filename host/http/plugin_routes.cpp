@@ -39,13 +39,7 @@ void add_plugin_routes(Router& router, PluginRegistry& registry) {
     auto config = body->getObject("config");
     if (!config) throw HttpError(400, "the body needs a \"config\" object");
     const auto& schema = record->manifest->schema;
-    auto result = schema.apply(
-        *config, nullptr,
-        [&registry](const std::string& list) -> std::optional<std::vector<std::string>> {
-          if (list == "solutions") return registry.loaded_keys(Kind::solution);
-          if (list == "timer_actions") return registry.loaded_keys(Kind::timer_action);
-          return std::nullopt;  // channel instances arrive with the alert-channel API
-        });
+    auto result = schema.apply(*config, nullptr, registry_options(registry));
     if (!result.ok()) throw HttpError(400, "invalid config", result.errors);
     auto answer = ok();
     answer->set("data", schema.masked(*result.values));

@@ -160,4 +160,12 @@ std::vector<std::string> PluginRegistry::loaded_keys(Kind kind) const {
   return out;
 }
 
+OptionsProvider registry_options(const PluginRegistry& registry) {
+  return [&registry](const std::string& list) -> std::optional<std::vector<std::string>> {
+    if (list == "solutions") return registry.loaded_keys(Kind::solution);
+    if (list == "timer_actions") return registry.loaded_keys(Kind::timer_action);
+    return std::nullopt;  // channel instances arrive with the alert-channel API
+  };
+}
+
 }  // namespace warden::host

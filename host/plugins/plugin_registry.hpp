@@ -63,4 +63,8 @@ class PluginRegistry {
       fingerprints_;  // what each folder's files looked like
 };
 
+/// The host's lists for `options_from` as far as the registry knows them (`solutions`,
+/// `timer_actions`); other lists are left unchecked.
+OptionsProvider registry_options(const PluginRegistry& registry);
+
 }  // namespace warden::host

@@ -34,6 +34,8 @@ Database::Database(const std::string& uri) : uri_(uri) {
     throw DatabaseError("database \"" + uri + "\": expected sqlite:<path> or postgresql://…");
   }
   try {
+    // Enough for every HTTP thread, worker and the journal at once; idle ones close after a minute.
+    pool_ = std::make_unique<Poco::Data::SessionPool>(connector_, connection_, 1, 256, 60);
     auto s = session();
     s << "PRAGMA journal_mode=WAL", now;
     s << "PRAGMA busy_timeout=5000", now;
@@ -44,7 +46,7 @@ Database::Database(const std::string& uri) : uri_(uri) {
 }
 
 Poco::Data::Session Database::session() const {
-  return Poco::Data::Session(connector_, connection_);
+  return pool_->get();
 }
 
 int Database::schema_version() const {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <Poco/Data/Session.h>
+#include <Poco/Data/SessionPool.h>
 
 #include <memory>
 #include <stdexcept>
@@ -21,7 +22,8 @@ class Database {
   /// Opens and migrates. Throws DatabaseError with a message naming the URI on failure.
   explicit Database(const std::string& uri);
 
-  /// A session for one unit of work. Poco sessions are not thread-safe: take one per thread.
+  /// A session for one unit of work, from a pool; it goes back to the pool when the last copy is
+  /// destroyed. Poco sessions are not thread-safe: take one per unit of work, never share it.
   Poco::Data::Session session() const;
   int schema_version() const;
   const std::string& uri() const { return uri_; }
@@ -32,6 +34,7 @@ class Database {
   std::string uri_;
   std::string connector_;
   std::string connection_;
+  std::unique_ptr<Poco::Data::SessionPool> pool_;
 };
 
 }  // namespace warden::host

@@ -7,6 +7,18 @@ const std::vector<Migration>& all_migrations() {
       {1,
        "host facts",
        {"CREATE TABLE host_info (name VARCHAR(64) PRIMARY KEY, value TEXT NOT NULL)"}},
+      {2,
+       "tasks",
+       {"CREATE TABLE tasks (task_id VARCHAR(160) PRIMARY KEY, service VARCHAR(64) NOT NULL, "
+        "source_name TEXT NOT NULL, condition_json TEXT NOT NULL, status VARCHAR(16) NOT NULL, "
+        "create_ms BIGINT NOT NULL, start_ms BIGINT NOT NULL, end_ms BIGINT NOT NULL, "
+        "messages_json TEXT NOT NULL, failure_type TEXT NOT NULL, result_json TEXT NOT NULL, "
+        "step TEXT NOT NULL, state_json TEXT NOT NULL, wait_kind VARCHAR(16) NOT NULL, "
+        "wake_ms BIGINT NOT NULL, poll_json TEXT NOT NULL, answer_json TEXT NOT NULL, "
+        "timeout_ms BIGINT NOT NULL, deadline_ms BIGINT NOT NULL, generation BIGINT NOT NULL)",
+        "CREATE INDEX tasks_by_status ON tasks (status, create_ms)",
+        "CREATE INDEX tasks_by_service ON tasks (service, status, create_ms)",
+        "CREATE INDEX tasks_by_create ON tasks (create_ms)"}},
   };
   return migrations;
 }

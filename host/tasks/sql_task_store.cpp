@@ -1,0 +1,238 @@
+#include "host/store/database.hpp"
+#include "host/tasks/task_store.hpp"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/Data/Transaction.h>
+#include <Poco/Data/TypeHandler.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <sstream>
+
+namespace warden::host {
+namespace {
+
+/// A task as its table row: only types every connector binds.
+struct TaskRow {
+  std::string task_id, service, source_name, condition_json, status;
+  Poco::Int64 create_ms = 0, start_ms = 0, end_ms = 0;
+  std::string messages_json, failure_type, result_json, step, state_json, wait_kind;
+  Poco::Int64 wake_ms = 0;
+  std::string poll_json, answer_json;
+  Poco::Int64 timeout_ms = 0, deadline_ms = 0, generation = 0;
+};
+
+constexpr const char* kColumns =
+    "task_id, service, source_name, condition_json, status, create_ms, start_ms, end_ms, "
+    "messages_json, failure_type, result_json, step, state_json, wait_kind, wake_ms, poll_json, "
+    "answer_json, timeout_ms, deadline_ms, generation";
+
+std::string messages_to_json(const std::map<std::string, std::string>& messages) {
+  Poco::JSON::Object object;
+  for (const auto& [status, text] : messages) object.set(status, text);
+  std::ostringstream out;
+  object.stringify(out);
+  return out.str();
+}
+
+std::map<std::string, std::string> messages_from_json(const std::string& text) {
+  std::map<std::string, std::string> out;
+  if (text.empty()) return out;
+  auto object = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+  for (const auto& name : object->getNames()) {
+    if (!object->isNull(name)) out[name] = object->getValue<std::string>(name);
+  }
+  return out;
+}
+
+TaskRow to_row(const TaskRecord& r) {
+  return {r.task_id,
+          r.service,
+          r.source_name,
+          r.condition,
+          std::string(to_string(r.status)),
+          r.create_ms,
+          r.start_ms,
+          r.end_ms,
+          messages_to_json(r.messages),
+          r.failure_type,
+          r.result,
+          r.step,
+          r.state,
+          std::string(to_string(r.wait)),
+          r.wake_ms,
+          r.poll,
+          r.answer,
+          r.timeout_ms,
+          r.deadline_ms,
+          r.generation};
+}
+
+TaskRecord from_row(const TaskRow& row) {
+  TaskRecord r;
+  r.task_id = row.task_id;
+  r.service = row.service;
+  r.source_name = row.source_name;
+  r.condition = row.condition_json;
+  r.status = parse_task_status(row.status).value_or(TaskStatus::failed);
+  r.create_ms = row.create_ms;
+  r.start_ms = row.start_ms;
+  r.end_ms = row.end_ms;
+  r.messages = messages_from_json(row.messages_json);
+  r.failure_type = row.failure_type;
+  r.result = row.result_json;
+  r.step = row.step;
+  r.state = row.state_json;
+  r.wait = parse_task_wait(row.wait_kind);
+  r.wake_ms = row.wake_ms;
+  r.poll = row.poll_json;
+  r.answer = row.answer_json;
+  r.timeout_ms = row.timeout_ms;
+  r.deadline_ms = row.deadline_ms;
+  r.generation = row.generation;
+  return r;
+}
+
+std::vector<TaskRecord> from_rows(const std::vector<TaskRow>& rows) {
+  std::vector<TaskRecord> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back(from_row(row));
+  return out;
+}
+
+}  // namespace
+}  // namespace warden::host
+
+namespace Poco::Data {
+
+// Binds and extracts a TaskRow as its 20 columns, in kColumns' order.
+template <>
+class TypeHandler<warden::host::TaskRow> {
+ public:
+  using Row = warden::host::TaskRow;
+  static std::size_t size() { return 20; }
+
+  template <class Visit>
+  static void each(Row& row, Visit&& visit) {
+    visit(row.task_id), visit(row.service), visit(row.source_name), visit(row.condition_json),
+        visit(row.status), visit(row.create_ms), visit(row.start_ms), visit(row.end_ms),
+        visit(row.messages_json), visit(row.failure_type), visit(row.result_json), visit(row.step),
+        visit(row.state_json), visit(row.wait_kind), visit(row.wake_ms), visit(row.poll_json),
+        visit(row.answer_json), visit(row.timeout_ms), visit(row.deadline_ms),
+        visit(row.generation);
+  }
+
+  static void bind(std::size_t pos, const Row& row, AbstractBinder::Ptr binder,
+                   AbstractBinder::Direction dir) {
+    each(const_cast<Row&>(row), [&](auto& field) {
+      TypeHandler<std::decay_t<decltype(field)>>::bind(pos++, field, binder, dir);
+    });
+  }
+  static void prepare(std::size_t pos, const Row& row, AbstractPreparator::Ptr preparator) {
+    each(const_cast<Row&>(row), [&](auto& field) {
+      TypeHandler<std::decay_t<decltype(field)>>::prepare(pos++, field, preparator);
+    });
+  }
+  static void extract(std::size_t pos, Row& row, const Row& /*fallback*/,
+                      AbstractExtractor::Ptr extractor) {
+    each(row, [&](auto& field) {
+      using Field = std::decay_t<decltype(field)>;
+      TypeHandler<Field>::extract(pos++, field, Field{}, extractor);
+    });
+  }
+};
+
+}  // namespace Poco::Data
+
+namespace warden::host {
+
+using namespace Poco::Data::Keywords;
+
+void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
+  if (records.empty()) return;
+  std::vector<TaskRow> rows;
+  rows.reserve(records.size());
+  for (const auto& r : records) rows.push_back(to_row(r));
+  static const std::string sql =
+      std::string("INSERT INTO tasks (") + kColumns +
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (task_id) DO UPDATE SET service = excluded.service, "
+      "source_name = excluded.source_name, condition_json = excluded.condition_json, "
+      "status = excluded.status, create_ms = excluded.create_ms, start_ms = excluded.start_ms, "
+      "end_ms = excluded.end_ms, messages_json = excluded.messages_json, "
+      "failure_type = excluded.failure_type, result_json = excluded.result_json, "
+      "step = excluded.step, state_json = excluded.state_json, wait_kind = excluded.wait_kind, "
+      "wake_ms = excluded.wake_ms, poll_json = excluded.poll_json, "
+      "answer_json = excluded.answer_json, timeout_ms = excluded.timeout_ms, "
+      "deadline_ms = excluded.deadline_ms, generation = excluded.generation";
+  auto session = database_.session();
+  Poco::Data::Transaction tx(session);
+  session << sql, use(rows), now;
+  tx.commit();
+}
+
+std::optional<TaskRecord> SqlTaskStore::find(const std::string& task_id) {
+  auto found = find_many({task_id});
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+std::vector<TaskRecord> SqlTaskStore::find_many(const std::vector<std::string>& task_ids) {
+  if (task_ids.empty()) return {};
+  std::string sql = std::string("SELECT ") + kColumns + " FROM tasks WHERE task_id IN (";
+  for (std::size_t i = 0; i < task_ids.size(); ++i) sql += i ? ", ?" : "?";
+  sql += ")";
+  auto session = database_.session();
+  std::vector<TaskRow> rows;
+  Poco::Data::Statement select(session);
+  select << sql, into(rows);
+  for (const auto& id : task_ids) select, useRef(id);
+  select.execute();
+  return from_rows(rows);
+}
+
+TaskPage SqlTaskStore::list(const TaskQuery& query) {
+  std::string where;
+  std::vector<std::string> params;
+  if (query.service) {
+    where += " WHERE service = ?";
+    params.push_back(*query.service);
+  }
+  if (query.status) {
+    where += where.empty() ? " WHERE status = ?" : " AND status = ?";
+    params.emplace_back(to_string(*query.status));
+  }
+  auto session = database_.session();
+  TaskPage page;
+  {
+    Poco::Data::Statement count(session);
+    count << "SELECT COUNT(*) FROM tasks" + where, into(page.total);
+    for (const auto& p : params) count, useRef(p);
+    count.execute();
+  }
+  Poco::Int64 limit = query.page_size;
+  Poco::Int64 offset = static_cast<Poco::Int64>(query.page - 1) * query.page_size;
+  std::vector<TaskRow> rows;
+  Poco::Data::Statement select(session);
+  select << std::string("SELECT ") + kColumns + " FROM tasks" + where +
+                " ORDER BY create_ms DESC, task_id DESC LIMIT ? OFFSET ?",
+      into(rows);
+  for (const auto& p : params) select, useRef(p);
+  select, use(limit), use(offset);
+  select.execute();
+  page.tasks = from_rows(rows);
+  return page;
+}
+
+std::vector<TaskRecord> SqlTaskStore::unfinished() {
+  auto session = database_.session();
+  std::vector<TaskRow> rows;
+  session << std::string("SELECT ") + kColumns +
+                 " FROM tasks WHERE status IN ('waiting', 'running') ORDER BY create_ms, task_id",
+      into(rows), now;
+  return from_rows(rows);
+}
+
+}  // namespace warden::host

@@ -1,0 +1,67 @@
+#include "host/tasks/step_runner.hpp"
+
+#include "host/services/spdlog_logger.hpp"
+
+#include <Poco/JSON/Parser.h>
+
+#include <sstream>
+
+namespace warden::host {
+namespace {
+
+Poco::JSON::Object::Ptr parse_object(const std::string& text) {
+  if (text.empty()) return new Poco::JSON::Object;
+  return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+std::string stringify(const Poco::JSON::Object::Ptr& object) {
+  std::ostringstream out;
+  if (object) object->stringify(out);
+  return object ? out.str() : "{}";
+}
+
+}  // namespace
+
+StepResult run_step(const PluginRecord& plugin, const TaskRecord& task, const SourceDb& source,
+                    const SharedServices& services) noexcept {
+  StepResult result;
+  try {
+    if (!plugin.loaded()) {
+      result.ok = false;
+      result.error = "solution \"" + task.service + "\" is not loaded";
+      return result;
+    }
+    const std::string step_name = task.step.empty() ? "run" : task.step;
+    // Declared before the object: the object points at it until it is destroyed.
+    HostServicesImpl host(services, plugin_log_tag(task.service, task.task_id, step_name));
+    std::string error;
+    auto solution = plugin.library->create_as<Solution>(error);
+    if (!solution) {
+      result.ok = false;
+      result.error = "solution \"" + task.service + "\" could not be made: " + error;
+      return result;
+    }
+    solution->bind(host, Config(parse_object(task.condition)));
+    solution->bind_task({task.task_id, task.service, source.source_name, source.topic_name,
+                         source.consumer_id});
+    solution->restore_state(parse_object(task.state));
+    solution->restore_output(parse_object(task.result));
+    Poco::Dynamic::Var answer;
+    if (!task.answer.empty() && task.answer != "null") answer = Poco::JSON::Parser().parse(task.answer);
+    const Status status = task.step.empty() ? solution->start() : solution->resume(task.step, answer);
+    result.ok = status.ok;
+    result.error = status.message;
+    result.outcome = solution->outcome();
+    result.state = stringify(solution->state_json());
+    result.output = stringify(solution->output_json());
+  } catch (const Poco::Exception& e) {
+    result.ok = false;
+    result.error = e.displayText();
+  } catch (const std::exception& e) {
+    result.ok = false;
+    result.error = e.what();
+  }
+  return result;
+}
+
+}  // namespace warden::host

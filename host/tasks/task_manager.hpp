@@ -1,0 +1,143 @@
+#pragma once
+
+#include "host/config/host_config.hpp"
+#include "host/plugins/plugin_registry.hpp"
+#include "host/services/host_services_impl.hpp"
+#include "host/tasks/step_runner.hpp"
+#include "host/tasks/task_journal.hpp"
+#include "host/tasks/task_record.hpp"
+#include "host/tasks/task_store.hpp"
+#include "host/tasks/work_queue.hpp"
+#include "host/timers/timer_queue.hpp"
+
+#include <Poco/JSON/Object.h>
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace warden::host {
+
+/// A task request that cannot be carried out; `kind` says how an API answers it.
+class TaskError : public std::runtime_error {
+ public:
+  enum class Kind { invalid, not_found, conflict, unavailable };
+  TaskError(Kind kind, const std::string& message, std::map<std::string, std::string> errors = {})
+      : std::runtime_error(message), kind_(kind), errors_(std::move(errors)) {}
+  Kind kind() const { return kind_; }
+  /// Per-field problems (SPEC §3), when there are any.
+  const std::map<std::string, std::string>& errors() const { return errors_; }
+
+ private:
+  Kind kind_;
+  std::map<std::string, std::string> errors_;
+};
+
+struct TaskManagerOptions {
+  int workers = 4;  ///< threads that run steps
+  int pollers = 2;  ///< threads that make wait_polling_callback requests
+  /// The whole run's limit when neither the task nor its solution sets one; 0: none.
+  std::int64_t default_timeout_ms = 3'600'000;
+  std::map<std::string, std::int64_t> service_timeout_ms;  ///< per solution
+  std::optional<std::vector<std::string>> services;        ///< `service`; absent: every solution
+  std::map<std::string, SourceDb> source_db;
+};
+
+/// Runs solutions as tasks (seed 004, SPEC §5). Every state change goes through the journal (group
+/// commit); what must only happen once a change is durable (answering create_task, the next step,
+/// arming a wait) happens after its commit. Waits are timers, never sleeping threads. A started
+/// host picks up every `waiting` and `running` task where its last committed step left it, so a
+/// step runs again only if the host died before that step's end was committed.
+class TaskManager {
+ public:
+  TaskManager(TaskStore& store, PluginRegistry& registry, SharedServices services,
+              TaskManagerOptions options);
+  ~TaskManager();
+  TaskManager(const TaskManager&) = delete;
+  TaskManager& operator=(const TaskManager&) = delete;
+
+  /// Picks up unfinished tasks and starts the threads. Returns how many tasks were picked up.
+  std::size_t start();
+  /// Graceful stop: refuses new work, lets steps that are running end and commits their
+  /// boundaries; queued tasks and waits stay stored for the next start. Idempotent.
+  void stop();
+
+  /// Creates a task of `service` with `condition` (checked against the solution's fields) and,
+  /// when `queue`, queues it (`waiting`), else leaves it `ready`. Returns its id once stored.
+  std::string create(const std::string& service, const Poco::JSON::Object& condition,
+                     std::optional<std::int64_t> timeout_ms, bool queue);
+  /// The current record of each id (nullopt for an unknown id), in the order asked.
+  std::vector<std::optional<TaskRecord>> find(const std::vector<std::string>& task_ids);
+  std::optional<TaskRecord> find(const std::string& task_id);
+  /// An external worker's report: `running`, `finished` or `failed`, with a message.
+  TaskRecord update_status(const std::string& task_id, TaskStatus status,
+                           const std::string& message);
+  /// Queues a `ready`, `finished` or `failed` task again, from its first step.
+  void restart(const std::string& task_id);
+  /// Replaces the condition of a task that is neither `waiting` nor `running`.
+  void update_condition(const std::string& task_id, const Poco::JSON::Object& condition);
+  TaskPage list(const TaskQuery& query);
+  /// The solutions create_task accepts: `service` from the config, or every loaded solution.
+  std::vector<std::string> services() const;
+  /// The condition with password fields masked, for a read endpoint.
+  Poco::JSON::Object::Ptr masked_condition(const TaskRecord& task) const;
+
+  struct Counts {
+    std::size_t active = 0, queued = 0, timers = 0;
+  };
+  Counts counts() const;
+
+ private:
+  struct Active {
+    TaskRecord record;
+    bool executing = false;
+    std::uint64_t wait_seq = 0;  // identifies the wait a timer or a poll belongs to
+    std::uint64_t version = 0;   // changes submitted to the journal
+  };
+
+  Poco::JSON::Object::Ptr check_condition(const std::string& service,
+                                          const Poco::JSON::Object& condition) const;
+  std::int64_t timeout_for(const std::string& service, std::optional<std::int64_t> asked) const;
+  void enqueue(const std::string& task_id, std::int64_t generation);
+  void execute(const std::string& task_id, std::int64_t generation);
+  void finish_step(const std::string& task_id, std::int64_t generation, StepResult result);
+  void arm_wait(const std::string& task_id, const Active& active);
+  void on_wake(const std::string& task_id, std::int64_t generation, std::uint64_t seq);
+  void poll_once(const std::string& task_id, std::int64_t generation, std::uint64_t seq);
+  void arm_deadline(const TaskRecord& record);
+  void on_deadline(const std::string& task_id, std::int64_t generation);
+  /// Ends an active task (under mutex_): terminal status, message, end time, a new generation
+  /// (so whatever its old run left behind is ignored); committed, then forgotten.
+  void end_locked(Active& active, TaskStatus status, const std::string& message,
+                  const std::string& failure_type);
+  /// Submits `active`'s record to the journal; `then` runs after the commit. An ended or ready
+  /// task is forgotten once its latest change is committed (reads then go to the store).
+  void commit_locked(Active& active, TaskJournal::Then then = {});
+  /// Commits a record and waits for it; throws TaskError::unavailable when it cannot be stored.
+  void commit_and_wait(TaskRecord record, std::function<void()> then_locked = {});
+  bool accepts(const std::string& service) const;
+
+  TaskStore& store_;
+  PluginRegistry& registry_;
+  SharedServices services_;
+  TaskManagerOptions options_;
+
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Active> active_;  // waiting or running, or ending (uncommitted)
+  std::atomic<bool> accepting_{false};
+
+  // Declared last: destroyed (threads joined) first.
+  std::unique_ptr<TaskJournal> journal_;
+  std::unique_ptr<TimerQueue> timers_;
+  std::unique_ptr<WorkQueue> pollers_;
+  std::unique_ptr<WorkQueue> workers_;
+};
+
+}  // namespace warden::host
