@@ -96,6 +96,12 @@ int WardenProcess::stop() {
   return code;
 }
 
+void WardenProcess::kill() {
+  ::kill(handle_->id(), SIGKILL);
+  handle_->wait();
+  stopped_ = true;
+}
+
 bool WardenProcess::running() const {
   return Poco::Process::isRunning(*handle_);
 }

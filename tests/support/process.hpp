@@ -36,6 +36,8 @@ class WardenProcess {
   int port() const { return port_; }
   /// SIGTERM, then waits; returns the exit code.
   int stop();
+  /// SIGKILL, then waits: the host gets no chance to tidy up.
+  void kill();
   bool running() const;
   std::string log() const;
   std::string out() const;
