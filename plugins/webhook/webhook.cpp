@@ -1,0 +1,308 @@
+// The bundled `webhook` solution: one HTTP request with a templated body, retried with exponential
+// backoff (through `wait_callback`, so no worker waits) while the answer says "try again".
+#include <warden/warden.hpp>
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace warden::plugins {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr std::int64_t kMaxRetries = 10;
+constexpr milliseconds kFirstBackoff{1'000};
+constexpr milliseconds kMaxBackoff{60'000};
+constexpr std::int64_t kMaxRetryAfterSeconds = 3'600;
+// How much of an answer's body is kept in the result data.
+constexpr std::size_t kMaxKeptBodyBytes = 64 * 1024;
+
+/// A condition the task cannot run with; ends the task with failure type "invalid_condition".
+class InvalidCondition : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+std::string trimmed(std::string_view s) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::string lowercase(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+/// `application/json`, or any `…+json` media type, parameters ignored.
+bool is_json_media_type(const std::string& content_type) {
+  const std::string type = lowercase(trimmed(content_type.substr(0, content_type.find(';'))));
+  const std::string_view suffix = "+json";
+  return type == "application/json" ||
+         (type.size() > suffix.size() &&
+          type.compare(type.size() - suffix.size(), suffix.size(), suffix) == 0);
+}
+
+// RFC 9110 token characters: what a header name may be made of.
+bool is_token(std::string_view s) {
+  static constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           kSymbols.find(c) != std::string_view::npos;
+  });
+}
+
+/// The `headers` field: one `Name: value` per line; blank lines are skipped. A malformed line is
+/// named by its number only: its text may hold a token.
+HttpHeaders parse_header_lines(const std::string& text) {
+  HttpHeaders headers;
+  std::size_t line_number = 0;
+  for (std::size_t start = 0; start <= text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = trimmed(std::string_view(text).substr(start, end - start));
+    start = end + 1;
+    ++line_number;
+    if (line.empty()) continue;
+    const auto colon = line.find(':');
+    const std::string name = colon == std::string::npos ? "" : trimmed(line.substr(0, colon));
+    if (name.empty())
+      throw InvalidCondition("headers line " + std::to_string(line_number) +
+                             ": expected \"Name: value\"");
+    if (!is_token(name))
+      throw InvalidCondition("headers line " + std::to_string(line_number) +
+                             ": a header name is letters, digits and -_.!#$%&'*+^`|~ only");
+    headers.emplace_back(name, trimmed(std::string_view(line).substr(colon + 1)));
+  }
+  return headers;
+}
+
+std::string header_value(const HttpHeaders& headers, const std::string& name) {
+  for (const auto& [k, v] : headers)
+    if (lowercase(k) == lowercase(name)) return v;
+  return {};
+}
+
+/// How comments and logs name the server: host and port, never the path or query (they may carry
+/// tokens).
+std::string host_and_port(const std::string& url) {
+  try {
+    const Poco::URI uri(url);
+    if (uri.getHost().empty()) return "the configured URL";
+    const bool ipv6 = uri.getHost().find(':') != std::string::npos;
+    const std::string host = ipv6 ? "[" + uri.getHost() + "]" : uri.getHost();
+    return host + ":" + std::to_string(uri.getPort());
+  } catch (const Poco::Exception&) {
+    return "the configured URL";
+  }
+}
+
+/// Retry-After in seconds, or -1 when absent or given as a date.
+std::int64_t retry_after_seconds(const std::string& value) {
+  const std::string digits = trimmed(value);
+  if (digits.empty() || digits.size() > 9) return -1;
+  std::int64_t seconds = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return -1;
+    seconds = seconds * 10 + (c - '0');
+  }
+  return seconds;
+}
+
+/// The wait before retry number `retry` (1 for the first): 1 s doubling up to 60 s, less up to a
+/// quarter at random, so that tasks failing together do not retry together.
+milliseconds backoff(std::int64_t retry) {
+  milliseconds ceiling = kFirstBackoff;
+  for (std::int64_t i = 1; i < retry && ceiling < kMaxBackoff; ++i) ceiling *= 2;
+  ceiling = std::min(ceiling, kMaxBackoff);
+  std::mt19937_64 random{std::random_device{}()};
+  std::uniform_int_distribution<std::int64_t> jitter(0, ceiling.count() / 4);
+  return ceiling - milliseconds(jitter(random));
+}
+
+std::string attempts_text(std::int64_t n) {
+  return std::to_string(n) + (n == 1 ? " attempt" : " attempts");
+}
+
+std::string seconds_text(milliseconds delay) {
+  const auto tenths = (delay.count() + 50) / 100;
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
+}
+
+/// At most `max` bytes of `text`, not splitting a UTF-8 sequence.
+std::string truncated(const std::string& text, std::size_t max) {
+  if (text.size() <= max) return text;
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+/// The task's condition (SPEC §8), read at every attempt (a retry may run in a new object).
+struct WebhookSettings {
+  std::string url;
+  std::string method;
+  HttpHeaders headers;
+  std::string content_type;
+  std::string body_template;
+  std::int64_t retries = 3;
+
+  static WebhookSettings from(const Config& config) {
+    WebhookSettings s;
+    s.url = config.string("url");
+    s.method = config.string_or("method", "POST");
+    if (s.method != "POST" && s.method != "PUT" && s.method != "PATCH" && s.method != "GET")
+      throw InvalidCondition("method must be POST, PUT, PATCH or GET");
+    s.headers = parse_header_lines(config.string_or("headers", ""));
+    s.body_template = config.string_or("body", "");
+    s.retries = config.has("retries") ? config.integer("retries") : 3;
+    if (s.retries < 0 || s.retries > kMaxRetries)
+      throw InvalidCondition("retries must be between 0 and " + std::to_string(kMaxRetries));
+    // A Content-Type line decides; else a body that looks like JSON is sent as JSON.
+    s.content_type = header_value(s.headers, "Content-Type");
+    if (s.content_type.empty() && s.sends_body()) {
+      const std::string start = trimmed(s.body_template).substr(0, 1);
+      s.content_type =
+          start == "{" || start == "[" ? "application/json" : "text/plain; charset=utf-8";
+      s.headers.emplace_back("Content-Type", s.content_type);
+    }
+    return s;
+  }
+
+  bool sends_body() const { return method != "GET" && !body_template.empty(); }
+};
+
+/// What a retryable answer looks like: no answer at all, a 5xx, or 429 Too Many Requests.
+bool is_retryable(const HttpResponse& response) {
+  return !response.error.empty() || response.status >= 500 || response.status == 429;
+}
+
+/// The answer's body for the result data: parsed JSON when it is JSON, else the text.
+Poco::Dynamic::Var body_of(const HttpResponse& response) {
+  const std::string start = trimmed(response.body).substr(0, 1);
+  if (response.body.size() <= kMaxKeptBodyBytes &&
+      (is_json_media_type(response.header("Content-Type")) || start == "{" || start == "[")) {
+    try {
+      return Poco::JSON::Parser().parse(response.body);
+    } catch (const Poco::Exception&) {
+      // not JSON after all: kept as text
+    }
+  }
+  return truncated(response.body, kMaxKeptBodyBytes);
+}
+
+/// Why an attempt failed, for logs and comments: the transport error (the host's client names only
+/// host and port) or the status (not the reason phrase: servers send what they like there).
+std::string why(const HttpResponse& response) {
+  if (!response.error.empty()) return response.error;
+  return "HTTP " + std::to_string(response.status);
+}
+
+}  // namespace
+
+/// `run()` makes the first attempt; the step "retry" makes each further one. The number of attempts
+/// made lives in `state()` ("attempts"), the last answer in `output()`.
+class WebhookSolution : public Solution {
+ public:
+  WebhookSolution() {
+    step("retry", [this](const Poco::Dynamic::Var&) { attempt(); });
+  }
+
+  void run() override {
+    state().set("attempts", 0);
+    attempt();
+  }
+
+ private:
+  void attempt() {
+    WebhookSettings settings;
+    HttpRequest request;
+    try {
+      settings = WebhookSettings::from(config());
+      request = make_request(settings);
+    } catch (const InvalidCondition& e) {
+      log().warn(e.what());
+      set_finished("failure", e.what(), "invalid_condition");
+      return;
+    }
+
+    const std::int64_t attempts =
+        (state().has("attempts") ? state().getValue<std::int64_t>("attempts") : 0) + 1;
+    state().set("attempts", attempts);
+    const std::string what = settings.method + " " + host_and_port(settings.url);
+
+    const HttpResponse response = http().send(request);
+    record(response, attempts);
+
+    if (response.ok()) {
+      log().info(what + " answered HTTP " + std::to_string(response.status));
+      set_finished("success", what + " answered HTTP " + std::to_string(response.status) +
+                                  " after " + attempts_text(attempts));
+      return;
+    }
+    if (is_retryable(response) && attempts <= settings.retries) {
+      const milliseconds delay = retry_delay(response, attempts);
+      log().warn(what + " failed: " + why(response) + "; retry " + std::to_string(attempts) +
+                 " of " + std::to_string(settings.retries) + " in " + seconds_text(delay));
+      wait_callback("retry", delay);
+      return;
+    }
+    const std::string comment =
+        what + " failed after " + attempts_text(attempts) + ": " + why(response);
+    log().warn(comment);
+    set_finished("failure", comment, "http_error");
+  }
+
+  /// The request of this attempt; throws InvalidCondition when the body template is malformed.
+  HttpRequest make_request(const WebhookSettings& settings) {
+    HttpRequest request;
+    request.method = settings.method;
+    request.url = settings.url;
+    request.headers = settings.headers;
+    if (!settings.sends_body()) return request;
+
+    Poco::JSON::Object data;
+    Poco::JSON::Object::Ptr task_data = new Poco::JSON::Object;
+    task_data->set("task_id", task().task_id);
+    task_data->set("service", task().service);
+    data.set("task", task_data);
+    data.set("condition", config().json_ptr());
+    const Escape escape = is_json_media_type(settings.content_type) ? Escape::json : Escape::none;
+    Rendered body = templates().render(settings.body_template, data, escape);
+    if (!body.ok()) throw InvalidCondition("body: " + body.error);
+    request.body = std::move(body.text);
+    return request;
+  }
+
+  /// The last answer, as `result_task` shows it.
+  void record(const HttpResponse& response, std::int64_t attempts) {
+    output().set("status", response.status);
+    output().set("body", body_of(response));
+    output().set("attempts", attempts);
+    if (!response.error.empty())
+      output().set("error", response.error);
+    else
+      output().remove("error");
+  }
+
+  /// Retry-After (in seconds) when the server sent one, else the backoff for this retry.
+  static milliseconds retry_delay(const HttpResponse& response, std::int64_t retry) {
+    const std::int64_t after = retry_after_seconds(response.header("Retry-After"));
+    if (after >= 0) return std::chrono::seconds(std::min(after, kMaxRetryAfterSeconds));
+    return backoff(retry);
+  }
+};
+
+}  // namespace warden::plugins
+
+WARDEN_PLUGIN(warden::plugins::WebhookSolution, "webhook")
