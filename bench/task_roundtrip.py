@@ -28,10 +28,11 @@ def one_run(procs, args, work, run):
         if not benchlib.has_route(warden.port, "/api/create_task"):
             return None
         client = benchlib.Client(warden.port)
-        times, polls = [], []
+        times, creates, polls = [], [], []
         for i in range(args.warmup + args.tasks):
             t0 = time.perf_counter()
             task_id = benchlib.create_test_task(client, f"rt-{i}")
+            created = time.perf_counter() - t0
             n = 0
             while True:
                 status = benchlib.statuses(client, [task_id])[task_id]
@@ -45,9 +46,10 @@ def one_run(procs, args, work, run):
             elapsed = time.perf_counter() - t0
             if i >= args.warmup:
                 times.append(elapsed * 1000)
+                creates.append(created * 1000)
                 polls.append(n)
         client.close()
-        return times, polls
+        return times, creates, polls
     finally:
         log = warden.stop()
         if log.strip():
@@ -67,7 +69,7 @@ def main():
     benchlib.exit_on_sigterm()
     benchlib.cpu_busy_warning()
 
-    p50s, p99s, maxes, all_polls = [], [], [], []
+    p50s, p99s, maxes, create_p50s, all_polls = [], [], [], [], []
     with tempfile.TemporaryDirectory(prefix="warden-bench-") as work, benchlib.Procs() as procs:
         for run in range(args.runs):
             result = one_run(procs, args, work, run)
@@ -75,19 +77,22 @@ def main():
                 print("Warden: POST /api/create_task answers 404 (the task routes are not in this "
                       "build yet): nothing to measure")
                 return 1
-            times, polls = result
+            times, creates, polls = result
             p50s.append(percentile(times, 50))
             p99s.append(percentile(times, 99))
             maxes.append(max(times))
+            create_p50s.append(percentile(creates, 50))
             all_polls += polls
             print(f"  run {run + 1}: p50 {p50s[-1]:.2f} ms, p99 {p99s[-1]:.2f} ms, max "
-                  f"{maxes[-1]:.2f} ms, median {median(polls):.0f} status polls a task", flush=True)
+                  f"{maxes[-1]:.2f} ms; create_task answered after p50 {create_p50s[-1]:.2f} ms; median "
+                  f"{median(polls):.0f} status polls a task", flush=True)
     print(f"Round trip of one `test` task (create -> finished; one client, keep-alive, polling "
           f"status_task without pause), {args.tasks} sequential tasks a run, idle host, "
           f"medians of {args.runs} runs:")
     print(f"  p50 {median(p50s):.2f} ms (runs: {runs_text(p50s, '{:.2f}')}); p99 {median(p99s):.2f} ms "
-          f"(runs: {runs_text(p99s, '{:.2f}')}); max {median(maxes):.2f} ms; "
-          f"{median(all_polls):.0f} status polls a task (median)")
+          f"(runs: {runs_text(p99s, '{:.2f}')}); max {median(maxes):.2f} ms")
+    print(f"  of which create_task's answer: p50 {median(create_p50s):.2f} ms; status polls a "
+          f"task: median {median(all_polls):.0f}, max {max(all_polls)}")
     print("  target: p99 < 5 ms")
     return 0
 

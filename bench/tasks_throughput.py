@@ -17,7 +17,7 @@ AsyncResult.get(); done when every result is ready. Redis is flushed between run
 
 The runs alternate (Warden, Celery, Warden, ...) and the medians of --runs are printed with the
 ratio Warden/Celery (target: >= 3). Usage:
-    python3 bench/tasks_throughput.py [--build build] [--tasks 20000] [--clients 8] [--runs 3]
+    python3 bench/tasks_throughput.py [--build build] [--tasks 20000] [--clients 16] [--runs 3]
 Needs root the first time (bench/setup.sh installs redis-server, python3-celery, python3-redis);
 the Celery side runs with /usr/bin/python3, where Debian installs those modules.
 """
@@ -248,7 +248,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default=os.path.join(benchlib.ROOT, "build"))
     ap.add_argument("--tasks", type=int, default=20000)
-    ap.add_argument("--clients", type=int, default=8, help="client processes, for both systems")
+    ap.add_argument("--clients", type=int, default=16, help="client processes, for both systems")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2, help="Warden's `workers`")
     ap.add_argument("--concurrency", type=int, default=2, help="the Celery worker's --concurrency")
