@@ -69,6 +69,62 @@ def cpu_busy_warning(seconds=1.0):
     return busy
 
 
+def _cpu_stat():
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    return fields[3] + fields[4], sum(fields)  # idle + iowait, total (clock ticks, all cores)
+
+
+class CpuMeter:
+    """CPU seconds used by some processes, and how busy the whole machine was, between start()
+    and stop(). `pids` is a function, called at both ends, giving the processes to count."""
+
+    def __init__(self, pids):
+        self.pids = pids
+
+    @staticmethod
+    def process_seconds(pids):
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime + stime, every thread
+            except (OSError, IndexError, ValueError):
+                pass
+        return total / tick
+
+    def start(self):
+        self.cpu0 = self.process_seconds(self.pids())
+        self.stat0 = _cpu_stat()
+        return self
+
+    def stop(self):
+        stat1 = _cpu_stat()
+        # The CPU of a process that ended in between is lost (none is expected to).
+        self.seconds = self.process_seconds(self.pids()) - self.cpu0
+        idle = stat1[0] - self.stat0[0]
+        total = stat1[1] - self.stat0[1]
+        self.machine_busy = 1 - idle / max(1, total)
+        return self
+
+
+def session_pids(sid):
+    """The processes of session `sid` (one started with Procs.start(..., whole_group=True))."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                if int(fields[3]) == sid:
+                    pids.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                pass
+    return pids
+
+
 def free_port():
     with socket.socket() as s:
         s.bind((HOST, 0))

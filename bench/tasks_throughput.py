@@ -100,9 +100,10 @@ def celery_client(index, redis_url, count, ready, go, out):
         out.put(("error", index, f"{type(e).__name__}: {e}"))
 
 
-def drive(label, target, per_client_args, clients, timeout):
+def drive(label, target, per_client_args, clients, timeout, meter=None):
     """Starts `clients` processes running target(index, *args, ready, go, out), releases them at
-    once, and returns (seconds from release to the last done, seconds to the last create, results)."""
+    once, and returns (seconds from release to the last done, seconds to the last create, results).
+    `meter` (a benchlib.CpuMeter) runs from the release until the last client is done."""
     ctx = mp.get_context("spawn")  # no inherited sockets (Celery's pools) or handlers
     ready, out, go = ctx.Queue(), ctx.Queue(), ctx.Event()
     procs = [ctx.Process(target=target, args=(i, *per_client_args(i), ready, go, out), daemon=True)
@@ -115,6 +116,8 @@ def drive(label, target, per_client_args, clients, timeout):
                 ready.get(timeout=60)
             except queue.Empty:
                 raise RuntimeError(f"{label}: a client did not get ready: {_drain(out)}")
+        if meter:
+            meter.start()
         t0 = time.perf_counter()
         go.set()
         results = []
@@ -127,6 +130,8 @@ def drive(label, target, per_client_args, clients, timeout):
             if msg[0] == "error":
                 raise RuntimeError(f"{label}: client {msg[1]} failed: {msg[2]}")
             results.append(msg)
+        if meter:
+            meter.stop()
         for p in procs:
             p.join(timeout=10)
     finally:
@@ -162,13 +167,14 @@ def run_warden(procs, args, work, run):
     try:
         if not benchlib.has_route(warden.port, "/api/create_task"):
             return None
+        meter = benchlib.CpuMeter(lambda: [warden.proc.pid])
         elapsed, created, results = drive(
             "warden", warden_client,
             lambda i: (warden.port, share(args.tasks, args.clients, i), 100, args.poll_interval),
-            args.clients, args.timeout)
+            args.clients, args.timeout, meter)
         check("warden", results, args.tasks)
         polls = sum(r[6] for r in results)
-        return elapsed, created, polls
+        return elapsed, created, polls, meter
     finally:
         log = warden.stop()
         if log.strip():
@@ -235,13 +241,14 @@ def start_celery_worker(procs, work, redis_url, concurrency):
     return proc, log
 
 
-def run_celery(args, redis_client, redis_url):
+def run_celery(args, redis_client, redis_url, server_pids):
     redis_client.flushall()
+    meter = benchlib.CpuMeter(server_pids)
     elapsed, created, results = drive(
         "celery", celery_client, lambda i: (redis_url, share(args.tasks, args.clients, i)),
-        args.clients, args.timeout)
+        args.clients, args.timeout, meter)
     check("celery", results, args.tasks)
-    return elapsed, created
+    return elapsed, created, meter
 
 
 def main():
@@ -270,9 +277,13 @@ def main():
     warden_missing = False
     with tempfile.TemporaryDirectory(prefix="warden-bench-") as work, benchlib.Procs() as procs:
         if not args.skip_celery:
-            _, redis_port, redis_client = start_redis(procs, work)
+            redis_proc, redis_port, redis_client = start_redis(procs, work)
             redis_url = f"redis://{HOST}:{redis_port}"
-            start_celery_worker(procs, work, redis_url, args.concurrency)
+            worker, _ = start_celery_worker(procs, work, redis_url, args.concurrency)
+            redis_version = redis_client.info()["redis_version"]
+
+            def celery_pids():  # the worker, its pool processes, and redis-server
+                return benchlib.session_pids(worker.pid) + [redis_proc.pid]
         ceiling = client_ceiling(procs, args, work)
         print(f"  client ceiling: {args.clients} client processes send {ceiling:.0f} create_task "
               f"requests/s to a server that answers at once (bench_fixed_body_server)", flush=True)
@@ -287,12 +298,15 @@ def main():
                     warden_runs.append(w)
                     print(f"  run {run + 1}: Warden {args.tasks / w[0]:.0f} tasks/s "
                           f"({w[0]:.2f} s; all created after {w[1]:.2f} s; {w[2]} status_task "
-                          f"calls)", flush=True)
+                          f"calls; server CPU {1000 * w[3].seconds / args.tasks:.2f} ms a task; "
+                          f"machine {w[3].machine_busy:.0%} busy)", flush=True)
             if not args.skip_celery:
-                c = run_celery(args, redis_client, redis_url)
+                c = run_celery(args, redis_client, redis_url, celery_pids)
                 celery_runs.append(c)
                 print(f"  run {run + 1}: Celery {args.tasks / c[0]:.0f} tasks/s ({c[0]:.2f} s; all "
-                      f"submitted after {c[1]:.2f} s)", flush=True)
+                      f"submitted after {c[1]:.2f} s; server CPU (worker, pool, redis) "
+                      f"{1000 * c[2].seconds / args.tasks:.2f} ms a task; machine "
+                      f"{c[2].machine_busy:.0%} busy)", flush=True)
 
     n = args.tasks
     print(f"End-to-end throughput: {n} `test` tasks from {args.clients} client processes "
@@ -305,13 +319,16 @@ def main():
         w_rate = median(rates)
         print(f"  Warden (SQLite, fresh database, workers {args.workers}, http_threads 64): "
               f"{w_rate:.0f} tasks/s (runs: {runs_text(rates)}); creation alone: "
-              f"{median([n / w[1] for w in warden_runs]):.0f} tasks/s")
+              f"{median([n / w[1] for w in warden_runs]):.0f} tasks/s; server CPU "
+              f"{median([1000 * w[3].seconds / n for w in warden_runs]):.2f} ms a task")
     if celery_runs:
         rates = [n / c[0] for c in celery_runs]
         c_rate = median(rates)
-        print(f"  Celery {celery.__version__} + Redis (redis-py {redis.__version__}), prefork "
-              f"concurrency {args.concurrency}: {c_rate:.0f} tasks/s (runs: {runs_text(rates)}); "
-              f"submission alone: {median([n / c[1] for c in celery_runs]):.0f} tasks/s")
+        print(f"  Celery {celery.__version__} + Redis {redis_version} (redis-py "
+              f"{redis.__version__}), prefork concurrency {args.concurrency}: {c_rate:.0f} tasks/s "
+              f"(runs: {runs_text(rates)}); submission alone: "
+              f"{median([n / c[1] for c in celery_runs]):.0f} tasks/s; server CPU "
+              f"{median([1000 * c[2].seconds / n for c in celery_runs]):.2f} ms a task")
     if w_rate and c_rate:
         print(f"  ratio Warden/Celery: {w_rate / c_rate:.2f} (target: >= 3)")
 
