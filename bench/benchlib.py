@@ -251,7 +251,8 @@ class Warden:
         return tail(self.stderr)
 
 
-def start_fixed_server(procs, build, work, body, threads=64, name="fixed-body"):
+def start_fixed_server(procs, build, work, body, threads=64, name="fixed-body",
+                       content_type="application/json"):
     """bench_fixed_body_server (bench/fixed_body_server.cpp) answering every request with `body`
     (bytes); builds it when the build folder lacks it. Returns (process, port)."""
     binary = os.path.join(build, "bench", "bench_fixed_body_server")
@@ -263,7 +264,8 @@ def start_fixed_server(procs, build, work, body, threads=64, name="fixed-body"):
     out = os.path.join(work, f"{name}.log")
     with open(out, "wb") as f:
         proc = procs.start(name, [binary, "--body-file", body_file, "--listen", f"{HOST}:0",
-                                  "--threads", str(threads)], stdout=f, stderr=f)
+                                  "--threads", str(threads), "--content-type", content_type],
+                           stdout=f, stderr=f)
     line = wait_for_line(out, "listening on", proc)
     return proc, int(line.split("http://", 1)[1].split()[0].rsplit(":", 1)[1])
 

@@ -6,7 +6,7 @@ Starts `warden serve` (SQLite default, fresh temporary database, `workers: 2`, `
 POST /api/status_task about them once to learn the exact answer. The ceiling is
 bench_fixed_body_server (bench/fixed_body_server.cpp): a minimal Poco HTTPServer, set up like
 Warden's (ThreadPool and HTTPServerParams, 64 threads, keep-alive, no per-connection request limit),
-that answers every request with that same body, byte for byte.
+that answers every request with that same body, byte for byte, and the same Content-Type.
 
 Both get the same load in the same run: wrk -t2 (two cores) with --connections keep-alive
 connections (64) for --duration seconds (10), the same request (bench/status_task.lua: POST, JSON
@@ -93,7 +93,7 @@ def wrk_run(port, path, duration, args, env, measure=True):
 
 
 def prepare_request(warden, args):
-    """(method, path, body or None, answer bytes) of the request to measure."""
+    """(method, path, body or None, answer bytes, answer Content-Type) of the request to measure."""
     client = benchlib.Client(warden.port)
     try:
         if args.route == "status_task":
@@ -117,7 +117,7 @@ def prepare_request(warden, args):
         answer = resp.read()
         if resp.status != 200:
             raise RuntimeError(f"{method} {path}: HTTP {resp.status}: {answer[:300]!r}")
-        return method, path, body, answer
+        return method, path, body, answer, resp.getheader("Content-Type", "application/json")
     finally:
         client.close()
 
@@ -167,8 +167,9 @@ def main():
             print("Warden: POST /api/create_task answers 404 (the task routes are not in this build "
                   "yet): nothing to measure (try --route plugins)")
             return 1
-        method, path, body, answer = prepared
-        _, fixed_port = benchlib.start_fixed_server(procs, args.build, work, answer, args.server_threads)
+        method, path, body, answer, content_type = prepared
+        _, fixed_port = benchlib.start_fixed_server(procs, args.build, work, answer,
+                                                    args.server_threads, content_type=content_type)
         env = dict(os.environ, WRK_METHOD=method, WRK_TOKEN=benchlib.TOKEN)
         if body is not None:
             env["WRK_BODY"] = body
