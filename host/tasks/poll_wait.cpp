@@ -11,19 +11,6 @@
 #include <stdexcept>
 
 namespace warden::host {
-namespace {
-
-std::string where(const std::string& url) {
-  try {
-    Poco::URI uri(url);
-    return uri.getHost() + ":" + std::to_string(uri.getPort());
-  } catch (...) {
-    return "(unparsable URL)";
-  }
-}
-
-}  // namespace
-
 PollWait PollWait::from_options(const std::string& url, const PollOptions& options,
                                 std::int64_t now_ms) {
   PollWait wait;
@@ -92,7 +79,7 @@ std::optional<Poco::Dynamic::Var> PollWait::attempt(HttpClient& http) {
     return std::nullopt;
   }
   if (!response.ok()) {
-    last_error = method + " " + where(url) + " answered " + std::to_string(response.status);
+    last_error = method + " " + host_and_port(url) + " answered " + std::to_string(response.status);
     return std::nullopt;
   }
   Poco::Dynamic::Var answer;
@@ -100,11 +87,11 @@ std::optional<Poco::Dynamic::Var> PollWait::attempt(HttpClient& http) {
     answer = Poco::JSON::Parser().parse(response.body);
   } catch (const Poco::Exception&) {
     if (field.empty()) return Poco::Dynamic::Var(response.body);
-    last_error = method + " " + where(url) + " answered with a body that is not JSON";
+    last_error = method + " " + host_and_port(url) + " answered with a body that is not JSON";
     return std::nullopt;
   }
   if (field.empty()) return answer;
-  auto value = json_path(answer, field);
+  auto value = json_at(answer, field);
   if (!value) {
     last_error = "the answer has no field \"" + field + "\"";
     return std::nullopt;
@@ -121,48 +108,6 @@ std::optional<Poco::Dynamic::Var> PollWait::attempt(HttpClient& http) {
 bool PollWait::exhausted(std::int64_t now_ms) const {
   if (max_attempts > 0 && attempts >= max_attempts) return true;
   return now_ms >= until_ms;
-}
-
-std::optional<Poco::Dynamic::Var> json_path(const Poco::Dynamic::Var& root,
-                                            const std::string& path) {
-  Poco::Dynamic::Var current = root;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    auto dot = path.find('.', start);
-    auto part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (current.type() == typeid(Poco::JSON::Object::Ptr)) {
-      auto object = current.extract<Poco::JSON::Object::Ptr>();
-      if (!object || !object->has(part)) return std::nullopt;
-      current = object->get(part);
-    } else if (current.type() == typeid(Poco::JSON::Array::Ptr)) {
-      auto array = current.extract<Poco::JSON::Array::Ptr>();
-      std::size_t index = 0;
-      try {
-        std::size_t used = 0;
-        index = std::stoul(part, &used);
-        if (used != part.size()) return std::nullopt;
-      } catch (...) {
-        return std::nullopt;
-      }
-      if (!array || index >= array->size()) return std::nullopt;
-      current = array->get(static_cast<unsigned>(index));
-    } else {
-      return std::nullopt;
-    }
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return current;
-}
-
-std::string json_text(const Poco::Dynamic::Var& value) {
-  if (value.isEmpty()) return "null";
-  if (value.isString()) return value.convert<std::string>();
-  if (value.isBoolean()) return value.convert<bool>() ? "true" : "false";
-  if (value.isNumeric()) return value.convert<std::string>();
-  std::ostringstream out;
-  Poco::JSON::Stringifier::stringify(value, out);
-  return out.str();
 }
 
 }  // namespace warden::host

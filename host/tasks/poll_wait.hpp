@@ -1,6 +1,7 @@
 #pragma once
 
 #include <warden/http_client.hpp>
+#include <warden/json_value.hpp>
 #include <warden/solution.hpp>
 
 #include <Poco/Dynamic/Var.h>
@@ -41,12 +42,5 @@ struct PollWait {
   /// When the next attempt is due, after one made at `now_ms`.
   std::int64_t next_attempt_ms(std::int64_t now_ms) const { return now_ms + interval_ms; }
 };
-
-/// The value at a dotted path ("data.state", "items.0.id") of a JSON value, or nullopt.
-std::optional<Poco::Dynamic::Var> json_path(const Poco::Dynamic::Var& root,
-                                            const std::string& path);
-/// A JSON value as an operator would write it in `equals`: strings bare, true/false, numbers as
-/// written, null as "null", objects and arrays as compact JSON.
-std::string json_text(const Poco::Dynamic::Var& value);
 
 }  // namespace warden::host

@@ -35,83 +35,6 @@ std::string trimmed(std::string_view s) {
   return std::string(s);
 }
 
-/// How comments and logs name the server: host and port, never the path or query (they may carry
-/// tokens).
-std::string host_and_port(const std::string& url) {
-  try {
-    const Poco::URI uri(url);
-    if (uri.getHost().empty()) return "the configured URL";
-    const bool ipv6 = uri.getHost().find(':') != std::string::npos;
-    const std::string host = ipv6 ? "[" + uri.getHost() + "]" : uri.getHost();
-    return host + ":" + std::to_string(uri.getPort());
-  } catch (const Poco::Exception&) {
-    return "the configured URL";
-  }
-}
-
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t dot = path.find('.', start);
-    parts.push_back(path.substr(start, dot - start));
-    if (dot == std::string::npos) return parts;
-    start = dot + 1;
-  }
-}
-
-std::optional<std::size_t> index_of(const std::string& part) {
-  if (part.empty() || part.size() > 9) return std::nullopt;
-  std::size_t index = 0;
-  for (char c : part) {
-    if (c < '0' || c > '9') return std::nullopt;
-    index = index * 10 + static_cast<std::size_t>(c - '0');
-  }
-  return index;
-}
-
-/// The value at a dotted path (`status.phase`, `items.0.state`: a number indexes an array), or
-/// nullopt when the answer has nothing there.
-std::optional<Var> value_at(const Var& answer, const std::string& path) {
-  Var current = answer;
-  for (const std::string& part : split_path(path)) {
-    if (current.type() == typeid(Poco::JSON::Object::Ptr)) {
-      const auto object = current.extract<Poco::JSON::Object::Ptr>();
-      if (!object || !object->has(part)) return std::nullopt;
-      current = object->get(part);
-    } else if (current.type() == typeid(Poco::JSON::Array::Ptr)) {
-      const auto array = current.extract<Poco::JSON::Array::Ptr>();
-      const auto index = index_of(part);
-      if (!array || !index || *index >= array->size()) return std::nullopt;
-      current = array->get(static_cast<unsigned>(*index));
-    } else {
-      return std::nullopt;
-    }
-  }
-  return current;
-}
-
-/// A JSON value as the `equals` text is written: strings as they are, `true`/`false`, `null`,
-/// whole numbers without a fraction (3.0 reads `3`), objects and arrays as compact JSON.
-std::string as_text(const Var& value) {
-  if (value.isEmpty()) return "null";
-  if (value.isString()) return value.extract<std::string>();
-  if (value.isBoolean()) return value.extract<bool>() ? "true" : "false";
-  if (value.isNumeric() && !value.isInteger()) {
-    const double number = value.convert<double>();
-    if (std::isfinite(number) && std::floor(number) == number && std::fabs(number) < 1e15)
-      return std::to_string(static_cast<std::int64_t>(number));
-    std::ostringstream text;
-    text.precision(17);
-    text << number;
-    return text.str();
-  }
-  if (value.isNumeric()) return value.convert<std::string>();
-  std::ostringstream text;
-  Poco::JSON::Stringifier::condense(value, text);
-  return text.str();
-}
-
 std::string quoted(std::string text) {
   if (text.size() > kMaxQuotedBytes) {
     std::size_t end = kMaxQuotedBytes;
@@ -203,12 +126,12 @@ class HttpPollSolution : public Solution {
     }
     const Var answer = as_json(raw_answer);
     output().set("answer", answer);
-    const auto value = value_at(answer, s.field);
+    const auto value = json_at(answer, s.field);
     if (!value) {
       set_finished("failure", where + " answered without " + s.field, "unexpected_answer");
       return;
     }
-    const std::string text = as_text(*value);
+    const std::string text = json_text(*value);
     if (text != s.equals) {
       set_finished(
           "failure",

@@ -94,20 +94,6 @@ std::string header_value(const HttpHeaders& headers, const std::string& name) {
   return {};
 }
 
-/// How comments and logs name the server: host and port, never the path or query (they may carry
-/// tokens).
-std::string host_and_port(const std::string& url) {
-  try {
-    const Poco::URI uri(url);
-    if (uri.getHost().empty()) return "the configured URL";
-    const bool ipv6 = uri.getHost().find(':') != std::string::npos;
-    const std::string host = ipv6 ? "[" + uri.getHost() + "]" : uri.getHost();
-    return host + ":" + std::to_string(uri.getPort());
-  } catch (const Poco::Exception&) {
-    return "the configured URL";
-  }
-}
-
 /// Retry-After in seconds, or -1 when absent or given as a date.
 std::int64_t retry_after_seconds(const std::string& value) {
   const std::string digits = trimmed(value);

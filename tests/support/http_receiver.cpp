@@ -67,7 +67,7 @@ class RecordingHandler : public Poco::Net::HTTPRequestHandler {
     const CannedResponse canned = state_->record(std::move(received));
     if (canned.delay.count() > 0) state_->pause(canned.delay);
 
-    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(canned.status));
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(canned.status));
     response.setContentType(canned.content_type);
     for (const auto& [name, value] : canned.headers) response.add(name, value);
     response.setContentLength64(static_cast<Poco::Int64>(canned.body.size()));

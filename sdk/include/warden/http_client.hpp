@@ -1,5 +1,8 @@
 #pragma once
 
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
+
 #include <chrono>
 #include <string>
 #include <utility>
@@ -36,6 +39,20 @@ struct HttpResponse {
     return {};
   }
 };
+
+/// How logs and messages name a server: `host:port` of `url` (never its path or query, which may
+/// carry tokens); "the configured URL" when it has no host.
+inline std::string host_and_port(const std::string& url) {
+  try {
+    const Poco::URI uri(url);
+    if (uri.getHost().empty()) return "the configured URL";
+    const bool ipv6 = uri.getHost().find(':') != std::string::npos;
+    return (ipv6 ? "[" + uri.getHost() + "]" : uri.getHost()) + ":" +
+           std::to_string(uri.getPort());
+  } catch (const Poco::Exception&) {
+    return "the configured URL";
+  }
+}
 
 /// The host's HTTP(S) client. Blocking; never throws: transport failures come back in `error`.
 /// Response bodies are capped by the host (8 MiB); a larger one is an error.

@@ -6,6 +6,7 @@
 #include <warden/config.hpp>
 #include <warden/entry.hpp>
 #include <warden/http_client.hpp>
+#include <warden/json_value.hpp>
 #include <warden/logger.hpp>
 #include <warden/plugin.hpp>
 #include <warden/solution.hpp>

@@ -11,13 +11,13 @@ namespace {
 
 TEST(JsonPath, FollowsObjectsAndArrayIndexes) {
   auto root = Poco::JSON::Parser().parse(R"({"a": {"b": [{"c": true}, {"c": 2.5}]}, "s": "x"})");
-  EXPECT_EQ(json_text(*json_path(root, "a.b.0.c")), "true");
-  EXPECT_EQ(json_text(*json_path(root, "a.b.1.c")), "2.5");
-  EXPECT_EQ(json_text(*json_path(root, "s")), "x");
-  EXPECT_FALSE(json_path(root, "a.b.2.c"));
-  EXPECT_FALSE(json_path(root, "a.b.x"));
-  EXPECT_FALSE(json_path(root, "s.t"));
-  EXPECT_FALSE(json_path(root, "missing"));
+  EXPECT_EQ(json_text(*json_at(root, "a.b.0.c")), "true");
+  EXPECT_EQ(json_text(*json_at(root, "a.b.1.c")), "2.5");
+  EXPECT_EQ(json_text(*json_at(root, "s")), "x");
+  EXPECT_FALSE(json_at(root, "a.b.2.c"));
+  EXPECT_FALSE(json_at(root, "a.b.x"));
+  EXPECT_FALSE(json_at(root, "s.t"));
+  EXPECT_FALSE(json_at(root, "missing"));
 }
 
 TEST(PollWait, AnAttemptCountsAndSaysWhyItDidNotMatch) {
