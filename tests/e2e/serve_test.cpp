@@ -218,8 +218,8 @@ TEST_F(Serve, MetricsInPrometheusTextFormat) {
   auto plugins = get("/api/plugins").json->getArray("data");
   for (std::size_t i = 0; i < plugins->size(); ++i) {
     auto p = plugins->getObject(i);
-    if (p->getValue<std::string>("kind") == "solution" &&
-        p->getValue<std::string>("status") == "loaded")
+    if (p->optValue<std::string>("kind", "") == "solution" &&
+        p->optValue<std::string>("status", "") == "loaded")
       ++loaded_solutions;
   }
   EXPECT_GE(loaded_solutions, 1);
