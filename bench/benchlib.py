@@ -107,6 +107,7 @@ class CpuMeter:
         idle = stat1[0] - self.stat0[0]
         total = stat1[1] - self.stat0[1]
         self.machine_busy = 1 - idle / max(1, total)
+        self.machine_seconds = (total - idle) / os.sysconf("SC_CLK_TCK")  # busy CPU-seconds
         return self
 
 

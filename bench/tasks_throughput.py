@@ -53,6 +53,7 @@ def warden_client(index, port, count, max_status, poll_interval, ready, go, out)
         client.call("GET", "/healthz")  # the keep-alive connection is open before the clock starts
         ready.put(index)
         go.wait()
+        cpu0 = time.process_time()
         ids = [benchlib.create_test_task(client, f"c{index}-{i}") for i in range(count)]
         created = time.perf_counter()
         pending, failed, polls = (ids if max_status else []), [], 0
@@ -72,7 +73,8 @@ def warden_client(index, port, count, max_status, poll_interval, ready, go, out)
             pending = still
             if pending:
                 time.sleep(poll_interval)
-        out.put(("done", index, created, time.perf_counter(), len(ids), failed, polls))
+        out.put(("done", index, created, time.perf_counter(), len(ids), failed, polls,
+                 time.process_time() - cpu0))
     except BaseException as e:  # the parent must hear about it instead of waiting
         out.put(("error", index, f"{type(e).__name__}: {e}"))
 
@@ -87,6 +89,7 @@ def celery_client(index, redis_url, count, ready, go, out):
             conn.ensure_connection(max_retries=3)
         ready.put(index)
         go.wait()
+        cpu0 = time.process_time()
         results = [celery_peer.test.apply_async(({"message": f"c{index}-{i}"},))
                    for i in range(count)]
         created = time.perf_counter()
@@ -95,7 +98,8 @@ def celery_client(index, redis_url, count, ready, go, out):
             value = r.get(timeout=600)
             if not isinstance(value, dict) or value.get("step") != "step1":
                 failed.append((r.id, value))
-        out.put(("done", index, created, time.perf_counter(), len(results), failed, 0))
+        out.put(("done", index, created, time.perf_counter(), len(results), failed, 0,
+                 time.process_time() - cpu0))
     except BaseException as e:
         out.put(("error", index, f"{type(e).__name__}: {e}"))
 
@@ -141,6 +145,10 @@ def drive(label, target, per_client_args, clients, timeout, meter=None):
                 p.join(timeout=5)
     done = max(r[3] for r in results) - t0
     created = max(r[2] for r in results) - t0
+    if meter:  # busy CPU-seconds of the machine used by neither the server nor the clients
+        meter.clients = sum(r[7] for r in results)
+        meter.outside = max(0.0, meter.machine_seconds - meter.seconds - meter.clients)
+        meter.outside_share = meter.outside / (done * (os.cpu_count() or 1))
     return done, created, results
 
 
@@ -251,6 +259,12 @@ def run_celery(args, redis_client, redis_url, server_pids):
     return elapsed, created, meter
 
 
+def noise(meter):
+    """How much of the machine's CPU processes outside this benchmark took during the run."""
+    return (f"machine {meter.machine_busy:.0%} busy; other processes took {meter.outside_share:.0%} "
+            f"of its CPU")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default=os.path.join(benchlib.ROOT, "build"))
@@ -298,15 +312,16 @@ def main():
                     warden_runs.append(w)
                     print(f"  run {run + 1}: Warden {args.tasks / w[0]:.0f} tasks/s "
                           f"({w[0]:.2f} s; all created after {w[1]:.2f} s; {w[2]} status_task "
-                          f"calls; server CPU {1000 * w[3].seconds / args.tasks:.2f} ms a task; "
-                          f"machine {w[3].machine_busy:.0%} busy)", flush=True)
+                          f"calls; CPU a task: server {1000 * w[3].seconds / args.tasks:.2f} ms, "
+                          f"clients {1000 * w[3].clients / args.tasks:.2f} ms; {noise(w[3])})",
+                          flush=True)
             if not args.skip_celery:
                 c = run_celery(args, redis_client, redis_url, celery_pids)
                 celery_runs.append(c)
                 print(f"  run {run + 1}: Celery {args.tasks / c[0]:.0f} tasks/s ({c[0]:.2f} s; all "
-                      f"submitted after {c[1]:.2f} s; server CPU (worker, pool, redis) "
-                      f"{1000 * c[2].seconds / args.tasks:.2f} ms a task; machine "
-                      f"{c[2].machine_busy:.0%} busy)", flush=True)
+                      f"submitted after {c[1]:.2f} s; CPU a task: server (worker, pool, redis) "
+                      f"{1000 * c[2].seconds / args.tasks:.2f} ms, clients "
+                      f"{1000 * c[2].clients / args.tasks:.2f} ms; {noise(c[2])})", flush=True)
 
     n = args.tasks
     print(f"End-to-end throughput: {n} `test` tasks from {args.clients} client processes "
