@@ -57,7 +57,7 @@ def socket_counters(port):
     return counters
 
 
-def wrk_run(port, path, duration, args, env, measure=True):
+def wrk_run(port, server_pid, path, duration, args, env, measure=True):
     cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--timeout", "5s",
            "-s", LUA, f"http://{HOST}:{port}{path}"]
     start = time.monotonic()
@@ -65,11 +65,15 @@ def wrk_run(port, path, duration, args, env, measure=True):
                             env=env, preexec_fn=benchlib._pdeathsig)
     try:
         first = last = None
+        server = benchlib.CpuMeter(lambda: [server_pid])
+        ours = benchlib.CpuMeter(lambda: [server_pid, proc.pid, os.getpid()])  # + wrk, this script
         if measure:
             time.sleep(max(0, start + 1.0 - time.monotonic()))
             first = socket_counters(port)
+            server.start(), ours.start()
             time.sleep(max(0, start + duration - 0.7 - time.monotonic()))
             last = socket_counters(port)
+            server.stop(), ours.stop()
         out, _ = proc.communicate(timeout=duration + 60)
     finally:
         if proc.poll() is None:
@@ -89,6 +93,10 @@ def wrk_run(port, path, duration, args, env, measure=True):
         sizes = {(last[p][1] - first[p][1]) / (last[p][0] - first[p][0])
                  for p in last if p in first and last[p][0] > first[p][0]}
         r["request_sizes"] = sorted(sizes)
+        window = duration - 1.7
+        cores = os.cpu_count() or 1
+        r["server_cores"] = server.seconds / window  # cores the server kept busy
+        r["outside"] = max(0.0, ours.machine_seconds - ours.seconds) / (window * cores)
     return r
 
 
@@ -136,6 +144,8 @@ def describe(r_list, label):
     print(f"    requests per connection in each run's measured window: min {runs_text(mins)}, "
           f"median {runs_text(meds)}; connections open {runs_text(conns)}, starved (0 requests) "
           f"{runs_text(starved)}; wrk errors {errors}")
+    print(f"    server CPU: {median([r['server_cores'] for r in r_list]):.2f} cores; other "
+          f"processes took {runs_text([100 * r['outside'] for r in r_list])}% of the machine")
     return median(rps)
 
 
@@ -168,22 +178,24 @@ def main():
                   "yet): nothing to measure (try --route plugins)")
             return 1
         method, path, body, answer, content_type = prepared
-        _, fixed_port = benchlib.start_fixed_server(procs, args.build, work, answer,
+        fixed, fixed_port = benchlib.start_fixed_server(procs, args.build, work, answer,
                                                     args.server_threads, content_type=content_type)
         env = dict(os.environ, WRK_METHOD=method, WRK_TOKEN=benchlib.TOKEN)
         if body is not None:
             env["WRK_BODY"] = body
-        targets = [("warden", warden.port), ("fixed", fixed_port)]
-        for _, port in targets:  # warm-up, not counted
-            wrk_run(port, path, 2, args, env, measure=False)
+        targets = [("warden", warden.port, warden.proc.pid), ("fixed", fixed_port, fixed.pid)]
+        for _, port, pid in targets:  # warm-up, not counted
+            wrk_run(port, pid, path, 2, args, env, measure=False)
         for run in range(args.runs):
-            for name, port in targets:
-                r = wrk_run(port, path, args.duration, args, env)
+            for name, port, pid in targets:
+                r = wrk_run(port, pid, path, args.duration, args, env)
                 results[name].append(r)
                 print(f"  run {run + 1} {name}: {r['rps']:.0f} req/s, p99 {r['p99_us'] / 1000:.2f} ms, "
                       f"requests per connection min {min(r['per_conn'], default=0)} median "
                       f"{median(r['per_conn']) if r['per_conn'] else 0:.0f} over "
-                      f"{r['connections']} connections, errors {r['errors']}", flush=True)
+                      f"{r['connections']} connections, errors {r['errors']}; server used "
+                      f"{r['server_cores']:.2f} cores, other processes {r['outside']:.0%} of the "
+                      f"machine", flush=True)
                 time.sleep(0.5)
         warden_log = warden.stop()
 

@@ -29,6 +29,9 @@ def one_run(procs, args, work, run):
             return None
         client = benchlib.Client(warden.port)
         times, creates, polls = [], [], []
+        meter = benchlib.CpuMeter(lambda: [warden.proc.pid, os.getpid()])
+        began = time.perf_counter()
+        meter.start()
         for i in range(args.warmup + args.tasks):
             t0 = time.perf_counter()
             task_id = benchlib.create_test_task(client, f"rt-{i}")
@@ -48,8 +51,12 @@ def one_run(procs, args, work, run):
                 times.append(elapsed * 1000)
                 creates.append(created * 1000)
                 polls.append(n)
+        meter.stop()
         client.close()
-        return times, creates, polls
+        # The share of the machine's CPU that processes other than Warden and this script took.
+        outside = max(0.0, meter.machine_seconds - meter.seconds) / (
+            (time.perf_counter() - began) * (os.cpu_count() or 1))
+        return times, creates, polls, outside
     finally:
         log = warden.stop()
         if log.strip():
@@ -77,7 +84,7 @@ def main():
                 print("Warden: POST /api/create_task answers 404 (the task routes are not in this "
                       "build yet): nothing to measure")
                 return 1
-            times, creates, polls = result
+            times, creates, polls, outside = result
             p50s.append(percentile(times, 50))
             p99s.append(percentile(times, 99))
             maxes.append(max(times))
@@ -85,7 +92,8 @@ def main():
             all_polls += polls
             print(f"  run {run + 1}: p50 {p50s[-1]:.2f} ms, p99 {p99s[-1]:.2f} ms, max "
                   f"{maxes[-1]:.2f} ms; create_task answered after p50 {create_p50s[-1]:.2f} ms; median "
-                  f"{median(polls):.0f} status polls a task", flush=True)
+                  f"{median(polls):.0f} status polls a task; other processes took {outside:.0%} "
+                  f"of the machine", flush=True)
     print(f"Round trip of one `test` task (create -> finished; one client, keep-alive, polling "
           f"status_task without pause), {args.tasks} sequential tasks a run, idle host, "
           f"medians of {args.runs} runs:")
