@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libboost-dev libboost-program-options-dev libboost-filesystem-dev
-  libpoco-dev libssl-dev
+  libpoco-dev libssl-dev libsqlite3-dev
   libspdlog-dev libfmt-dev
   libyaml-cpp-dev
   libkainjow-mustache-dev

@@ -171,7 +171,7 @@ std::optional<TaskRecord> TaskManager::find(const std::string& task_id) {
 
 std::vector<std::optional<TaskRecord>> TaskManager::find(const std::vector<std::string>& ids) {
   std::vector<std::optional<TaskRecord>> out(ids.size());
-  std::vector<std::string> stored;
+  std::vector<std::size_t> missing;
   {
     std::lock_guard lock(mutex_);
     for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -179,8 +179,23 @@ std::vector<std::optional<TaskRecord>> TaskManager::find(const std::vector<std::
       if (it != active_.end())
         out[i] = it->second.record;
       else
-        stored.push_back(ids[i]);
+        missing.push_back(i);
     }
+  }
+  // A task that left active_ meanwhile was committed first, so the store has it at worst.
+  std::vector<std::shared_ptr<const TaskRecord>> recent(ids.size());
+  if (!missing.empty()) {
+    std::lock_guard lock(recent_mutex_);
+    for (auto i : missing) {
+      if (auto it = recent_.find(ids[i]); it != recent_.end()) recent[i] = it->second.record;
+    }
+  }
+  std::vector<std::string> stored;
+  for (auto i : missing) {
+    if (recent[i])
+      out[i] = *recent[i];
+    else
+      stored.push_back(ids[i]);
   }
   if (stored.empty()) return out;
   auto rows = store_.find_many(stored);
@@ -577,11 +592,28 @@ void TaskManager::commit_locked(Active& active, TaskJournal::Then then) {
       std::lock_guard lock(mutex_);
       auto it = active_.find(task_id);
       if (it != active_.end() && it->second.version == version &&
-          !is_queued_or_running(it->second.record.status) && !it->second.executing)
+          !is_queued_or_running(it->second.record.status) && !it->second.executing) {
+        if (ok) remember_ended(it->second.record);
         active_.erase(it);
+      }
     }
     if (then) then(ok);
   });
+}
+
+void TaskManager::remember_ended(const TaskRecord& record) {
+  if (options_.recent_capacity == 0) return;
+  auto shared = std::make_shared<const TaskRecord>(record);
+  std::lock_guard lock(recent_mutex_);
+  const auto order = recent_next_++;
+  recent_[record.task_id] = {std::move(shared), order};
+  recent_order_.emplace_back(record.task_id, order);
+  while (recent_order_.size() > options_.recent_capacity) {
+    auto [id, was] = recent_order_.front();
+    recent_order_.pop_front();
+    if (auto it = recent_.find(id); it != recent_.end() && it->second.order == was)
+      recent_.erase(it);
+  }
 }
 
 }  // namespace warden::host

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -48,6 +49,8 @@ struct TaskManagerOptions {
   std::map<std::string, std::int64_t> service_timeout_ms;  ///< per solution
   std::optional<std::vector<std::string>> services;        ///< `service`; absent: every solution
   std::map<std::string, SourceDb> source_db;
+  /// Ended tasks kept in memory for reads (the newest ones); older ones are read from the store.
+  std::size_t recent_capacity = 20'000;
 };
 
 /// Runs solutions as tasks (seed 004, SPEC §5). Every state change goes through the journal (group
@@ -129,8 +132,22 @@ class TaskManager {
   SharedServices services_;
   TaskManagerOptions options_;
 
+  /// Keeps the committed record of a task that left active_ (ended, or ready) for reads:
+  /// status_task mostly asks about tasks that ended a moment ago.
+  void remember_ended(const TaskRecord& record);
+
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Active> active_;  // waiting or running, or ending (uncommitted)
+
+  // The most recently ended tasks, as committed; evicted oldest first.
+  struct Recent {
+    std::shared_ptr<const TaskRecord> record;
+    std::uint64_t order = 0;
+  };
+  mutable std::mutex recent_mutex_;
+  std::unordered_map<std::string, Recent> recent_;
+  std::deque<std::pair<std::string, std::uint64_t>> recent_order_;
+  std::uint64_t recent_next_ = 0;
   std::atomic<bool> accepting_{false};
 
   // Declared last: destroyed (threads joined) first.

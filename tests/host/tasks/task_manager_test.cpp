@@ -355,7 +355,7 @@ TEST_F(Tasks, ListsNewestFirstWithFiltersAndPages) {
     ids.push_back(create(R"({})", {}, true, "test"));
     std::this_thread::sleep_for(2ms);
   }
-  create(R"({"mode": "fail"})");
+  ended(create(R"({"mode": "fail"})"));
   for (const auto& id : ids) ended(id);
   manager_->stop();
   TaskQuery query;
