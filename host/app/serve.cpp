@@ -83,7 +83,7 @@ int serve(const std::optional<std::filesystem::path>& config_file,
     http::add_plugin_routes(router, registry);
     http::add_task_routes(router, tasks, config.max_status_task);
     auto request_metrics = std::make_shared<http::RequestMetrics>();
-    http::add_metrics_routes(router, registry, request_metrics);
+    http::add_metrics_routes(router, registry, request_metrics, &tasks);
     http::HttpServerOptions options;
     options.metrics = request_metrics;
     options.listen = config.listen;

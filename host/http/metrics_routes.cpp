@@ -1,5 +1,7 @@
 #include "host/http/metrics_routes.hpp"
 
+#include "host/tasks/task_manager.hpp"
+
 #include <warden/version.hpp>
 
 #include <map>
@@ -8,8 +10,8 @@
 namespace warden::host::http {
 
 void add_metrics_routes(Router& router, const PluginRegistry& registry,
-                        std::shared_ptr<const RequestMetrics> requests) {
-  router.add("GET", "/metrics", [&registry, requests](const Request&) {
+                        std::shared_ptr<const RequestMetrics> requests, const TaskManager* tasks) {
+  router.add("GET", "/metrics", [&registry, requests, tasks](const Request&) {
     std::ostringstream out;
     out << "# HELP warden_build_info The running host's version and plugin SDK major.\n"
         << "# TYPE warden_build_info gauge\n"
@@ -27,6 +29,31 @@ void add_metrics_routes(Router& router, const PluginRegistry& registry,
     for (const auto& [labels, count] : plugins)
       out << "warden_plugins{kind=\"" << labels.first << "\",status=\"" << labels.second << "\"} "
           << count << "\n";
+    if (tasks) {
+      const auto c = tasks->counts();
+      out << "# HELP warden_tasks_created_total Tasks created.\n"
+          << "# TYPE warden_tasks_created_total counter\n"
+          << "warden_tasks_created_total " << c.created << "\n"
+          << "# HELP warden_tasks_ended_total Tasks ended, by status.\n"
+          << "# TYPE warden_tasks_ended_total counter\n"
+          << "warden_tasks_ended_total{status=\"finished\"} " << c.finished << "\n"
+          << "warden_tasks_ended_total{status=\"failed\"} " << c.failed << "\n"
+          << "# HELP warden_tasks_active Tasks waiting or running in this host.\n"
+          << "# TYPE warden_tasks_active gauge\n"
+          << "warden_tasks_active " << c.active << "\n"
+          << "# HELP warden_task_steps_queued Steps waiting for a worker.\n"
+          << "# TYPE warden_task_steps_queued gauge\n"
+          << "warden_task_steps_queued " << c.queued << "\n"
+          << "# HELP warden_timers_armed Waits, polls and deadlines armed.\n"
+          << "# TYPE warden_timers_armed gauge\n"
+          << "warden_timers_armed " << c.timers << "\n"
+          << "# HELP warden_task_commits_total Transactions the task journal committed.\n"
+          << "# TYPE warden_task_commits_total counter\n"
+          << "warden_task_commits_total " << c.commits << "\n"
+          << "# HELP warden_task_rows_written_total Task rows those transactions wrote.\n"
+          << "# TYPE warden_task_rows_written_total counter\n"
+          << "warden_task_rows_written_total " << c.rows << "\n";
+    }
     if (requests) out << requests->prometheus();
     return Response::text(out.str(), "text/plain; version=0.0.4; charset=utf-8");
   });

@@ -6,11 +6,17 @@
 
 #include <memory>
 
+namespace warden::host {
+class TaskManager;
+}
+
 namespace warden::host::http {
 
 /// GET /metrics (no token, Prometheus text format): build info, plugin folders by kind and status,
-/// and the server's request counters. `registry` must outlive the server.
+/// tasks (when `tasks` is given) and the server's request counters. `registry` and `tasks` must
+/// outlive the server.
 void add_metrics_routes(Router& router, const PluginRegistry& registry,
-                        std::shared_ptr<const RequestMetrics> requests);
+                        std::shared_ptr<const RequestMetrics> requests,
+                        const TaskManager* tasks = nullptr);
 
 }  // namespace warden::host::http

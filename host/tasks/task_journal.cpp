@@ -84,6 +84,8 @@ void TaskJournal::commit(std::vector<Entry>& batch) {
     try {
       store_.write(rows);
       ok = true;
+      commits_.fetch_add(1, std::memory_order_relaxed);
+      rows_.fetch_add(rows.size(), std::memory_order_relaxed);
     } catch (const Poco::Exception& e) {
       spdlog::error("task journal: writing {} task rows failed (attempt {} of 3): {}", rows.size(),
                     attempt, e.displayText());

@@ -2,6 +2,7 @@
 
 #include "host/tasks/task_record.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -34,6 +35,10 @@ class TaskJournal {
   /// Commits what is pending, then stops the thread. Idempotent.
   void stop();
 
+  /// Transactions committed and rows written so far (rows per commit shows how well it groups).
+  std::uint64_t commits() const { return commits_.load(std::memory_order_relaxed); }
+  std::uint64_t rows() const { return rows_.load(std::memory_order_relaxed); }
+
  private:
   struct Entry {
     TaskRecord row;
@@ -50,6 +55,7 @@ class TaskJournal {
   std::uint64_t submitted_ = 0;  // rows handed in so far
   std::uint64_t done_ = 0;       // rows committed (or failed) so far
   bool stopping_ = false;
+  std::atomic<std::uint64_t> commits_{0}, rows_{0};
   std::thread thread_;
 };
 

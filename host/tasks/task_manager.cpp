@@ -142,6 +142,7 @@ std::string TaskManager::create(const std::string& service, const Poco::JSON::Ob
   record.status = queue ? TaskStatus::waiting : TaskStatus::ready;
   record.timeout_ms = timeout_for(service, timeout_ms);
   const auto id = record.task_id;
+  ++created_;
   commit_and_wait(record, [this, queue, record] {
     if (!queue) return;
     active_[record.task_id].record = record;
@@ -357,6 +358,11 @@ TaskManager::Counts TaskManager::counts() const {
   }
   c.queued = workers_ ? workers_->queued() : 0;
   c.timers = timers_->pending();
+  c.created = created_.load();
+  c.finished = finished_.load();
+  c.failed = failed_.load();
+  c.commits = journal_->commits();
+  c.rows = journal_->rows();
   return c;
 }
 
@@ -578,6 +584,7 @@ void TaskManager::end_locked(Active& active, TaskStatus status, const std::strin
   r.wake_ms = 0;
   r.answer.clear();
   ++r.generation;  // whatever the run left behind (a timer, a poll, a running step) is now stale
+  ++(status == TaskStatus::finished ? finished_ : failed_);
   active.executing = false;
   spdlog::debug("task {} {}: {}", r.task_id, to_string(status), message);
   commit_locked(active);

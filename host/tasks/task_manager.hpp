@@ -92,8 +92,13 @@ class TaskManager {
   /// The condition with password fields masked, for a read endpoint.
   Poco::JSON::Object::Ptr masked_condition(const TaskRecord& task) const;
 
+  /// For GET /metrics.
   struct Counts {
-    std::size_t active = 0, queued = 0, timers = 0;
+    std::size_t active = 0;  ///< tasks in memory: waiting, running, or ending
+    std::size_t queued = 0;  ///< steps waiting for a worker
+    std::size_t timers = 0;  ///< waits, polls and deadlines armed
+    std::uint64_t created = 0, finished = 0, failed = 0;
+    std::uint64_t commits = 0, rows = 0;  ///< the journal's transactions and the rows they wrote
   };
   Counts counts() const;
 
@@ -149,6 +154,7 @@ class TaskManager {
   std::deque<std::pair<std::string, std::uint64_t>> recent_order_;
   std::uint64_t recent_next_ = 0;
   std::atomic<bool> accepting_{false};
+  std::atomic<std::uint64_t> created_{0}, finished_{0}, failed_{0};
 
   // Declared last: destroyed (threads joined) first.
   std::unique_ptr<TaskJournal> journal_;

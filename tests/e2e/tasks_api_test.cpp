@@ -206,6 +206,17 @@ TEST_F(TaskApi, StartUpdateAndExternalStatusFollowTheTaskLifeCycle) {
   EXPECT_EQ(status_of(slow)->getValue<std::string>("message"), "cancelled by operator");
 }
 
+TEST_F(TaskApi, MetricsCountTasksAndTheJournalsCommits) {
+  EXPECT_EQ(wait_ended(create("test", "{}")), "finished");
+  EXPECT_EQ(wait_ended(create("scripted", R"({"mode": "fail"})")), "failed");
+  auto r = call_api(warden_->port(), "GET", "/metrics");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("warden_tasks_created_total 2\n"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("warden_tasks_ended_total{status=\"finished\"} 1\n"), std::string::npos);
+  EXPECT_NE(r.body.find("warden_tasks_ended_total{status=\"failed\"} 1\n"), std::string::npos);
+  EXPECT_NE(r.body.find("warden_task_commits_total "), std::string::npos);
+}
+
 TEST_F(TaskApi, ServiceTaskListsTheSolutions) {
   auto r = post("/api/service_task", "");
   ASSERT_EQ(r.status, 200) << r.body;
