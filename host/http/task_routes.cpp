@@ -128,8 +128,10 @@ void add_task_routes(Router& router, TaskManager& tasks, int max_status_task) {
       if (data->has("timeout") && !data->isNull("timeout")) {
         auto v = data->get("timeout");
         if (!v.isNumeric() || v.isBoolean() || v.convert<double>() < 0 ||
-            !std::isfinite(v.convert<double>()))
-          throw HttpError(400, "\"data.timeout\" must be a number of seconds (0: no timeout)");
+            v.convert<double>() > 3.15e9)
+          throw HttpError(400,
+                          "\"data.timeout\" must be a number of seconds up to 3150000000 (0: no "
+                          "timeout)");
         timeout_ms = static_cast<std::int64_t>(std::llround(v.convert<double>() * 1000));
       }
       bool queue = true;

@@ -17,8 +17,10 @@ PollWait PollWait::from_options(const std::string& url, const PollOptions& optio
   wait.url = url;
   wait.method = options.method.empty() ? "GET" : options.method;
   wait.body = options.body;
-  wait.interval_ms = std::max<std::int64_t>(1, options.interval.count());
-  wait.timeout_ms = std::max<std::int64_t>(0, options.timeout.count());
+  // Clamped to about 100 years, so that no due time can overflow.
+  constexpr std::int64_t kMaxMs = 100LL * 366 * 24 * 3600 * 1000;
+  wait.interval_ms = std::clamp<std::int64_t>(options.interval.count(), 1, kMaxMs);
+  wait.timeout_ms = std::clamp<std::int64_t>(options.timeout.count(), 0, kMaxMs);
   wait.max_attempts = std::max(0, options.max_attempts);
   wait.field = options.field;
   wait.equals = options.equals;

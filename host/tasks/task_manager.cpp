@@ -27,6 +27,9 @@ std::string seconds_text(std::int64_t ms) {
   return out.str();
 }
 
+// The longest wait or timeout the host keeps: about 100 years.
+constexpr std::int64_t kMaxWaitMs = 100LL * 366 * 24 * 3600 * 1000;
+
 std::string step_label(const TaskRecord& r) {
   return r.step.empty() ? "run" : r.step;
 }
@@ -123,7 +126,7 @@ Poco::JSON::Object::Ptr TaskManager::masked_condition(const TaskRecord& task) co
 
 std::int64_t TaskManager::timeout_for(const std::string& service,
                                       std::optional<std::int64_t> asked) const {
-  if (asked) return *asked;
+  if (asked) return std::clamp<std::int64_t>(*asked, 0, kMaxWaitMs);
   auto it = options_.service_timeout_ms.find(service);
   return it != options_.service_timeout_ms.end() ? it->second : options_.default_timeout_ms;
 }
@@ -440,7 +443,8 @@ void TaskManager::finish_step(const std::string& task_id, std::int64_t generatio
     case SolutionOutcome::Next::wait_callback:
       r.step = outcome.step;
       r.wait = TaskWait::callback;
-      r.wake_ms = now_ms() + std::max<std::int64_t>(0, outcome.delay.count());
+      // Clamped, so that an absurd delay cannot overflow the due time.
+      r.wake_ms = now_ms() + std::clamp<std::int64_t>(outcome.delay.count(), 0, kMaxWaitMs);
       break;
     case SolutionOutcome::Next::wait_polling: {
       const auto now = now_ms();
