@@ -64,16 +64,20 @@ def wrk_run(port, server_pid, path, duration, args, env, measure=True):
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env=env, preexec_fn=benchlib._pdeathsig)
     try:
-        first = last = None
+        first = last = window = None
         server = benchlib.CpuMeter(lambda: [server_pid])
         ours = benchlib.CpuMeter(lambda: [server_pid, proc.pid, os.getpid()])  # + wrk, this script
         if measure:
             time.sleep(max(0, start + 1.0 - time.monotonic()))
             first = socket_counters(port)
-            server.start(), ours.start()
+            server.start()
+            ours.start()
+            window = time.monotonic()
             time.sleep(max(0, start + duration - 0.7 - time.monotonic()))
             last = socket_counters(port)
-            server.stop(), ours.stop()
+            server.stop()
+            ours.stop()
+            window = time.monotonic() - window
         out, _ = proc.communicate(timeout=duration + 60)
     finally:
         if proc.poll() is None:
@@ -93,7 +97,6 @@ def wrk_run(port, server_pid, path, duration, args, env, measure=True):
         sizes = {(last[p][1] - first[p][1]) / (last[p][0] - first[p][0])
                  for p in last if p in first and last[p][0] > first[p][0]}
         r["request_sizes"] = sorted(sizes)
-        window = duration - 1.7
         cores = os.cpu_count() or 1
         r["server_cores"] = server.seconds / window  # cores the server kept busy
         r["outside"] = max(0.0, ours.machine_seconds - ours.seconds) / (window * cores)
