@@ -1,0 +1,259 @@
+// WeCom (企业微信) group robot: one markdown message per alert, and a text message that mentions
+// the contacts (WeCom's markdown cannot mention by mobile number).
+#include <warden/warden.hpp>
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
+#include <sstream>
+
+namespace warden::plugins {
+namespace {
+
+constexpr std::size_t kMaxDetailBytes = 2048;
+constexpr const char* kMasked = "******";
+
+std::string trimmed(std::string_view s) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return std::string(s);
+}
+
+/// At most `max` bytes of `text`, not splitting a UTF-8 sequence.
+std::string truncated(const std::string& text, std::size_t max) {
+  if (text.size() <= max) return text;
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+/// `text` with every occurrence of each non-empty secret replaced by `******`.
+std::string masked(std::string text, const std::vector<std::string>& secrets) {
+  for (const auto& secret : secrets) {
+    if (secret.empty()) continue;
+    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at))
+      text.replace(at, secret.size(), kMasked);
+  }
+  return text;
+}
+
+/// Retry-After in seconds, or -1 when absent or given as a date.
+int retry_after_seconds(const std::string& value) {
+  const std::string digits = trimmed(value);
+  if (digits.empty() || digits.size() > 9) return -1;
+  int seconds = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return -1;
+    seconds = seconds * 10 + (c - '0');
+  }
+  return seconds;
+}
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+/// The host's `mobile` rule: a Chinese mobile (11 digits starting with 1, optionally after +86)
+/// or an E.164 number.
+bool is_mobile(std::string_view text) {
+  if (text.size() >= 9 && text.size() <= 16 && text.front() == '+' && text[1] != '0' &&
+      all_digits(text.substr(1)))
+    return true;
+  if (text.starts_with("+86")) {
+    text.remove_prefix(3);
+    if (!text.empty() && (text.front() == ' ' || text.front() == '-')) text.remove_prefix(1);
+  }
+  return text.size() == 11 && text.front() == '1' && all_digits(text);
+}
+
+/// The `contacts` field: mobiles separated by commas, semicolons or line breaks.
+std::vector<std::string> parse_contacts(const std::string& text) {
+  std::vector<std::string> mobiles;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find_first_of(",;\n", start), text.size());
+    const std::string mobile = trimmed(std::string_view(text).substr(start, end - start));
+    start = end + 1;
+    if (mobile.empty()) continue;
+    if (!is_mobile(mobile))
+      throw std::invalid_argument("contacts: \"" + mobile + "\" is not a mobile phone number");
+    mobiles.push_back(mobile);
+  }
+  return mobiles;
+}
+
+void add_unique(std::vector<std::string>& list, const std::string& item) {
+  if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+}
+
+/// A query parameter's value, percent-encoded (Base64's + / = included).
+std::string query_value(const std::string& value) {
+  std::string out;
+  Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]", out);
+  return out;
+}
+
+/// The alert as the template sees it (SPEC §6), minus empty texts, zero checkpoint figures and
+/// empty labels, so that `{{#end_time}}…{{/end_time}}` prints nothing for a missing value; plus
+/// `label_list`, every label as `{key, value}`, since Mustache cannot list an object's keys.
+Poco::JSON::Object::Ptr template_data(const Alert& alert) {
+  Poco::JSON::Object::Ptr data = alert.to_json();
+  std::vector<std::string> empty;
+  for (const auto& [name, value] : *data)
+    if (value.isString() && value.extract<std::string>().empty()) empty.push_back(name);
+  for (const auto& name : empty) data->remove(name);
+  if (alert.cp_failure_rate_interval == 0) data->remove("cp_failure_rate_interval");
+  if (alert.cp_max_failure_interval == 0) data->remove("cp_max_failure_interval");
+  if (alert.labels.empty()) data->remove("labels");
+  Poco::JSON::Array::Ptr labels = new Poco::JSON::Array;
+  for (const auto& [key, value] : alert.labels) {
+    Poco::JSON::Object::Ptr label = new Poco::JSON::Object;
+    label->set("key", key);
+    label->set("value", value);
+    labels->add(label);
+  }
+  if (!alert.labels.empty()) data->set("label_list", labels);
+  return data;
+}
+
+/// WeCom refuses a markdown content over 4096 bytes and a text content over 2048.
+constexpr std::size_t kMaxMarkdownBytes = 4096;
+constexpr std::size_t kMaxTextBytes = 2048;
+
+/// The channel instance's fields (SPEC §8), read once per delivery.
+struct WeComSettings {
+  std::string token;
+  std::vector<std::string> mobiles;
+  std::string url;
+  std::string tpl;
+
+  static WeComSettings from(const Config& config) {
+    WeComSettings s;
+    s.token = config.string("token");
+    s.mobiles = parse_contacts(config.string_or("contacts", ""));
+    s.url = config.string_or("alertWeComURL", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send");
+    s.tpl = config.string_or("alertTpl", "");
+    return s;
+  }
+};
+
+std::string stringified(const Poco::JSON::Object& object) {
+  std::ostringstream out;
+  object.stringify(out);
+  return out.str();
+}
+
+}  // namespace
+
+/// Sends each alert to a WeCom group robot as a markdown message, plus a text message that
+/// mentions the contacts when there are any.
+class WeComChannel : public AlertChannel {
+ public:
+  Delivery send(const Alert& alert) override {
+    const WeComSettings s = WeComSettings::from(config());
+    Rendered content = templates().render(s.tpl, *template_data(alert), Escape::none);
+    if (!content.ok()) return Delivery{false, "alertTpl: " + content.error};
+
+    std::vector<std::string> mentions = s.mobiles;
+    for (const auto& mobile : alert.at_mobiles) add_unique(mentions, trimmed(mobile));
+    if (alert.at_all) add_unique(mentions, "@all");
+
+    Delivery delivery = post(s, markdown_body(truncated(content.text, kMaxMarkdownBytes)));
+    if (delivery.delivered && !mentions.empty()) {
+      Delivery mention = post(s, mention_body(alert, mentions));
+      if (!mention.delivered) {
+        mention.detail =
+            "the markdown message was delivered, the mention was not: " + mention.detail;
+        delivery = mention;
+      }
+    }
+    const std::string where = host_and_port(s.url);
+    if (delivery.delivered)
+      log().debug("alert delivered to WeCom at " + where);
+    else
+      log().warn("alert not delivered to WeCom at " + where + ": " + delivery.detail);
+    return delivery;
+  }
+
+ private:
+  Delivery post(const WeComSettings& s, std::string body) {
+    HttpRequest request;
+    request.method = "POST";
+    request.url =
+        s.url + (s.url.find('?') == std::string::npos ? "?" : "&") + "key=" + query_value(s.token);
+    request.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
+    request.body = std::move(body);
+    return to_delivery(http().send(request), {s.token});
+  }
+
+  static std::string markdown_body(const std::string& content) {
+    Poco::JSON::Object::Ptr markdown = new Poco::JSON::Object;
+    markdown->set("content", content);
+    Poco::JSON::Object message;
+    message.set("msgtype", "markdown");
+    message.set("markdown", markdown);
+    return stringified(message);
+  }
+
+  /// `{"msgtype": "text", "text": {"content": "<title> (<status>)", "mentioned_mobile_list":
+  /// […]}}`.
+  static std::string mention_body(const Alert& alert, const std::vector<std::string>& mentions) {
+    std::string line = !alert.title.empty() ? alert.title : alert.subject;
+    if (line.empty()) line = "Warden alert";
+    if (!alert.status.empty()) line += " (" + alert.status + ")";
+    Poco::JSON::Array::Ptr mobiles = new Poco::JSON::Array;
+    for (const auto& mobile : mentions) mobiles->add(mobile);
+    Poco::JSON::Object::Ptr text = new Poco::JSON::Object;
+    text->set("content", truncated(line, kMaxTextBytes));
+    text->set("mentioned_mobile_list", mobiles);
+    Poco::JSON::Object message;
+    message.set("msgtype", "text");
+    message.set("text", text);
+    return stringified(message);
+  }
+
+  static Delivery to_delivery(const HttpResponse& response,
+                              const std::vector<std::string>& secrets) {
+    Delivery delivery;
+    delivery.http_status = response.status;
+    delivery.retry_after_s = retry_after_seconds(response.header("Retry-After"));
+    if (!response.error.empty()) {
+      delivery.detail = masked(response.error, secrets);
+      return delivery;
+    }
+    const std::string answer = masked(truncated(response.body, kMaxDetailBytes), secrets);
+    if (!response.ok()) {
+      delivery.detail = "HTTP " + std::to_string(response.status) + ": " + answer;
+      return delivery;
+    }
+    // A 200 still fails when errcode is not 0: {"errcode": 93000, "errmsg": "invalid webhook url"}.
+    Poco::JSON::Object::Ptr reply;
+    try {
+      reply = Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
+    } catch (const std::exception&) {
+    }
+    if (!reply || !reply->has("errcode")) {
+      delivery.detail = "WeCom answered without an errcode: " + answer;
+      return delivery;
+    }
+    const auto code = reply->get("errcode");
+    const std::string errmsg = reply->optValue<std::string>("errmsg", "");
+    if (!code.isNumeric() || code.convert<std::int64_t>() != 0) {
+      delivery.detail = masked(
+          "WeCom error " + code.toString() + ": " + truncated(errmsg, kMaxDetailBytes), secrets);
+      return delivery;
+    }
+    delivery.delivered = true;
+    delivery.detail = answer;
+    return delivery;
+  }
+};
+
+}  // namespace warden::plugins
+
+WARDEN_PLUGIN(warden::plugins::WeComChannel, "wecom")
