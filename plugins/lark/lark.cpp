@@ -1,0 +1,257 @@
+// Lark / Feishu custom bot: one interactive card per alert, @all on request, optional signing.
+#include <warden/warden.hpp>
+
+#include <Poco/Base64Encoder.h>
+#include <Poco/HMACEngine.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/SHA2Engine.h>
+
+#include <chrono>
+#include <sstream>
+
+namespace warden::plugins {
+namespace {
+
+constexpr std::size_t kMaxDetailBytes = 2048;
+constexpr const char* kMasked = "******";
+
+std::string trimmed(std::string_view s) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return std::string(s);
+}
+
+/// At most `max` bytes of `text`, not splitting a UTF-8 sequence.
+std::string truncated(const std::string& text, std::size_t max) {
+  if (text.size() <= max) return text;
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+/// `text` with every occurrence of each non-empty secret replaced by `******`.
+std::string masked(std::string text, const std::vector<std::string>& secrets) {
+  for (const auto& secret : secrets) {
+    if (secret.empty()) continue;
+    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at))
+      text.replace(at, secret.size(), kMasked);
+  }
+  return text;
+}
+
+/// Retry-After in seconds, or -1 when absent or given as a date.
+int retry_after_seconds(const std::string& value) {
+  const std::string digits = trimmed(value);
+  if (digits.empty() || digits.size() > 9) return -1;
+  int seconds = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return -1;
+    seconds = seconds * 10 + (c - '0');
+  }
+  return seconds;
+}
+
+/// SHA-256 for Poco::HMACEngine, which needs the block and digest sizes as constants.
+class SHA256Engine : public Poco::SHA2Engine {
+ public:
+  enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
+  SHA256Engine() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
+};
+
+std::string base64(const Poco::DigestEngine::Digest& bytes) {
+  std::ostringstream out;
+  Poco::Base64Encoder encoder(out);
+  encoder.rdbuf()->setLineLength(0);
+  encoder.write(reinterpret_cast<const char*>(bytes.data()),
+                static_cast<std::streamsize>(bytes.size()));
+  encoder.close();
+  return out.str();
+}
+
+/// The alert as the template sees it (SPEC §6), minus empty texts, zero checkpoint figures and
+/// empty labels, so that `{{#end_time}}…{{/end_time}}` prints nothing for a missing value; plus
+/// `label_list`, every label as `{key, value}`, since Mustache cannot list an object's keys.
+Poco::JSON::Object::Ptr template_data(const Alert& alert) {
+  Poco::JSON::Object::Ptr data = alert.to_json();
+  std::vector<std::string> empty;
+  for (const auto& [name, value] : *data)
+    if (value.isString() && value.extract<std::string>().empty()) empty.push_back(name);
+  for (const auto& name : empty) data->remove(name);
+  if (alert.cp_failure_rate_interval == 0) data->remove("cp_failure_rate_interval");
+  if (alert.cp_max_failure_interval == 0) data->remove("cp_max_failure_interval");
+  if (alert.labels.empty()) data->remove("labels");
+  Poco::JSON::Array::Ptr labels = new Poco::JSON::Array;
+  for (const auto& [key, value] : alert.labels) {
+    Poco::JSON::Object::Ptr label = new Poco::JSON::Object;
+    label->set("key", key);
+    label->set("value", value);
+    labels->add(label);
+  }
+  if (!alert.labels.empty()) data->set("label_list", labels);
+  return data;
+}
+
+/// Lark's signature: Base64 of HMAC-SHA256 keyed with "<timestamp>\n<secret>" over an empty
+/// message.
+std::string lark_sign(const std::string& timestamp_s, const std::string& secret) {
+  Poco::HMACEngine<SHA256Engine> hmac(timestamp_s + "\n" + secret);
+  return base64(hmac.digest());
+}
+
+std::string lowercase(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+/// The card header's colour: green for a recovery, else by severity.
+std::string header_colour(const Alert& alert) {
+  const std::string status = lowercase(alert.status);
+  if (status == "recovered" || status == "resolved" || status == "ok") return "green";
+  const std::string severity = lowercase(alert.severity);
+  if (severity == "critical" || severity == "error" || severity == "fatal") return "red";
+  if (severity == "warning") return "orange";
+  return "blue";
+}
+
+/// The channel instance's fields (SPEC §8), read once per delivery.
+struct LarkSettings {
+  std::string token;
+  bool at_all = false;
+  bool signed_mode = false;
+  std::string secret;
+  std::string url;
+  std::string tpl;
+
+  static LarkSettings from(const Config& config) {
+    LarkSettings s;
+    s.token = config.string("token");
+    s.at_all = config.has("isAtAll") && config.boolean("isAtAll");
+    s.signed_mode = config.has("secretEnable") && config.boolean("secretEnable");
+    s.secret = config.string_or("secretToken", "");
+    s.url = config.string_or("alertLarkURL", "https://open.feishu.cn/open-apis/bot/v2/hook");
+    s.tpl = config.string_or("alertTpl", "");
+    return s;
+  }
+};
+
+}  // namespace
+
+/// Sends each alert to a Lark (Feishu) custom bot as an interactive card with a markdown element.
+class LarkChannel : public AlertChannel {
+ public:
+  Delivery send(const Alert& alert) override {
+    const LarkSettings s = LarkSettings::from(config());
+    if (s.signed_mode && s.secret.empty())
+      return Delivery{false,
+                      "secretToken: required when secretEnable is true; the alert was not sent "
+                      "unsigned"};
+
+    Rendered content = templates().render(s.tpl, *template_data(alert), Escape::none);
+    if (!content.ok()) return Delivery{false, "alertTpl: " + content.error};
+
+    HttpRequest request;
+    request.method = "POST";
+    // The hook id is the last path segment: <alertLarkURL>/<token>.
+    request.url = s.url;
+    if (request.url.empty() || request.url.back() != '/') request.url += '/';
+    request.url += s.token;
+    request.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
+    request.body = body(s, alert, content.text, s.at_all || alert.at_all);
+
+    const Delivery delivery = to_delivery(http().send(request), {s.token, s.secret});
+    const std::string where = host_and_port(s.url);
+    if (delivery.delivered)
+      log().debug("alert delivered to Lark at " + where);
+    else
+      log().warn("alert not delivered to Lark at " + where + ": " + delivery.detail);
+    return delivery;
+  }
+
+ private:
+  static std::string body(const LarkSettings& s, const Alert& alert, const std::string& rendered,
+                          bool at_all) {
+    std::string title = !alert.title.empty() ? alert.title : alert.subject;
+    if (title.empty()) title = "Warden alert";
+
+    Poco::JSON::Object::Ptr title_text = new Poco::JSON::Object;
+    title_text->set("tag", "plain_text");
+    title_text->set("content", title);
+    Poco::JSON::Object::Ptr header = new Poco::JSON::Object;
+    header->set("title", title_text);
+    header->set("template", header_colour(alert));
+
+    Poco::JSON::Object::Ptr markdown = new Poco::JSON::Object;
+    markdown->set("tag", "markdown");
+    // A card's markdown mentions everyone with <at id=all></at>.
+    markdown->set("content", at_all ? rendered + "\n<at id=all></at>" : rendered);
+    Poco::JSON::Array::Ptr elements = new Poco::JSON::Array;
+    elements->add(markdown);
+
+    Poco::JSON::Object::Ptr card_config = new Poco::JSON::Object;
+    card_config->set("wide_screen_mode", true);
+    Poco::JSON::Object::Ptr card = new Poco::JSON::Object;
+    card->set("config", card_config);
+    card->set("header", header);
+    card->set("elements", elements);
+
+    Poco::JSON::Object message;
+    if (s.signed_mode) {
+      const auto now = std::chrono::system_clock::now().time_since_epoch();
+      const std::string timestamp =
+          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count());
+      message.set("timestamp", timestamp);
+      message.set("sign", lark_sign(timestamp, s.secret));
+    }
+    message.set("msg_type", "interactive");
+    message.set("card", card);
+    std::ostringstream out;
+    message.stringify(out);
+    return out.str();
+  }
+
+  static Delivery to_delivery(const HttpResponse& response,
+                              const std::vector<std::string>& secrets) {
+    Delivery delivery;
+    delivery.http_status = response.status;
+    delivery.retry_after_s = retry_after_seconds(response.header("Retry-After"));
+    if (!response.error.empty()) {
+      delivery.detail = masked(response.error, secrets);
+      return delivery;
+    }
+    const std::string answer = masked(truncated(response.body, kMaxDetailBytes), secrets);
+    Poco::JSON::Object::Ptr reply;
+    try {
+      reply = Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
+    } catch (const std::exception&) {
+    }
+    // Lark answers {"code": 0, "msg": "success"}; older hooks {"StatusCode": 0, "StatusMessage"}.
+    const char* code_key = reply && reply->has("code")         ? "code"
+                           : reply && reply->has("StatusCode") ? "StatusCode"
+                                                               : nullptr;
+    if (!response.ok()) {
+      delivery.detail = "HTTP " + std::to_string(response.status) + ": " + answer;
+      return delivery;
+    }
+    if (!code_key) {
+      delivery.detail = "Lark answered without a code: " + answer;
+      return delivery;
+    }
+    const auto code = reply->get(code_key);
+    const std::string msg = reply->has("code") ? reply->optValue<std::string>("msg", "")
+                                               : reply->optValue<std::string>("StatusMessage", "");
+    if (!code.isNumeric() || code.convert<std::int64_t>() != 0) {
+      delivery.detail =
+          masked("Lark error " + code.toString() + ": " + truncated(msg, kMaxDetailBytes), secrets);
+      return delivery;
+    }
+    delivery.delivered = true;
+    delivery.detail = answer;
+    return delivery;
+  }
+};
+
+}  // namespace warden::plugins
+
+WARDEN_PLUGIN(warden::plugins::LarkChannel, "lark")
