@@ -11,6 +11,7 @@ packages=(
   libkainjow-mustache-dev
   libgtest-dev libgmock-dev
   python3 curl
+  python3-aiosmtpd  # the email channel's tests: a real SMTP server
 )
 
 missing=()
