@@ -32,13 +32,6 @@ namespace {
 constexpr std::size_t kMaxDetailBytes = 2048;
 constexpr double kDefaultTimeoutSeconds = 30;
 
-std::string trimmed(std::string_view s) {
-  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return std::string(s);
-}
-
 std::string uppercase(std::string s) {
   for (char& c : s)
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');

@@ -56,18 +56,6 @@ std::string truncated(const std::string& text, std::size_t max) {
   return text.substr(0, end);
 }
 
-/// Retry-After in seconds, or -1 when absent or given as a date.
-int retry_after_seconds(const std::string& value) {
-  const std::string digits = trimmed(value);
-  if (digits.empty() || digits.size() > 9) return -1;
-  int seconds = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return -1;
-    seconds = seconds * 10 + (c - '0');
-  }
-  return seconds;
-}
-
 /// The channel instance's fields (SPEC §8), read once per delivery.
 struct CallbackSettings {
   std::string url;

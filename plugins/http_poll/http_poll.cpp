@@ -28,13 +28,6 @@ constexpr std::int64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / 
 // How much of an unexpected value a comment quotes.
 constexpr std::size_t kMaxQuotedBytes = 200;
 
-std::string trimmed(std::string_view s) {
-  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return std::string(s);
-}
-
 std::string quoted(std::string text) {
   if (text.size() > kMaxQuotedBytes) {
     std::size_t end = kMaxQuotedBytes;

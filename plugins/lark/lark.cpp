@@ -13,44 +13,6 @@ namespace warden::plugins {
 namespace {
 
 constexpr std::size_t kMaxDetailBytes = 2048;
-constexpr const char* kMasked = "******";
-
-std::string trimmed(std::string_view s) {
-  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return std::string(s);
-}
-
-/// At most `max` bytes of `text`, not splitting a UTF-8 sequence.
-std::string truncated(const std::string& text, std::size_t max) {
-  if (text.size() <= max) return text;
-  std::size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
-}
-
-/// `text` with every occurrence of each non-empty secret replaced by `******`.
-std::string masked(std::string text, const std::vector<std::string>& secrets) {
-  for (const auto& secret : secrets) {
-    if (secret.empty()) continue;
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at))
-      text.replace(at, secret.size(), kMasked);
-  }
-  return text;
-}
-
-/// Retry-After in seconds, or -1 when absent or given as a date.
-int retry_after_seconds(const std::string& value) {
-  const std::string digits = trimmed(value);
-  if (digits.empty() || digits.size() > 9) return -1;
-  int seconds = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return -1;
-    seconds = seconds * 10 + (c - '0');
-  }
-  return seconds;
-}
 
 /// SHA-256 for Poco::HMACEngine, which needs the block and digest sizes as constants.
 class SHA256Engine : public Poco::SHA2Engine {
@@ -67,29 +29,6 @@ std::string base64(const Poco::DigestEngine::Digest& bytes) {
                 static_cast<std::streamsize>(bytes.size()));
   encoder.close();
   return out.str();
-}
-
-/// The alert as the template sees it (SPEC §6), minus empty texts, zero checkpoint figures and
-/// empty labels, so that `{{#end_time}}…{{/end_time}}` prints nothing for a missing value; plus
-/// `label_list`, every label as `{key, value}`, since Mustache cannot list an object's keys.
-Poco::JSON::Object::Ptr template_data(const Alert& alert) {
-  Poco::JSON::Object::Ptr data = alert.to_json();
-  std::vector<std::string> empty;
-  for (const auto& [name, value] : *data)
-    if (value.isString() && value.extract<std::string>().empty()) empty.push_back(name);
-  for (const auto& name : empty) data->remove(name);
-  if (alert.cp_failure_rate_interval == 0) data->remove("cp_failure_rate_interval");
-  if (alert.cp_max_failure_interval == 0) data->remove("cp_max_failure_interval");
-  if (alert.labels.empty()) data->remove("labels");
-  Poco::JSON::Array::Ptr labels = new Poco::JSON::Array;
-  for (const auto& [key, value] : alert.labels) {
-    Poco::JSON::Object::Ptr label = new Poco::JSON::Object;
-    label->set("key", key);
-    label->set("value", value);
-    labels->add(label);
-  }
-  if (!alert.labels.empty()) data->set("label_list", labels);
-  return data;
 }
 
 /// Lark's signature: Base64 of HMAC-SHA256 keyed with "<timestamp>\n<secret>" over an empty
@@ -148,7 +87,7 @@ class LarkChannel : public AlertChannel {
                       "secretToken: required when secretEnable is true; the alert was not sent "
                       "unsigned"};
 
-    Rendered content = templates().render(s.tpl, *template_data(alert), Escape::none);
+    Rendered content = templates().render(s.tpl, *alert.template_data(), Escape::none);
     if (!content.ok()) return Delivery{false, "alertTpl: " + content.error};
 
     HttpRequest request;

@@ -71,6 +71,33 @@ struct Alert {
     o->set("dedupe_key", effective_dedupe_key());
     return o;
   }
+
+  /// What a message template is rendered with: `to_json()` minus empty texts, zero checkpoint
+  /// figures and empty labels (Mustache treats "" as true, so `{{#end_time}}…{{/end_time}}` would
+  /// print for a missing value), plus `label_list`, every label as `{key, value}`, since Mustache
+  /// cannot list an object's keys.
+  Poco::JSON::Object::Ptr template_data() const {
+    Poco::JSON::Object::Ptr data = to_json();
+    std::vector<std::string> empty;
+    for (const auto& [name, value] : *data)
+      if (value.isString() && value.extract<std::string>().empty()) empty.push_back(name);
+    for (const auto& name : empty) data->remove(name);
+    if (cp_failure_rate_interval == 0) data->remove("cp_failure_rate_interval");
+    if (cp_max_failure_interval == 0) data->remove("cp_max_failure_interval");
+    if (labels.empty()) {
+      data->remove("labels");
+      return data;
+    }
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const auto& [key, value] : labels) {
+      Poco::JSON::Object::Ptr label = new Poco::JSON::Object;
+      label->set("key", key);
+      label->set("value", value);
+      list->add(label);
+    }
+    data->set("label_list", list);
+    return data;
+  }
 };
 
 }  // namespace warden

@@ -3,6 +3,8 @@
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
 
+#include <warden/text.hpp>
+
 #include <chrono>
 #include <string>
 #include <utility>
@@ -47,11 +49,22 @@ inline std::string host_and_port(const std::string& url) {
     const Poco::URI uri(url);
     if (uri.getHost().empty()) return "the configured URL";
     const bool ipv6 = uri.getHost().find(':') != std::string::npos;
-    return (ipv6 ? "[" + uri.getHost() + "]" : uri.getHost()) + ":" +
-           std::to_string(uri.getPort());
+    return (ipv6 ? "[" + uri.getHost() + "]" : uri.getHost()) + ":" + std::to_string(uri.getPort());
   } catch (const Poco::Exception&) {
     return "the configured URL";
   }
+}
+
+/// A Retry-After header's delay in seconds, or -1 when it is absent or a date.
+inline int retry_after_seconds(std::string_view header) {
+  const std::string value = trimmed(header);
+  if (value.empty() || value.size() > 9) return -1;
+  int seconds = 0;
+  for (char c : value) {
+    if (c < '0' || c > '9') return -1;
+    seconds = seconds * 10 + (c - '0');
+  }
+  return seconds;
 }
 
 /// The host's HTTP(S) client. Blocking; never throws: transport failures come back in `error`.

@@ -12,5 +12,6 @@
 #include <warden/solution.hpp>
 #include <warden/status.hpp>
 #include <warden/templates.hpp>
+#include <warden/text.hpp>
 #include <warden/timer_action.hpp>
 #include <warden/version.hpp>
