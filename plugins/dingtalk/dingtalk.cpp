@@ -1,10 +1,7 @@
 // DingTalk group robot: one markdown message per alert, @ mobiles or everyone, optional signing.
 #include <warden/warden.hpp>
 
-#include <Poco/Base64Encoder.h>
-#include <Poco/HMACEngine.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/SHA2Engine.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -16,68 +13,9 @@ namespace {
 
 constexpr std::size_t kMaxDetailBytes = 2048;
 
-bool all_digits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
-
-/// The host's `mobile` rule: a Chinese mobile (11 digits starting with 1, optionally after +86)
-/// or an E.164 number.
-bool is_mobile(std::string_view text) {
-  if (text.size() >= 9 && text.size() <= 16 && text.front() == '+' && text[1] != '0' &&
-      all_digits(text.substr(1)))
-    return true;
-  if (text.starts_with("+86")) {
-    text.remove_prefix(3);
-    if (!text.empty() && (text.front() == ' ' || text.front() == '-')) text.remove_prefix(1);
-  }
-  return text.size() == 11 && text.front() == '1' && all_digits(text);
-}
-
-/// The `contacts` field: mobiles separated by commas, semicolons or line breaks.
-std::vector<std::string> parse_contacts(const std::string& text) {
-  std::vector<std::string> mobiles;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t end = std::min(text.find_first_of(",;\n", start), text.size());
-    const std::string mobile = trimmed(std::string_view(text).substr(start, end - start));
-    start = end + 1;
-    if (mobile.empty()) continue;
-    if (!is_mobile(mobile))
-      throw std::invalid_argument("contacts: \"" + mobile + "\" is not a mobile phone number");
-    mobiles.push_back(mobile);
-  }
-  return mobiles;
-}
-
-void add_unique(std::vector<std::string>& list, const std::string& item) {
-  if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
-}
-
-/// SHA-256 for Poco::HMACEngine, which needs the block and digest sizes as constants.
-class SHA256Engine : public Poco::SHA2Engine {
- public:
-  enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
-  SHA256Engine() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
-};
-
-std::string base64(const Poco::DigestEngine::Digest& bytes) {
-  std::ostringstream out;
-  Poco::Base64Encoder encoder(out);
-  encoder.rdbuf()->setLineLength(0);
-  encoder.write(reinterpret_cast<const char*>(bytes.data()),
-                static_cast<std::streamsize>(bytes.size()));
-  encoder.close();
-  return out.str();
-}
-
 /// DingTalk's signature: Base64 of HMAC-SHA256 over "<timestamp>\n<secret>", keyed with the secret.
 std::string dingtalk_sign(const std::string& timestamp_ms, const std::string& secret) {
-  Poco::HMACEngine<SHA256Engine> hmac(secret);
-  hmac.update(timestamp_ms + "\n" + secret);
-  return base64(hmac.digest());
+  return hmac_sha256_base64(secret, timestamp_ms + "\n" + secret);
 }
 
 /// A query parameter's value, percent-encoded (Base64's + / = included).
@@ -100,7 +38,7 @@ struct DingTalkSettings {
   static DingTalkSettings from(const Config& config) {
     DingTalkSettings s;
     s.token = config.string("token");
-    s.mobiles = parse_contacts(config.string_or("contacts", ""));
+    s.mobiles = parse_mobiles(config.string_or("contacts", ""), "contacts");
     s.at_all = config.has("isAtAll") && config.boolean("isAtAll");
     s.signed_mode = config.has("secretEnable") && config.boolean("secretEnable");
     s.secret = config.string_or("secretToken", "");

@@ -1,10 +1,7 @@
 // Lark / Feishu custom bot: one interactive card per alert, @all on request, optional signing.
 #include <warden/warden.hpp>
 
-#include <Poco/Base64Encoder.h>
-#include <Poco/HMACEngine.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/SHA2Engine.h>
 
 #include <chrono>
 #include <sstream>
@@ -14,28 +11,10 @@ namespace {
 
 constexpr std::size_t kMaxDetailBytes = 2048;
 
-/// SHA-256 for Poco::HMACEngine, which needs the block and digest sizes as constants.
-class SHA256Engine : public Poco::SHA2Engine {
- public:
-  enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
-  SHA256Engine() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
-};
-
-std::string base64(const Poco::DigestEngine::Digest& bytes) {
-  std::ostringstream out;
-  Poco::Base64Encoder encoder(out);
-  encoder.rdbuf()->setLineLength(0);
-  encoder.write(reinterpret_cast<const char*>(bytes.data()),
-                static_cast<std::streamsize>(bytes.size()));
-  encoder.close();
-  return out.str();
-}
-
 /// Lark's signature: Base64 of HMAC-SHA256 keyed with "<timestamp>\n<secret>" over an empty
 /// message.
 std::string lark_sign(const std::string& timestamp_s, const std::string& secret) {
-  Poco::HMACEngine<SHA256Engine> hmac(timestamp_s + "\n" + secret);
-  return base64(hmac.digest());
+  return hmac_sha256_base64(timestamp_s + "\n" + secret, "");
 }
 
 std::string lowercase(std::string s) {

@@ -13,46 +13,6 @@ namespace {
 
 constexpr std::size_t kMaxDetailBytes = 2048;
 
-bool all_digits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
-
-/// The host's `mobile` rule: a Chinese mobile (11 digits starting with 1, optionally after +86)
-/// or an E.164 number.
-bool is_mobile(std::string_view text) {
-  if (text.size() >= 9 && text.size() <= 16 && text.front() == '+' && text[1] != '0' &&
-      all_digits(text.substr(1)))
-    return true;
-  if (text.starts_with("+86")) {
-    text.remove_prefix(3);
-    if (!text.empty() && (text.front() == ' ' || text.front() == '-')) text.remove_prefix(1);
-  }
-  return text.size() == 11 && text.front() == '1' && all_digits(text);
-}
-
-/// The `contacts` field: mobiles separated by commas, semicolons or line breaks.
-std::vector<std::string> parse_contacts(const std::string& text) {
-  std::vector<std::string> mobiles;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t end = std::min(text.find_first_of(",;\n", start), text.size());
-    const std::string mobile = trimmed(std::string_view(text).substr(start, end - start));
-    start = end + 1;
-    if (mobile.empty()) continue;
-    if (!is_mobile(mobile))
-      throw std::invalid_argument("contacts: \"" + mobile + "\" is not a mobile phone number");
-    mobiles.push_back(mobile);
-  }
-  return mobiles;
-}
-
-void add_unique(std::vector<std::string>& list, const std::string& item) {
-  if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
-}
-
 /// A query parameter's value, percent-encoded (Base64's + / = included).
 std::string query_value(const std::string& value) {
   std::string out;
@@ -74,7 +34,7 @@ struct WeComSettings {
   static WeComSettings from(const Config& config) {
     WeComSettings s;
     s.token = config.string("token");
-    s.mobiles = parse_contacts(config.string_or("contacts", ""));
+    s.mobiles = parse_mobiles(config.string_or("contacts", ""), "contacts");
     s.url = config.string_or("alertWeComURL", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send");
     s.tpl = config.string_or("alertTpl", "");
     return s;

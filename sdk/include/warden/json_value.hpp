@@ -22,7 +22,8 @@ inline std::optional<Poco::Dynamic::Var> json_at(const Poco::Dynamic::Var& root,
   Poco::Dynamic::Var current = root;
   for (std::size_t start = 0;;) {
     const auto dot = path.find('.', start);
-    const std::string part(path.substr(start, dot == std::string_view::npos ? path.npos : dot - start));
+    const std::string part(
+        path.substr(start, dot == std::string_view::npos ? path.npos : dot - start));
     if (current.type() == typeid(Poco::JSON::Object::Ptr)) {
       const auto object = current.extract<Poco::JSON::Object::Ptr>();
       if (!object || !object->has(part)) return std::nullopt;

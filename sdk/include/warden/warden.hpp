@@ -4,11 +4,13 @@
 #include <warden/alert.hpp>
 #include <warden/alert_channel.hpp>
 #include <warden/config.hpp>
+#include <warden/contacts.hpp>
 #include <warden/entry.hpp>
 #include <warden/http_client.hpp>
 #include <warden/json_value.hpp>
 #include <warden/logger.hpp>
 #include <warden/plugin.hpp>
+#include <warden/signing.hpp>
 #include <warden/solution.hpp>
 #include <warden/status.hpp>
 #include <warden/templates.hpp>
