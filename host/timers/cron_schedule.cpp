@@ -1,0 +1,289 @@
+#include "host/timers/cron_schedule.hpp"
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cctype>
+#include <charconv>
+#include <functional>
+#include <vector>
+
+namespace warden::host {
+namespace {
+
+using std::chrono::minutes;
+using LocalMinutes = date::local_time<minutes>;
+
+struct Field {
+  const char* name;
+  int min, max;
+  std::array<std::string_view, 12> names;  ///< names[i] stands for min + i
+  const char* names_hint;                  ///< what the names are, for a message
+};
+
+constexpr std::array<Field, 5> kFields = {{
+    {"minute", 0, 59, {}, ""},
+    {"hour", 0, 23, {}, ""},
+    {"day-of-month", 1, 31, {}, ""},
+    {"month",
+     1,
+     12,
+     {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"},
+     " or a month name (JAN-DEC)"},
+    {"day-of-week",
+     0,
+     7,
+     {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"},
+     " or a day name (SUN-SAT)"},
+}};
+constexpr std::size_t kWeekdayField = 4;
+
+struct Macro {
+  std::string_view name, fields;
+};
+constexpr std::array<Macro, 7> kMacros = {{{"@hourly", "0 * * * *"},
+                                           {"@daily", "0 0 * * *"},
+                                           {"@midnight", "0 0 * * *"},
+                                           {"@weekly", "0 0 * * 0"},
+                                           {"@monthly", "0 0 1 * *"},
+                                           {"@yearly", "0 0 1 1 *"},
+                                           {"@annually", "0 0 1 1 *"}}};
+constexpr const char* kMacroList =
+    "expected @hourly, @daily, @midnight, @weekly, @monthly, @yearly or @annually";
+
+constexpr std::string_view kSpace = " \t\n\r\f\v";
+
+bool is_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_alnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && lower(a) == lower(b);
+}
+
+std::vector<std::string_view> split(std::string_view text) {
+  std::vector<std::string_view> out;
+  std::size_t pos = text.find_first_not_of(kSpace);
+  while (pos != std::string_view::npos) {
+    const auto end = std::min(text.find_first_of(kSpace, pos), text.size());
+    out.push_back(text.substr(pos, end - pos));
+    pos = text.find_first_not_of(kSpace, end);
+  }
+  return out;
+}
+
+using Fail = std::function<TimerDefinitionError(const std::string&)>;
+
+/// The values one field allows, bit n for value n (for day-of-week, 7 is still bit 7 here).
+std::uint64_t parse_field(std::string_view text, const Field& field, const Fail& fail_expression) {
+  auto fail = [&](const std::string& what) {
+    return fail_expression(std::string(field.name) + " \"" + std::string(text) + "\": " + what);
+  };
+  auto range_text = [&](int low, int high) {
+    return std::to_string(low) + "-" + std::to_string(high);
+  };
+  std::size_t pos = 0;
+  // The token at `pos` (letters and digits), or a message saying what was expected `where`.
+  auto token = [&](const char* what, const char* where) {
+    const auto start = pos;
+    while (pos < text.size() && is_alnum(text[pos])) ++pos;
+    if (pos == start)
+      throw fail(std::string("expected ") + what + where +
+                 (pos < text.size() ? std::string(", found '") + text[pos] + "'" : ""));
+    return text.substr(start, pos - start);
+  };
+  struct Value {
+    int value;
+    bool named;
+  };
+  auto value = [&](const char* where) -> Value {
+    const auto t = token("a number", where);
+    if (is_digits(t)) {
+      int n = 0;
+      auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+      if (ec != std::errc() || n < field.min || n > field.max)
+        throw fail_expression(std::string(field.name) + " " + std::string(t) + " is out of range " +
+                              range_text(field.min, field.max));
+      return {n, false};
+    }
+    for (std::size_t i = 0; i < field.names.size() && !field.names[i].empty(); ++i)
+      if (iequals(t, field.names[i])) return {static_cast<int>(i) + field.min, true};
+    throw fail("\"" + std::string(t) + "\" is not a number" + field.names_hint);
+  };
+
+  std::uint64_t bits = 0;
+  while (true) {
+    const auto item = pos;
+    if (pos == text.size() || text[pos] == ',') throw fail("has an empty list item");
+    int low = field.min, high = field.max, step = 1;
+    if (text[pos] == '*') {
+      ++pos;
+      if (pos < text.size() && text[pos] != '/' && text[pos] != ',')
+        throw fail("'*' must stand alone or be followed by a step, e.g. */5");
+    } else {
+      const auto start = pos;
+      const auto first = value("");
+      low = high = first.value;
+      if (pos < text.size() && text[pos] == '-') {
+        const auto end = ++pos;
+        auto last = value(" after '-'");
+        // FRI-SUN: a range of weekdays may end on Sunday, read as 7.
+        if (&field == &kFields[kWeekdayField] && last.named && last.value == 0 && low > 0)
+          last.value = 7;
+        if (last.value < low)
+          throw fail("the range " + std::string(text.substr(start, pos - start)) +
+                     " is reversed (" + std::string(text.substr(start, end - 1 - start)) +
+                     " comes after " + std::string(text.substr(end, pos - end)) + ")");
+        high = last.value;
+      } else if (pos < text.size() && text[pos] == '/') {
+        high = field.max;  // a/n: from a to the field's maximum
+      }
+    }
+    if (pos < text.size() && text[pos] == '/') {
+      ++pos;
+      const auto t = token("a step", " after '/'");
+      if (!is_digits(t)) throw fail("the step \"" + std::string(t) + "\" is not a number");
+      auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), step);
+      if (ec == std::errc() && step == 0) throw fail("the step must be at least 1");
+      if (ec != std::errc() || step > field.max)
+        throw fail("the step " + std::string(t) + " is out of range " + range_text(1, field.max));
+    }
+    if (pos < text.size() && text[pos] != ',')
+      throw fail(std::string("unexpected '") + text[pos] + "' after \"" +
+                 std::string(text.substr(item, pos - item)) + "\"");
+    for (int v = low; v <= high; v += step) bits |= std::uint64_t{1} << v;
+    if (pos == text.size()) break;
+    ++pos;  // the ','
+  }
+  return bits;
+}
+
+/// The lowest set bit of `bits` at or above `from` (< 64), or -1.
+int first_from(std::uint64_t bits, int from) {
+  const auto rest = bits & (~std::uint64_t{0} << from);
+  return rest == 0 ? -1 : std::countr_zero(rest);
+}
+
+}  // namespace
+
+CronSchedule CronSchedule::parse(std::string_view expression, std::string_view time_zone) {
+  const Fail fail = [&](const std::string& what) {
+    return TimerDefinitionError("cron \"" + std::string(expression) + "\": " + what);
+  };
+  auto fields = split(expression);
+  if (fields.empty())
+    throw fail(
+        "is empty; expected five fields (minute hour day-of-month month day-of-week), e.g. "
+        "\"*/5 * * * *\"");
+  if (fields.front().front() == '@') {
+    const auto name = fields.front();
+    const auto macro = std::find_if(kMacros.begin(), kMacros.end(),
+                                    [&](const Macro& m) { return iequals(name, m.name); });
+    if (macro == kMacros.end()) {
+      if (iequals(name, "@reboot"))
+        throw fail(std::string("@reboot is not a schedule; ") + kMacroList);
+      throw fail("unknown macro \"" + std::string(name) + "\"; " + kMacroList);
+    }
+    if (fields.size() > 1) throw fail("has text after " + std::string(name));
+    fields = split(macro->fields);
+  }
+  if (fields.size() != kFields.size())
+    throw fail("has " + std::to_string(fields.size()) +
+               " fields; expected 5 (minute hour day-of-month month day-of-week)" +
+               (fields.size() > kFields.size() ? "; seconds and years are not supported" : ""));
+
+  CronSchedule s;
+  s.expression_ = std::string(expression);
+  s.time_zone_ = std::string(time_zone);
+  std::array<std::uint64_t, 5> bits{};
+  for (std::size_t i = 0; i < kFields.size(); ++i)
+    bits[i] = parse_field(fields[i], kFields[i], fail);
+  s.minutes_ = bits[0];
+  s.hours_ = static_cast<std::uint32_t>(bits[1]);
+  s.days_ = static_cast<std::uint32_t>(bits[2]);
+  s.months_ = static_cast<std::uint16_t>(bits[3]);
+  s.weekdays_ = static_cast<std::uint8_t>((bits[4] | (bits[4] >> 7)) & 0x7f);  // 7 is Sunday
+  s.days_star_ = fields[2].front() == '*';
+  s.weekdays_star_ = fields[4].front() == '*';
+  // With both day fields restricted, any month has days of the listed weekdays. Otherwise the
+  // day-of-month must exist in one of the months (29 February counts: some years have it).
+  if (s.days_star_ || s.weekdays_star_) {
+    s.never_ = true;
+    for (unsigned m = 1; m <= 12; ++m) {
+      if ((s.months_ >> m & 1) == 0) continue;
+      const auto longest = unsigned((date::year{2000} / date::month{m} / date::last).day());
+      if ((s.days_ & ((std::uint64_t{1} << (longest + 1)) - 2)) != 0) s.never_ = false;
+    }
+  }
+
+  try {
+    s.zone_ = date::locate_zone(time_zone);
+  } catch (const std::exception&) {
+    throw TimerDefinitionError("unknown time zone \"" + std::string(time_zone) + "\"");
+  }
+  return s;
+}
+
+std::optional<TimePoint> CronSchedule::next_after(TimePoint after) const {
+  if (never_) return std::nullopt;
+  // The first matching local minute at or after `from`, skipping whole months, days and hours;
+  // at most a century ahead (every expression that can fire does so well within that).
+  const auto matching = [this](LocalMinutes from) -> std::optional<LocalMinutes> {
+    auto day = date::floor<date::days>(from);
+    const auto limit = day + date::days{36'525};
+    auto hour = static_cast<int>(date::floor<std::chrono::hours>(from - day).count());
+    auto minute = static_cast<int>((from - day - std::chrono::hours{hour}).count());
+    for (; day <= limit; day += date::days{1}, hour = 0, minute = 0) {
+      const date::year_month_day ymd(day);
+      if ((months_ >> unsigned(ymd.month()) & 1) == 0) {
+        // To the last day of this month; the loop's step goes to the 1st of the next.
+        day = date::local_days(ymd.year() / ymd.month() / date::last);
+        continue;
+      }
+      const bool by_day = (days_ >> unsigned(ymd.day()) & 1) != 0;
+      const bool by_weekday = (weekdays_ >> date::weekday(day).c_encoding() & 1) != 0;
+      if (days_star_ || weekdays_star_ ? !(by_day && by_weekday) : !(by_day || by_weekday))
+        continue;
+      for (int h = first_from(hours_, hour); h >= 0; h = h == 23 ? -1 : first_from(hours_, h + 1)) {
+        const int m = first_from(minutes_, h == hour ? minute : 0);
+        if (m >= 0) return day + std::chrono::hours{h} + minutes{m};
+      }
+    }
+    return std::nullopt;
+  };
+
+  auto from = date::floor<minutes>(zone_->to_local(after));
+  while (auto local = matching(from)) {
+    const auto info = zone_->get_info(date::local_seconds(*local));
+    if (info.result == date::local_info::nonexistent) {
+      // Skipped by a daylight-saving change: due when the gap ends; later minutes of the same gap
+      // are due at that same instant, so they cannot fire again.
+      const TimePoint at = info.first.end;
+      if (at > after) return at;
+      from = std::max(*local + minutes{1},
+                      date::ceil<minutes>(date::local_seconds(info.second.begin.time_since_epoch() +
+                                                              info.second.offset)));
+      continue;
+    }
+    // Unique, or ambiguous: `first` is the offset in force before the change (first occurrence).
+    const TimePoint at = date::sys_seconds(local->time_since_epoch() - info.first.offset);
+    if (at > after) return at;
+    from = *local + minutes{1};
+  }
+  return std::nullopt;
+}
+
+}  // namespace warden::host
