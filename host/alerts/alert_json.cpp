@@ -1,0 +1,159 @@
+#include "host/alerts/alert_json.hpp"
+
+#include <Poco/JSON/Array.h>
+
+#include <functional>
+#include <map>
+
+namespace warden::host {
+namespace {
+
+using Var = Poco::Dynamic::Var;
+
+[[noreturn]] void refuse(const std::string& place, const std::string& what) {
+  throw AlertInputError("\"" + place + "\" " + what);
+}
+
+std::string text_of(const Var& v, const std::string& place) {
+  if (!v.isString()) refuse(place, "must be a string");
+  return v.convert<std::string>();
+}
+
+std::int64_t integer_of(const Var& v, const std::string& place) {
+  if (v.isBoolean() || !v.isInteger()) {
+    if (v.isString()) {
+      const auto text = v.convert<std::string>();
+      if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos &&
+          text.size() < 19)
+        return std::stoll(text);
+    }
+    refuse(place, "must be a whole number");
+  }
+  return v.convert<std::int64_t>();
+}
+
+bool boolean_of(const Var& v, const std::string& place) {
+  if (!v.isBoolean()) refuse(place, "must be true or false");
+  return v.extract<bool>();
+}
+
+/// Setters by field name; each reads one field of the JSON into the alert.
+using Setter = std::function<void(Alert&, const Var&, const std::string&)>;
+
+Setter text(std::string Alert::*member) {
+  return
+      [member](Alert& a, const Var& v, const std::string& place) { a.*member = text_of(v, place); };
+}
+Setter integer(std::int64_t Alert::*member) {
+  return [member](Alert& a, const Var& v, const std::string& place) {
+    a.*member = integer_of(v, place);
+  };
+}
+Setter flag(bool Alert::*member) {
+  return [member](Alert& a, const Var& v, const std::string& place) {
+    a.*member = boolean_of(v, place);
+  };
+}
+
+const std::map<std::string, Setter>& setters() {
+  static const std::map<std::string, Setter> table = {
+      {"type",
+       [](Alert& a, const Var& v, const std::string& place) {
+         a.type = text_of(v, place);
+         static const char* kTypes[] = {"job_state", "checkpoint", "cluster", "task", "external"};
+         for (const char* t : kTypes)
+           if (a.type == t) return;
+         refuse(place, "must be one of job_state, checkpoint, cluster, task, external, not \"" +
+                           a.type + "\"");
+       }},
+      {"subject", text(&Alert::subject)},
+      {"title", text(&Alert::title)},
+      {"source", text(&Alert::source)},
+      {"id", text(&Alert::id)},
+      {"status", text(&Alert::status)},
+      {"severity", text(&Alert::severity)},
+      {"start_time", text(&Alert::start_time)},
+      {"end_time", text(&Alert::end_time)},
+      {"duration", text(&Alert::duration)},
+      {"link", text(&Alert::link)},
+      {"restart", flag(&Alert::restart)},
+      {"restart_index", integer(&Alert::restart_index)},
+      {"total_restart", integer(&Alert::total_restart)},
+      {"cp_failure_rate_interval", integer(&Alert::cp_failure_rate_interval)},
+      {"cp_max_failure_interval", integer(&Alert::cp_max_failure_interval)},
+      {"message", text(&Alert::message)},
+      {"at_all", flag(&Alert::at_all)},
+      {"dedupe_key", text(&Alert::dedupe_key)},
+      {"labels",
+       [](Alert& a, const Var& v, const std::string& place) {
+         if (v.type() != typeid(Poco::JSON::Object::Ptr))
+           refuse(place, "must be an object of strings");
+         const auto object = v.extract<Poco::JSON::Object::Ptr>();
+         for (const auto& [key, value] : *object) {
+           const std::string where = place + "." + key;
+           if (value.isString())
+             a.labels[key] = value.convert<std::string>();
+           else if (value.isNumeric() && !value.isBoolean())
+             a.labels[key] = value.convert<std::string>();  // strategy_id: 12345
+           else
+             refuse(where, "must be a string");
+         }
+       }},
+      {"at_mobiles",
+       [](Alert& a, const Var& v, const std::string& place) {
+         if (v.type() != typeid(Poco::JSON::Array::Ptr)) refuse(place, "must be a list of strings");
+         const auto array = v.extract<Poco::JSON::Array::Ptr>();
+         for (std::size_t i = 0; i < array->size(); ++i)
+           a.at_mobiles.push_back(text_of(array->get(i), place + "[" + std::to_string(i) + "]"));
+       }},
+  };
+  return table;
+}
+
+}  // namespace
+
+Alert alert_from_json(const Poco::JSON::Object& json, const std::string& place) {
+  Alert alert;
+  for (const auto& [name, value] : json) {
+    const std::string where = place + "." + name;
+    const auto setter = setters().find(name);
+    if (setter == setters().end()) refuse(where, "is not a field of an alert");
+    if (value.isEmpty()) continue;  // null: the default
+    setter->second(alert, value, where);
+  }
+  if (alert.title.empty() && alert.subject.empty() && alert.message.empty())
+    throw AlertInputError("\"" + place +
+                          "\" needs at least one of \"title\", \"subject\" or \"message\"");
+  return alert;
+}
+
+Poco::JSON::Object::Ptr alert_to_json(const Alert& alert) {
+  auto json = alert.to_json();
+  json->set("dedupe_key", alert.dedupe_key);
+  return json;
+}
+
+Alert sample_alert(const std::string& channel_name) {
+  Alert a;
+  a.type = "external";
+  a.subject = "Warden test alert";
+  a.title = "Test alert for channel " + channel_name;
+  a.source = "warden";
+  a.id = "test";
+  a.status = "firing";
+  a.severity = "info";
+  a.start_time = "2026-01-01T00:00:00.000+00:00";
+  a.end_time = "2026-01-01T00:03:20.000+00:00";
+  a.duration = "3m 20s";
+  a.link = "http://127.0.0.1/";
+  a.restart = true;
+  a.restart_index = 1;
+  a.total_restart = 3;
+  a.cp_failure_rate_interval = 60;
+  a.cp_max_failure_interval = 300;
+  a.message = "This is a test message sent by Warden to check channel " + channel_name + ".";
+  a.labels = {{"strategy_id", "0"}, {"bk_biz_id", "0"}};
+  return a;
+}
+
+}  // namespace warden::host

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "host/alerts/channel_instances.hpp"
+#include "host/alerts/channel_store.hpp"
+#include "host/alerts/circuit_breaker.hpp"
+#include "host/alerts/notice_pipeline.hpp"
+#include "host/alerts/notice_store.hpp"
+#include "host/services/host_services_impl.hpp"
+
+namespace warden::host {
+
+class Database;
+class PluginRegistry;
+
+/// Everything alerts need, made in the right order over one database: channel instances, the
+/// circuit breaker, the notice store and the pipeline. `start` picks up unfinished notices;
+/// `stop` lets deliveries in progress end and be stored.
+class AlertService {
+ public:
+  AlertService(Database& database, const PluginRegistry& registry, const SharedServices& services);
+
+  void start() { pipeline_.start(); }
+  void stop() { pipeline_.stop(); }
+
+  ChannelInstances& channels() { return channels_; }
+  CircuitBreaker& breaker() { return breaker_; }
+  NoticeStore& notices() { return notices_; }
+  NoticePipeline& pipeline() { return pipeline_; }
+
+ private:
+  ChannelStore channel_store_;
+  ChannelInstances channels_;
+  CircuitBreaker breaker_;
+  NoticeStore notices_;
+  NoticePipeline pipeline_;
+};
+
+}  // namespace warden::host

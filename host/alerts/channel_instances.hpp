@@ -1,0 +1,74 @@
+#pragma once
+
+#include "host/alerts/channel_instance.hpp"
+
+#include <Poco/JSON/Object.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace warden {
+class TemplateRenderer;
+}
+
+namespace warden::host {
+
+class ChannelStore;
+class PluginRegistry;
+
+/// A channel-instance request that cannot be carried out; `kind` says how an API answers it.
+class ChannelError : public std::runtime_error {
+ public:
+  enum class Kind { invalid, not_found };
+  ChannelError(Kind kind, const std::string& message,
+               std::map<std::string, std::string> errors = {})
+      : std::runtime_error(message), kind_(kind), errors_(std::move(errors)) {}
+  Kind kind() const { return kind_; }
+  const std::map<std::string, std::string>& errors() const { return errors_; }
+
+ private:
+  Kind kind_;
+  std::map<std::string, std::string> errors_;
+};
+
+/// The configured alert channels (SPEC §5): checked against their plugin's manifest (SPEC §3) when
+/// saved, stored durably, held in memory for the pipeline. Thread-safe; readers get immutable
+/// snapshots.
+class ChannelInstances {
+ public:
+  using Snapshot = std::shared_ptr<const ChannelInstance>;
+
+  /// Reads every stored instance.
+  ChannelInstances(ChannelStore& store, const PluginRegistry& registry, TemplateRenderer& renderer);
+
+  std::vector<Snapshot> list() const;
+  /// Nullptr when there is no such instance.
+  Snapshot find(const std::string& name) const;
+  /// The names of the enabled instances.
+  std::vector<std::string> enabled_names() const;
+
+  /// Creates or replaces `name` from `{"channel", "enabled"?, "config", "delivery"?}`. A password
+  /// sent as "******" (or left out) keeps its stored value. alertTpl must parse and render a sample
+  /// alert. Throws ChannelError (invalid) with every problem by field. Returns the saved instance;
+  /// `created` tells whether it is new.
+  Snapshot put(const std::string& name, const Poco::JSON::Object& body, bool& created);
+  /// False when there was no such instance.
+  bool remove(const std::string& name);
+
+  /// The instance as a read endpoint shows it: passwords masked.
+  Poco::JSON::Object::Ptr to_json(const ChannelInstance& instance) const;
+
+ private:
+  ChannelStore& store_;
+  const PluginRegistry& registry_;
+  TemplateRenderer& renderer_;
+  mutable std::mutex mutex_;
+  std::map<std::string, Snapshot> instances_;
+};
+
+}  // namespace warden::host

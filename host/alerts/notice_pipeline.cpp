@@ -1,0 +1,420 @@
+#include "host/alerts/notice_pipeline.hpp"
+
+#include "host/alerts/alert_json.hpp"
+#include "host/alerts/channel_instances.hpp"
+#include "host/alerts/circuit_breaker.hpp"
+#include "host/alerts/notice_store.hpp"
+#include "host/alerts/retry_policy.hpp"
+
+#include <Poco/JSON/Parser.h>
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <random>
+#include <sstream>
+
+namespace warden::host {
+namespace {
+
+constexpr std::size_t kMaxDetailBytes = 4096;
+
+std::string json_text(const Poco::JSON::Object& object) {
+  std::ostringstream out;
+  object.stringify(out);
+  return out.str();
+}
+
+std::string clipped(std::string text) {
+  if (text.size() <= kMaxDetailBytes) return text;
+  std::size_t end = kMaxDetailBytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text;
+}
+
+double random01() {
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+std::string window_key(const std::string& channel_name, const std::string& dedupe_key) {
+  return channel_name + '\n' + dedupe_key;
+}
+
+/// The alert a notice carries, with the count said when it stands for several.
+Alert alert_of(const Notice& notice) {
+  const auto json =
+      Poco::JSON::Parser().parse(notice.alert_json).extract<Poco::JSON::Object::Ptr>();
+  Alert alert = alert_from_json(*json, "notice.alert");
+  if (notice.aggregated > 1) {
+    const auto n = std::to_string(notice.aggregated);
+    alert.title = "[" + n + "x] " + alert.title;
+    alert.message += (alert.message.empty() ? "" : "\n") + n + " alerts with dedupe key \"" +
+                     notice.dedupe_key + "\" came in this window.";
+  }
+  return alert;
+}
+
+}  // namespace
+
+/// Counts the rows of one request down to their commits.
+struct NoticePipeline::Waiter {
+  std::mutex mutex;
+  std::condition_variable done;
+  std::size_t remaining = 0;
+  bool ok = true;
+
+  Journal::Then then() {
+    return [this](bool committed) {
+      std::lock_guard lock(mutex);
+      ok = ok && committed;
+      if (--remaining == 0) done.notify_all();
+    };
+  }
+  bool wait() {
+    std::unique_lock lock(mutex);
+    done.wait(lock, [&] { return remaining == 0; });
+    return ok;
+  }
+};
+
+NoticePipeline::NoticePipeline(NoticeStore& store, const ChannelInstances& channels,
+                               const CircuitBreaker& breaker, ChannelSender sender)
+    : store_(store),
+      channels_(channels),
+      breaker_(breaker),
+      sender_(std::move(sender)),
+      journal_(std::make_unique<Journal>(
+          "notice", [&store](const std::vector<Notice>& rows) { store.write(rows); },
+          [](const Notice& n) { return n.notice_id; })) {}
+
+NoticePipeline::~NoticePipeline() {
+  stop();
+}
+
+void NoticePipeline::start() {
+  const auto now = now_ms();
+  std::size_t picked = 0;
+  for (auto& notice : store_.unfinished()) {
+    ++picked;
+    const auto instance = channels_.find(notice.channel_name);
+    if (notice.status == std::string(notice_status::created) && notice.next_ms > now && instance &&
+        instance->delivery.dedupe_window_ms > 0) {
+      // A dedupe window that was open: it stays open for the same key until it closes.
+      const auto key = window_key(notice.channel_name, notice.dedupe_key);
+      const auto due = notice.next_ms;
+      {
+        std::lock_guard lock(windows_mutex_);
+        windows_[key] = notice;
+      }
+      ++waiting_;
+      timers_.schedule_at_ms(due, [this, key] {
+        --waiting_;
+        close_window(key);
+      });
+      continue;
+    }
+    schedule(std::move(notice), notice.next_ms);
+  }
+  if (picked) spdlog::info("notices: picked up {} unfinished from the store", picked);
+}
+
+void NoticePipeline::stop() {
+  {
+    std::lock_guard lock(lanes_mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  timers_.stop();
+  for (auto& [_, lane] : lanes_) lane->stop();  // running deliveries end and submit their rows
+  journal_->flush();
+  journal_->stop();
+}
+
+Notice NoticePipeline::make_notice(const ChannelInstance& instance, const Alert& alert,
+                                   const std::string& origin, std::int64_t now) const {
+  Notice n;
+  n.notice_id = make_notice_id(now);
+  n.channel_name = instance.name;
+  n.channel = instance.channel;
+  n.origin = origin;
+  n.alert_json = json_text(*alert_to_json(alert));
+  n.dedupe_key = alert.effective_dedupe_key();
+  n.create_ms = n.update_ms = n.next_ms = now;
+  return n;
+}
+
+void NoticePipeline::store(const Notice& notice, Journal::Then then) {
+  journal_->submit(notice, std::move(then));
+}
+
+std::vector<Notice> NoticePipeline::raise(const Alert& alert,
+                                          const std::vector<std::string>& targets,
+                                          const std::string& origin) {
+  std::vector<ChannelInstances::Snapshot> instances;
+  if (targets.empty()) {
+    for (const auto& name : channels_.enabled_names())
+      if (auto instance = channels_.find(name)) instances.push_back(instance);
+    if (instances.empty())
+      throw NoticeError(NoticeError::Kind::conflict,
+                        "no enabled channel instance to send to; configure one with PUT "
+                        "/api/channels/{name}");
+  } else {
+    for (const auto& name : targets) {
+      auto instance = channels_.find(name);
+      if (!instance)
+        throw NoticeError(NoticeError::Kind::not_found,
+                          "unknown channel instance \"" + name + "\"");
+      if (!instance->enabled)
+        throw NoticeError(NoticeError::Kind::conflict,
+                          "channel instance \"" + name + "\" is disabled");
+      instances.push_back(std::move(instance));
+    }
+  }
+
+  const auto now = now_ms();
+  std::vector<Notice> rows;    // to store
+  std::vector<Notice> answer;  // what the caller hears about, one per target
+  std::vector<std::pair<Notice, std::int64_t>> to_schedule;
+  for (const auto& instance : instances) {
+    Notice notice = make_notice(*instance, alert, origin, now);
+    if (auto rule = breaker_.match(alert, instance->name, now)) {
+      notice.status = notice_status::blocked;
+      notice.blocked_by = *rule;
+      notice.end_ms = now;
+      notice.next_ms = 0;
+      ++blocked_;
+    } else if (instance->delivery.dedupe_window_ms > 0) {
+      const auto key = window_key(instance->name, notice.dedupe_key);
+      std::lock_guard lock(windows_mutex_);
+      if (auto open = windows_.find(key); open != windows_.end()) {
+        ++open->second.aggregated;
+        open->second.update_ms = now;
+        ++aggregated_;
+        rows.push_back(open->second);
+        answer.push_back(open->second);
+        continue;
+      }
+      notice.next_ms = now + instance->delivery.dedupe_window_ms;
+      windows_[key] = notice;
+    }
+    ++created_;
+    rows.push_back(notice);
+    answer.push_back(notice);
+  }
+
+  Waiter waiter;
+  waiter.remaining = rows.size();
+  for (const auto& row : rows) store(row, waiter.then());
+  if (!waiter.wait())
+    throw NoticeError(NoticeError::Kind::unavailable,
+                      "the notices could not be stored; see the host log");
+  // Stored: now they may go out. A window's notice goes out when the window closes.
+  for (const auto& notice : answer) {
+    if (notice.status != std::string(notice_status::created) || notice.aggregated > 1) continue;
+    const auto instance = channels_.find(notice.channel_name);
+    if (instance && instance->delivery.dedupe_window_ms > 0) {
+      const auto key = window_key(notice.channel_name, notice.dedupe_key);
+      ++waiting_;
+      timers_.schedule_at_ms(notice.next_ms, [this, key] {
+        --waiting_;
+        close_window(key);
+      });
+    } else {
+      enqueue(notice);
+    }
+  }
+  return answer;
+}
+
+void NoticePipeline::raise_async(const Alert& alert, const std::vector<std::string>& targets,
+                                 const std::string& origin) noexcept {
+  try {
+    raise(alert, targets, origin);
+  } catch (const std::exception& e) {
+    spdlog::error("notices: an alert from {} was not accepted: {}", origin, e.what());
+  }
+}
+
+void NoticePipeline::close_window(const std::string& key) {
+  Notice notice;
+  {
+    std::lock_guard lock(windows_mutex_);
+    auto it = windows_.find(key);
+    if (it == windows_.end()) return;
+    notice = std::move(it->second);
+    windows_.erase(it);
+  }
+  enqueue(std::move(notice));
+}
+
+void NoticePipeline::schedule(Notice notice, std::int64_t due_ms) {
+  if (due_ms <= now_ms()) return enqueue(std::move(notice));
+  ++waiting_;
+  timers_.schedule_at_ms(due_ms, [this, notice = std::move(notice)]() mutable {
+    --waiting_;
+    enqueue(std::move(notice));
+  });
+}
+
+WorkQueue& NoticePipeline::lane(const ChannelInstance& instance) {
+  std::lock_guard lock(lanes_mutex_);
+  auto& slot = lanes_[instance.name];
+  if (!slot)
+    slot = std::make_unique<WorkQueue>("channel " + instance.name, instance.delivery.concurrency);
+  return *slot;
+}
+
+void NoticePipeline::enqueue(Notice notice) {
+  const auto instance = channels_.find(notice.channel_name);
+  if (!instance) {
+    notice.status = notice_status::failed;
+    notice.error = "channel instance \"" + notice.channel_name + "\" was removed";
+    notice.end_ms = notice.update_ms = now_ms();
+    ++failed_;
+    store(notice);
+    return;
+  }
+  {
+    std::lock_guard lock(lanes_mutex_);
+    if (stopping_) return;  // stays stored as it is: the next start sends it
+  }
+  ++queued_;
+  lane(*instance).post([this, notice = std::move(notice)]() mutable {
+    --queued_;
+    deliver(std::move(notice));
+  });
+}
+
+void NoticePipeline::deliver(Notice notice) {
+  const auto instance = channels_.find(notice.channel_name);
+  const auto now = now_ms();
+  if (!instance || !instance->enabled) {
+    notice.status = notice_status::failed;
+    notice.error = "channel instance \"" + notice.channel_name + "\" was " +
+                   (instance ? "disabled" : "removed") + " before the notice went out";
+    notice.end_ms = notice.update_ms = now;
+    ++failed_;
+    store(notice);
+    return;
+  }
+  Alert alert;
+  try {
+    alert = alert_of(notice);
+  } catch (const std::exception& e) {
+    notice.status = notice_status::failed;
+    notice.error = std::string("the stored alert cannot be read: ") + e.what();
+    notice.end_ms = notice.update_ms = now;
+    ++failed_;
+    store(notice);
+    return;
+  }
+  notice.status = notice_status::sending;
+  ++notice.attempts;
+  notice.update_ms = now;
+  store(notice);
+  finish_attempt(std::move(notice), *instance, sender_.send(*instance, alert));
+}
+
+void NoticePipeline::finish_attempt(Notice notice, const ChannelInstance& instance,
+                                    const SendOutcome& outcome) {
+  const auto& d = outcome.delivery;
+  const auto now = now_ms();
+  notice.update_ms = now;
+  notice.http_status = d.http_status;
+  notice.detail = clipped(d.detail);
+  if (!outcome.template_error.empty()) notice.template_error = outcome.template_error;
+  if (d.delivered) {
+    notice.status = notice_status::sent;
+    notice.error.clear();
+    notice.next_ms = 0;
+    notice.end_ms = now;
+    ++sent_;
+    store(notice);
+    return;
+  }
+  notice.error =
+      clipped(d.http_status ? "HTTP " + std::to_string(d.http_status) + ": " + d.detail : d.detail);
+  if (notice.attempts < instance.delivery.attempts && is_retryable(d)) {
+    const auto delay =
+        retry_delay_ms(instance.delivery, static_cast<int>(notice.attempts), d, random01());
+    notice.next_ms = now + delay;
+    ++retries_;
+    const auto due = notice.next_ms;
+    store(notice);
+    schedule(std::move(notice), due);
+    return;
+  }
+  if (!is_retryable(d)) notice.error += " (not retried: the answer says retrying cannot help)";
+  notice.status = notice_status::failed;
+  notice.next_ms = 0;
+  notice.end_ms = now;
+  ++failed_;
+  spdlog::warn("notice {} to channel {} failed after {} attempt(s): {}", notice.notice_id,
+               notice.channel_name, notice.attempts, notice.error);
+  store(notice);
+}
+
+Notice NoticePipeline::replay(const std::string& notice_id) {
+  auto found = store_.find(notice_id);
+  if (!found)
+    throw NoticeError(NoticeError::Kind::not_found, "unknown notice \"" + notice_id + "\"");
+  Notice notice = std::move(*found);
+  if (notice.status != std::string(notice_status::blocked) &&
+      notice.status != std::string(notice_status::failed))
+    throw NoticeError(NoticeError::Kind::conflict,
+                      "notice \"" + notice_id + "\" is " + notice.status +
+                          "; only a blocked or failed notice can be replayed");
+  if (!channels_.find(notice.channel_name))
+    throw NoticeError(NoticeError::Kind::conflict, "notice \"" + notice_id +
+                                                       "\" was for channel instance \"" +
+                                                       notice.channel_name + "\", which is gone");
+  notice.status = notice_status::created;
+  notice.attempts = 0;
+  notice.error.clear();
+  notice.detail.clear();
+  notice.http_status = 0;
+  notice.end_ms = 0;
+  notice.update_ms = notice.next_ms = now_ms();
+  Waiter waiter;
+  waiter.remaining = 1;
+  store(notice, waiter.then());
+  if (!waiter.wait())
+    throw NoticeError(NoticeError::Kind::unavailable,
+                      "the notice could not be stored; see the host log");
+  enqueue(notice);
+  return notice;
+}
+
+Notice NoticePipeline::send_now(const ChannelInstance& instance, const Alert& alert) {
+  Notice notice = make_notice(instance, alert, "test", now_ms());
+  notice.attempts = 1;
+  const auto outcome = sender_.send(instance, alert);
+  notice.update_ms = now_ms();
+  notice.http_status = outcome.delivery.http_status;
+  notice.detail = clipped(outcome.delivery.detail);
+  notice.template_error = outcome.template_error;
+  notice.status = outcome.delivery.delivered ? notice_status::sent : notice_status::failed;
+  if (!outcome.delivery.delivered) notice.error = notice.detail;
+  notice.end_ms = notice.update_ms;
+  notice.next_ms = 0;
+  store(notice);
+  return notice;
+}
+
+NoticePipeline::Counts NoticePipeline::counts() const {
+  Counts c;
+  c.created = created_;
+  c.sent = sent_;
+  c.failed = failed_;
+  c.blocked = blocked_;
+  c.aggregated = aggregated_;
+  c.retries = retries_;
+  c.commits = journal_->commits();
+  c.rows = journal_->rows();
+  c.queued = static_cast<std::size_t>(std::max<std::int64_t>(0, queued_.load()));
+  c.waiting = static_cast<std::size_t>(std::max<std::int64_t>(0, waiting_.load()));
+  return c;
+}
+
+}  // namespace warden::host

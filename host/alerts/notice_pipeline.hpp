@@ -1,0 +1,124 @@
+#pragma once
+
+#include "host/alerts/channel_sender.hpp"
+#include "host/alerts/notice.hpp"
+#include "host/store/group_commit.hpp"
+#include "host/tasks/work_queue.hpp"
+#include "host/timers/timer_queue.hpp"
+
+#include <warden/alert.hpp>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace warden::host {
+
+class ChannelInstances;
+class CircuitBreaker;
+class NoticeStore;
+struct ChannelInstance;
+
+/// An alert or a replay the pipeline refuses; `kind` says how an API answers it.
+class NoticeError : public std::runtime_error {
+ public:
+  enum class Kind { invalid, not_found, conflict, unavailable };
+  NoticeError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+/// The notice pipeline (seed 002). Every delivery of an alert through a channel instance is a
+/// notice, stored with its life cycle: created -> sending -> sent | failed, or blocked by a
+/// circuit-breaking rule. Each channel instance has its own queue and threads (its `concurrency`),
+/// so a slow or dead channel holds up only itself. Failed attempts are retried by a timer (never a
+/// sleeping thread) with the instance's backoff, honouring Retry-After, until its attempts run out.
+/// With a dedupe window, alerts with one dedupe key become one notice that says how many. Every
+/// change goes through a group-commit journal; a notice is queued only once stored, and a start
+/// picks up every notice that was created or sending.
+class NoticePipeline {
+ public:
+  struct Counts {
+    std::uint64_t created = 0, sent = 0, failed = 0, blocked = 0, aggregated = 0, retries = 0;
+    std::uint64_t commits = 0, rows = 0;
+    std::size_t queued = 0;   ///< deliveries waiting in channel queues
+    std::size_t waiting = 0;  ///< retries and dedupe windows armed
+  };
+
+  NoticePipeline(NoticeStore& store, const ChannelInstances& channels,
+                 const CircuitBreaker& breaker, ChannelSender sender);
+  ~NoticePipeline();
+  NoticePipeline(const NoticePipeline&) = delete;
+  NoticePipeline& operator=(const NoticePipeline&) = delete;
+
+  /// Picks up the notices a previous run left created or sending.
+  void start();
+  /// Lets running deliveries end and be stored; queued notices stay stored for the next start.
+  void stop();
+
+  /// Makes one notice per target (empty: every enabled channel instance) and returns them once
+  /// they are stored. A target whose dedupe window holds a notice for the same key returns that
+  /// notice, its count raised. Throws NoticeError: an unknown or disabled target, no enabled
+  /// channel, or the store failing.
+  std::vector<Notice> raise(const Alert& alert, const std::vector<std::string>& targets,
+                            const std::string& origin);
+  /// The same without waiting (for plugins raising alerts): errors are logged.
+  void raise_async(const Alert& alert, const std::vector<std::string>& targets,
+                   const std::string& origin) noexcept;
+
+  /// Queues a blocked or failed notice again (bypassing circuit breaking: an operator asked).
+  Notice replay(const std::string& notice_id);
+
+  /// Sends `alert` through `instance` now, outside the queues, and records it (origin "test").
+  Notice send_now(const ChannelInstance& instance, const Alert& alert);
+
+  Counts counts() const;
+
+ private:
+  struct Waiter;
+  using Journal = GroupCommit<Notice>;
+
+  Notice make_notice(const ChannelInstance& instance, const Alert& alert, const std::string& origin,
+                     std::int64_t now) const;
+  /// Stores `notice`; `then` runs after the commit.
+  void store(const Notice& notice, Journal::Then then = {});
+  /// Queues the delivery at `due_ms` (now when past).
+  void schedule(Notice notice, std::int64_t due_ms);
+  void enqueue(Notice notice);
+  void deliver(Notice notice);
+  void finish_attempt(Notice notice, const ChannelInstance& instance, const SendOutcome& outcome);
+  /// The dedupe window of `key` has closed: its notice goes out.
+  void close_window(const std::string& key);
+  WorkQueue& lane(const ChannelInstance& instance);
+  std::vector<Notice> submit_all(std::vector<Notice> rows, std::vector<Notice> answer);
+
+  NoticeStore& store_;
+  const ChannelInstances& channels_;
+  const CircuitBreaker& breaker_;
+  ChannelSender sender_;
+
+  std::mutex lanes_mutex_;
+  std::map<std::string, std::unique_ptr<WorkQueue>> lanes_;
+  bool stopping_ = false;
+
+  std::mutex windows_mutex_;
+  std::unordered_map<std::string, Notice> windows_;  ///< channel + dedupe key -> open notice
+
+  std::atomic<std::uint64_t> created_{0}, sent_{0}, failed_{0}, blocked_{0}, aggregated_{0},
+      retries_{0};
+  std::atomic<std::int64_t> queued_{0}, waiting_{0};
+
+  TimerQueue timers_;
+  std::unique_ptr<Journal> journal_;  // last: its thread may call back into the members above
+};
+
+}  // namespace warden::host

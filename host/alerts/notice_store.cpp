@@ -1,0 +1,101 @@
+#include "host/alerts/notice_store.hpp"
+
+#include "host/store/database.hpp"
+#include "host/store/row_type_handler.hpp"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/Data/Transaction.h>
+
+template <>
+class Poco::Data::TypeHandler<warden::host::Notice>
+    : public warden::host::RowTypeHandler<warden::host::Notice> {};
+
+using namespace Poco::Data::Keywords;
+
+namespace warden::host {
+namespace {
+
+constexpr const char* kColumns =
+    "notice_id, channel_name, channel, origin, status, alert_json, dedupe_key, aggregated, "
+    "attempts, next_ms, create_ms, update_ms, end_ms, error, detail, http_status, template_error, "
+    "blocked_by";
+
+}  // namespace
+
+void NoticeStore::write(const std::vector<Notice>& notices) {
+  if (notices.empty()) return;
+  static const std::string sql =
+      std::string("INSERT INTO notices (") + kColumns +
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (notice_id) DO "
+      "UPDATE SET status = excluded.status, alert_json = excluded.alert_json, "
+      "aggregated = excluded.aggregated, attempts = excluded.attempts, next_ms = excluded.next_ms, "
+      "update_ms = excluded.update_ms, end_ms = excluded.end_ms, error = excluded.error, "
+      "detail = excluded.detail, http_status = excluded.http_status, "
+      "template_error = excluded.template_error, blocked_by = excluded.blocked_by";
+  std::vector<Notice> rows = notices;  // Poco binds a mutable vector
+  auto session = database_.session();
+  Poco::Data::Transaction tx(session);
+  session << sql, use(rows), now;
+  tx.commit();
+}
+
+std::optional<Notice> NoticeStore::find(const std::string& notice_id) const {
+  std::vector<Notice> rows;
+  std::string id = notice_id;
+  auto session = database_.session();
+  session << std::string("SELECT ") + kColumns + " FROM notices WHERE notice_id = ?", into(rows),
+      use(id), now;
+  if (rows.empty()) return std::nullopt;
+  return rows.front();
+}
+
+NoticePage NoticeStore::list(const NoticeQuery& query) const {
+  std::string where;
+  std::vector<std::string> texts;
+  std::vector<Poco::Int64> numbers;
+  auto add = [&where](const char* condition) {
+    where += where.empty() ? " WHERE " : " AND ";
+    where += condition;
+  };
+  // Text conditions first, then the time range: bound in that order below.
+  if (query.channel_name) add("channel_name = ?"), texts.push_back(*query.channel_name);
+  if (query.status) add("status = ?"), texts.push_back(*query.status);
+  if (query.origin) add("origin = ?"), texts.push_back(*query.origin);
+  if (query.dedupe_key) add("dedupe_key = ?"), texts.push_back(*query.dedupe_key);
+  if (query.since_ms) add("create_ms >= ?"), numbers.push_back(*query.since_ms);
+  if (query.until_ms) add("create_ms <= ?"), numbers.push_back(*query.until_ms);
+
+  auto session = database_.session();
+  NoticePage page;
+  {
+    Poco::Data::Statement count(session);
+    count << "SELECT COUNT(*) FROM notices" + where, into(page.total);
+    for (const auto& t : texts) count, useRef(t);
+    for (const auto& n : numbers) count, useRef(n);
+    count.execute();
+  }
+  Poco::Int64 limit = query.page_size;
+  Poco::Int64 offset = static_cast<Poco::Int64>(query.page - 1) * query.page_size;
+  Poco::Data::Statement select(session);
+  select << std::string("SELECT ") + kColumns + " FROM notices" + where +
+                " ORDER BY create_ms DESC, notice_id DESC LIMIT ? OFFSET ?",
+      into(page.notices);
+  for (const auto& t : texts) select, useRef(t);
+  for (const auto& n : numbers) select, useRef(n);
+  select, use(limit), use(offset);
+  select.execute();
+  return page;
+}
+
+std::vector<Notice> NoticeStore::unfinished() const {
+  std::vector<Notice> rows;
+  auto session = database_.session();
+  session << std::string("SELECT ") + kColumns +
+                 " FROM notices WHERE status IN ('created', 'sending') ORDER BY create_ms, "
+                 "notice_id",
+      into(rows), now;
+  return rows;
+}
+
+}  // namespace warden::host

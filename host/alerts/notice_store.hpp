@@ -1,0 +1,42 @@
+#pragma once
+
+#include "host/alerts/notice.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace warden::host {
+
+class Database;
+
+/// What `GET /api/notifications` filters by; every field optional. Newest first.
+struct NoticeQuery {
+  std::optional<std::string> channel_name, status, origin, dedupe_key;
+  std::optional<std::int64_t> since_ms, until_ms;  ///< create time, inclusive
+  int page = 1;
+  int page_size = 20;
+};
+
+struct NoticePage {
+  Poco::Int64 total = 0;
+  std::vector<Notice> notices;
+};
+
+/// The `notices` table (migration 11). Parameterised SQL only; thread-safe (a session per call).
+class NoticeStore {
+ public:
+  explicit NoticeStore(Database& database) : database_(database) {}
+
+  /// Inserts or replaces whole rows, in one transaction.
+  void write(const std::vector<Notice>& notices);
+  std::optional<Notice> find(const std::string& notice_id) const;
+  NoticePage list(const NoticeQuery& query) const;
+  /// Notices not yet ended (created or sending), oldest first: what a start-up picks up again.
+  std::vector<Notice> unfinished() const;
+
+ private:
+  Database& database_;
+};
+
+}  // namespace warden::host

@@ -1,0 +1,241 @@
+// The notice pipeline with real parts: the bundled http_callback plugin, real HTTP receivers on
+// 127.0.0.1 and SQLite.
+#include "host/alerts/alert_json.hpp"
+#include "host/alerts/notice_store.hpp"
+#include "tests/host/alerts/alert_fixture.hpp"
+#include "tests/support/http_receiver.hpp"
+
+#include <Poco/Net/ServerSocket.h>
+
+namespace warden::host::test_alerts {
+namespace {
+
+using namespace std::chrono_literals;
+using test::CannedResponse;
+using test::HttpReceiver;
+
+/// A loopback port nothing listens on (connections are refused).
+std::string dead_url() {
+  int port = 0;
+  {
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+    port = socket.address().port();
+  }
+  return "http://127.0.0.1:" + std::to_string(port) + "/hook";
+}
+
+class NoticePipelineTest : public AlertFixture {
+ protected:
+  void SetUp() override {
+    AlertFixture::SetUp();
+    service->start();
+  }
+  NoticePipeline& pipeline() { return service->pipeline(); }
+
+  HttpReceiver receiver;
+};
+
+TEST_F(NoticePipelineTest, AnAlertIsStoredSentAndListed) {
+  put_channel("hook", callback_channel(receiver.url("/hook")));
+  auto notices = pipeline().raise(alert("Disk full"), {"hook"}, "api");
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0].status, "created");
+  auto sent = wait_status(notices[0].notice_id, "sent");
+  EXPECT_EQ(sent.status, "sent");
+  EXPECT_EQ(sent.attempts, 1);
+  EXPECT_EQ(sent.http_status, 200);
+  EXPECT_EQ(sent.detail, "ok");
+  ASSERT_TRUE(receiver.wait_for(1));
+  auto body = parse_object(receiver.requests()[0].body);
+  EXPECT_EQ(body->getValue<std::string>("title"), "Disk full");
+  EXPECT_EQ(body->getObject("labels")->getValue<std::string>("strategy_id"), "12345");
+
+  NoticeQuery query;
+  query.channel_name = "hook";
+  query.status = "sent";
+  auto page = service->notices().list(query);
+  EXPECT_EQ(page.total, 1);
+  query.status = "failed";
+  EXPECT_EQ(service->notices().list(query).total, 0);
+}
+
+TEST_F(NoticePipelineTest, EveryEnabledInstanceWhenNoneIsNamed) {
+  HttpReceiver other;
+  put_channel("a", callback_channel(receiver.url("/a")));
+  put_channel("b", callback_channel(other.url("/b")));
+  put_channel(
+      "off",
+      R"({"channel": "http_callback", "enabled": false, "config": {"url": "http://127.0.0.1:9/"}})");
+  auto notices = pipeline().raise(alert("All"), {}, "api");
+  ASSERT_EQ(notices.size(), 2u);
+  EXPECT_TRUE(receiver.wait_for(1));
+  EXPECT_TRUE(other.wait_for(1));
+  EXPECT_THROW(pipeline().raise(alert("x"), {"off"}, "api"), NoticeError);
+  EXPECT_THROW(pipeline().raise(alert("x"), {"nope"}, "api"), NoticeError);
+}
+
+TEST_F(NoticePipelineTest, RetriesWithBackoffThenSends) {
+  receiver.respond("/flaky", CannedResponse{503, "busy"});
+  put_channel("flaky", callback_channel(receiver.url("/flaky"),
+                                        R"({"attempts": 4, "backoff": 0.05, "max_backoff": 0.2})"));
+  auto id = pipeline().raise(alert("Retry me"), {"flaky"}, "api")[0].notice_id;
+  ASSERT_TRUE(receiver.wait_for(2));
+  auto between = wait_notice(id, [](const Notice& n) { return n.attempts >= 2; });
+  EXPECT_EQ(between.status, "sending");
+  EXPECT_EQ(between.error.substr(0, 8), "HTTP 503");
+  receiver.respond("/flaky", CannedResponse{200, "fine"});
+  auto sent = wait_status(id, "sent");
+  EXPECT_EQ(sent.status, "sent");
+  EXPECT_GE(sent.attempts, 3);
+  EXPECT_EQ(sent.error, "");
+}
+
+TEST_F(NoticePipelineTest, AttemptsRunOutInAVisibleFailure) {
+  put_channel("dead", callback_channel(dead_url(),
+                                       R"({"attempts": 3, "backoff": 0.01, "max_backoff": 0.02})"));
+  auto id = pipeline().raise(alert("Nobody home"), {"dead"}, "api")[0].notice_id;
+  auto failed = wait_status(id, "failed");
+  EXPECT_EQ(failed.status, "failed");
+  EXPECT_EQ(failed.attempts, 3);
+  EXPECT_NE(failed.error.find("127.0.0.1"), std::string::npos) << failed.error;
+  EXPECT_GT(failed.end_ms, 0);
+}
+
+TEST_F(NoticePipelineTest, AClientErrorIsNotRetried) {
+  receiver.respond("/gone", CannedResponse{404, "no such hook"});
+  put_channel("gone",
+              callback_channel(receiver.url("/gone"), R"({"attempts": 5, "backoff": 0.01})"));
+  auto failed = wait_status(pipeline().raise(alert("x"), {"gone"}, "api")[0].notice_id, "failed");
+  EXPECT_EQ(failed.attempts, 1);
+  EXPECT_EQ(failed.http_status, 404);
+}
+
+TEST_F(NoticePipelineTest, TooManyRequestsWaitsForRetryAfter) {
+  receiver.respond("/limited",
+                   CannedResponse{429, "slow down", "text/plain", {{"Retry-After", "1"}}});
+  put_channel("limited",
+              callback_channel(receiver.url("/limited"),
+                               R"({"attempts": 2, "backoff": 0.01, "max_backoff": 0.01})"));
+  const auto started = std::chrono::steady_clock::now();
+  auto id = pipeline().raise(alert("x"), {"limited"}, "api")[0].notice_id;
+  ASSERT_TRUE(receiver.wait_for(1));
+  receiver.respond("/limited", CannedResponse{200, "ok"});
+  auto sent = wait_status(id, "sent", 5s);
+  EXPECT_EQ(sent.status, "sent");
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 950ms);
+  ASSERT_EQ(receiver.requests().size(), 2u);
+}
+
+TEST_F(NoticePipelineTest, ADeadOrSlowChannelDoesNotHoldUpTheOthers) {
+  HttpReceiver slow;
+  slow.respond_to_others(CannedResponse{200, "late", "text/plain", {}, 3000ms});
+  put_channel("slow", callback_channel(slow.url("/s"),
+                                       R"({"attempts": 1, "concurrency": 1, "timeout": 5})"));
+  put_channel("dead", callback_channel(dead_url(), R"({"attempts": 5, "backoff": 5})"));
+  put_channel("good", callback_channel(receiver.url("/g")));
+  for (int i = 0; i < 5; ++i)
+    pipeline().raise(alert("slow " + std::to_string(i)), {"slow", "dead"}, "api");
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 20; ++i)
+    ids.push_back(pipeline().raise(alert("good"), {"good"}, "api")[0].notice_id);
+  for (const auto& id : ids) EXPECT_EQ(wait_status(id, "sent", 2s).status, "sent");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1500ms);
+}
+
+TEST_F(NoticePipelineTest, ABrokenTemplateFallsBackAndTheErrorIsRecorded) {
+  put_channel("tpl", callback_channel(receiver.url("/t")));
+  // A template that parses but fails for this alert cannot be saved, so break the stored one the
+  // way a plugin upgrade could: an instance whose alertTpl no longer parses.
+  auto instance = *service->channels().find("tpl");
+  instance.config = new Poco::JSON::Object(*instance.config);
+  instance.config->set("alertTpl", "{\"title\": \"{{#title}}\"}");
+  ChannelStore(*database).put(instance);
+  open();
+  service->start();
+  auto id = service->pipeline().raise(alert("Still arrives"), {"tpl"}, "api")[0].notice_id;
+  auto sent = wait_status(id, "sent");
+  EXPECT_EQ(sent.status, "sent");
+  EXPECT_EQ(sent.template_error.substr(0, 10), "alertTpl: ") << sent.template_error;
+  ASSERT_TRUE(receiver.wait_for(1));
+  // The channel's default template (valid JSON) carried the alert.
+  EXPECT_EQ(parse_object(receiver.requests()[0].body)->getValue<std::string>("title"),
+            "Still arrives");
+}
+
+TEST_F(NoticePipelineTest, DuplicatesInsideTheWindowBecomeOneNoticeThatSaysHowMany) {
+  put_channel("agg", callback_channel(receiver.url("/agg"), R"({"dedupe_window": 0.4})"));
+  std::string first;
+  for (int i = 0; i < 5; ++i) {
+    auto n = pipeline().raise(alert("CPU high", "cpu@db1"), {"agg"}, "api")[0];
+    if (i == 0) first = n.notice_id;
+    EXPECT_EQ(n.notice_id, first);
+    EXPECT_EQ(n.aggregated, i + 1);
+  }
+  pipeline().raise(alert("Other"), {"agg"}, "api");  // another key: its own notice
+  auto sent = wait_status(first, "sent");
+  EXPECT_EQ(sent.aggregated, 5);
+  ASSERT_TRUE(receiver.wait_for(2));
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(receiver.requests().size(), 2u);
+  bool said = false;
+  for (const auto& r : receiver.requests())
+    said = said || parse_object(r.body)->getValue<std::string>("title") == "[5x] CPU high";
+  EXPECT_TRUE(said);
+  // After the window, the same key opens a new notice.
+  EXPECT_NE(pipeline().raise(alert("CPU high", "cpu@db1"), {"agg"}, "api")[0].notice_id, first);
+}
+
+TEST_F(NoticePipelineTest, BlockedByCircuitBreakingThenReplayed) {
+  put_channel("cb", callback_channel(receiver.url("/cb")));
+  std::map<std::string, std::string> errors;
+  service->breaker().replace(
+      break_rules_from_json(*parse_object(R"({"rules": [{"id": "storm", "conditions": [
+          {"key": "strategy_id", "value": ["12345"]}, {"key": "bk_biz_id", "value": ["7"]}]}]})"),
+                            errors));
+  auto blocked = pipeline().raise(alert("Storm"), {"cb"}, "api")[0];
+  EXPECT_EQ(blocked.status, "blocked");
+  EXPECT_EQ(blocked.blocked_by, "storm");
+  auto other = alert("Other business");
+  other.labels["bk_biz_id"] = "8";
+  EXPECT_EQ(pipeline().raise(other, {"cb"}, "api")[0].status, "created");
+  ASSERT_TRUE(receiver.wait_for(1));
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(receiver.requests().size(), 1u);
+  EXPECT_EQ(service->notices().find(blocked.notice_id)->status, "blocked");
+
+  EXPECT_EQ(pipeline().replay(blocked.notice_id).status, "created");
+  EXPECT_EQ(wait_status(blocked.notice_id, "sent").status, "sent");
+  EXPECT_TRUE(receiver.wait_for(2));
+  EXPECT_THROW(pipeline().replay(blocked.notice_id), NoticeError);  // sent: nothing to replay
+  EXPECT_THROW(pipeline().replay("nt_nope"), NoticeError);
+}
+
+TEST_F(NoticePipelineTest, QueuedNoticesAreSentAfterARestart) {
+  receiver.respond("/later", CannedResponse{503, "down"});
+  put_channel("later",
+              callback_channel(receiver.url("/later"), R"({"attempts": 5, "backoff": 0.3})"));
+  auto id = pipeline().raise(alert("Survive"), {"later"}, "api")[0].notice_id;
+  ASSERT_TRUE(receiver.wait_for(1));
+  wait_notice(id, [](const Notice& n) { return n.attempts == 1 && n.status == "sending"; });
+  service->stop();  // the retry is armed, not yet due: it stays stored
+  EXPECT_EQ(service->notices().find(id)->status, "sending");
+  receiver.respond("/later", CannedResponse{200, "ok"});
+  open();
+  service->start();
+  auto sent = wait_status(id, "sent");
+  EXPECT_EQ(sent.status, "sent");
+  EXPECT_EQ(sent.attempts, 2);
+}
+
+TEST_F(NoticePipelineTest, SendNowAnswersWithTheVendorsReply) {
+  receiver.respond("/test", CannedResponse{200, "{\"received\": true}"});
+  auto instance = put_channel("t", callback_channel(receiver.url("/test")));
+  auto notice = pipeline().send_now(*instance, sample_alert("t"));
+  EXPECT_EQ(notice.status, "sent");
+  EXPECT_EQ(notice.detail, "{\"received\": true}");
+  EXPECT_EQ(notice.origin, "test");
+}
+
+}  // namespace
+}  // namespace warden::host::test_alerts
