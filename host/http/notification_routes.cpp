@@ -1,0 +1,85 @@
+#include "host/http/notification_routes.hpp"
+
+#include "host/alerts/notice_store.hpp"
+#include "host/http/notice_json.hpp"
+#include "host/http/pipeline_errors.hpp"
+
+#include <Poco/DateTimeParser.h>
+#include <Poco/JSON/Array.h>
+
+namespace warden::host::http {
+namespace {
+
+int whole_number(const Request& request, const std::string& name, int fallback, int low, int high) {
+  const auto text = request.query(name);
+  if (!text) return fallback;
+  const std::string range = std::to_string(low) + " to " + std::to_string(high);
+  if (text->empty() || text->size() > 9 ||
+      text->find_first_not_of("0123456789") != std::string::npos)
+    throw HttpError(400, "query parameter \"" + name + "\" must be a whole number from " + range);
+  const int n = std::stoi(*text);
+  if (n < low || n > high)
+    throw HttpError(400, "query parameter \"" + name + "\" must be a whole number from " + range +
+                             ", not " + *text);
+  return n;
+}
+
+std::optional<std::int64_t> time_param(const Request& request, const std::string& name) {
+  const auto text = request.query(name);
+  if (!text) return std::nullopt;
+  Poco::DateTime parsed;
+  int tzd = 0;
+  if (text->size() < 19 || !Poco::DateTimeParser::tryParse(*text, parsed, tzd))
+    throw HttpError(400, "query parameter \"" + name +
+                             "\" must be an ISO 8601 date and time, e.g. 2026-11-23T10:00:00Z");
+  parsed.makeUTC(tzd);
+  return parsed.timestamp().epochMicroseconds() / 1000;
+}
+
+}  // namespace
+
+void add_notification_routes(Router& router, const NoticeStore& store, NoticePipeline& pipeline) {
+  router.add("GET", "/api/notifications", [&store](const Request& request) {
+    NoticeQuery query;
+    query.channel_name = request.query("channel");
+    query.status = request.query("status");
+    if (query.status && !notice_status::known(*query.status))
+      throw HttpError(400,
+                      "query parameter \"status\" must be one of created, sending, sent, "
+                      "failed, blocked, not \"" +
+                          *query.status + "\"");
+    query.origin = request.query("origin");
+    query.dedupe_key = request.query("dedupe_key");
+    query.since_ms = time_param(request, "since");
+    query.until_ms = time_param(request, "until");
+    query.page = whole_number(request, "page", 1, 1, 1'000'000);
+    query.page_size = whole_number(request, "p_size", 20, 1, 500);
+    const auto page = store.list(query);
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const auto& notice : page.notices) list->add(notice_json(notice));
+    auto body = ok();
+    body->set("total", page.total);
+    body->set("count", static_cast<int>(page.notices.size()));
+    body->set("data", list);
+    return Response::json(body);
+  });
+
+  router.add("GET", "/api/notifications/{id}", [&store](const Request& request) {
+    const auto& id = request.param("id");
+    const auto notice = store.find(id);
+    if (!notice) throw HttpError(404, "unknown notice \"" + id + "\"");
+    auto body = ok();
+    body->set("data", notice_json(*notice));
+    return Response::json(body);
+  });
+
+  router.add("POST", "/api/notifications/{id}/replay", [&pipeline](const Request& request) {
+    return answer_pipeline([&] {
+      auto body = ok();
+      body->set("data", notice_json(pipeline.replay(request.param("id"))));
+      return Response::json(body);
+    });
+  });
+}
+
+}  // namespace warden::host::http

@@ -1,0 +1,216 @@
+// Channel instances, alerts, notifications and circuit breaking through the real binary, with real
+// HTTP receivers standing in for the vendors.
+#include "tests/support/api_client.hpp"
+#include "tests/support/http_receiver.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace warden::test {
+namespace {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+const std::string kToken = "e2e-alerts-token";
+
+class AlertsApi : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_.write("warden.yaml", "plugins_dir: " + std::string(WARDEN_STAGED_PLUGINS_DIR) +
+                                  "\nlog_level: warn\nTEST:\n  database: sqlite:" +
+                                  (dir_.path() / "warden.db").string() + "\n");
+    start();
+  }
+
+  void start() {
+    warden_ = std::make_unique<WardenProcess>(
+        std::vector<std::string>{"serve", "--config", (dir_.path() / "warden.yaml").string(),
+                                 "--listen", "127.0.0.1:0"},
+        std::map<std::string, std::string>{{"AUTH_TOKEN", kToken}});
+    ASSERT_TRUE(warden_->wait_until_serving()) << warden_->log();
+  }
+
+  ApiResponse call(const std::string& method, const std::string& path,
+                   const std::string& body = {}) {
+    return call_api(warden_->port(), method, path, kToken, body);
+  }
+
+  void put_callback(const std::string& name, const std::string& url,
+                    const std::string& delivery = "{}") {
+    auto r = call("PUT", "/api/channels/" + name,
+                  R"({"channel": "http_callback", "config": {"url": ")" + url +
+                      R"(", "headers": "X-Secret: abc"}, "delivery": )" + delivery + "}");
+    ASSERT_TRUE(r.status == 200 || r.status == 201) << r.body;
+  }
+
+  /// The notice `id` once its status is `status` (or the last read after 10 s).
+  Poco::JSON::Object::Ptr wait_status(const std::string& id, const std::string& status) {
+    Poco::JSON::Object::Ptr last;
+    for (int i = 0; i < 1000; ++i) {
+      auto r = call("GET", "/api/notifications/" + id);
+      if (r.status == 200) {
+        last = r.json->getObject("data");
+        if (last->getValue<std::string>("status") == status) return last;
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    return last;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<WardenProcess> warden_;
+  HttpReceiver receiver_;
+};
+
+TEST_F(AlertsApi, ChannelInstancesAreCheckedStoredAndMasked) {
+  auto r = call("PUT", "/api/channels/ops",
+                R"({"channel": "dingtalk", "config": {"token": "t0ps3cret", "secretEnable": true,
+                    "secretToken": "sign"}})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json->getObject("data")->getObject("config")->getValue<std::string>("token"),
+            "******");
+  EXPECT_EQ(r.body.find("t0ps3cret"), std::string::npos);
+
+  r = call("GET", "/api/channels");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json->getValue<int>("count"), 1);
+  EXPECT_EQ(r.body.find("t0ps3cret"), std::string::npos);
+  r = call("GET", "/api/channels/ops");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto data = r.json->getObject("data");
+  EXPECT_EQ(data->getValue<std::string>("channel"), "dingtalk");
+  EXPECT_TRUE(data->getValue<bool>("enabled"));
+  EXPECT_EQ(data->getObject("config")->getValue<std::string>("alertDingURL"),
+            "https://oapi.dingtalk.com/robot/send");
+  EXPECT_EQ(data->getObject("delivery")->getValue<int>("attempts"), 3);
+
+  r = call("PUT", "/api/channels/ops",
+           R"({"channel": "dingtalk", "config": {"secretEnable": "maybe"},
+                                          "delivery": {"timeout": -1}})");
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json->getValue<std::string>("result"), "exception");
+  auto errors = r.json->getObject("errors");
+  EXPECT_TRUE(errors->has("config.secretEnable")) << r.body;
+  EXPECT_TRUE(errors->has("delivery.timeout")) << r.body;
+
+  r = call("PUT", "/api/channels/cb",
+           R"({"channel": "http_callback", "config": {"url": "http://127.0.0.1:1/",
+      "alertTpl": "{\"a\": 1,\n\"b\": \"{{/title}}\"}"}})");
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json->getObject("errors")->getValue<std::string>("config.alertTpl").substr(0, 7),
+            "line 2:")
+      << r.body;
+
+  r = call("PUT", "/api/channels/cb", "not json");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(call("GET", "/api/channels/nope").status, 404);
+  EXPECT_EQ(call("DELETE", "/api/channels/ops").status, 200);
+  EXPECT_EQ(call("DELETE", "/api/channels/ops").status, 404);
+  EXPECT_EQ(call("GET", "/api/channels", "").json->getValue<int>("count"), 0);
+  EXPECT_EQ(warden_->log().find("t0ps3cret"), std::string::npos);
+}
+
+TEST_F(AlertsApi, TestSendsASampleAlertAndAnswersWithTheVendorsReply) {
+  receiver_.respond("/hook", CannedResponse{200, "{\"accepted\": 1}"});
+  put_callback("hook", receiver_.url("/hook"));
+  auto r = call("POST", "/api/channels/hook/test");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json->getObject("data")->getValue<std::string>("detail"), "{\"accepted\": 1}");
+  EXPECT_EQ(r.json->getObject("data")->getValue<int>("http_status"), 200);
+  ASSERT_TRUE(receiver_.wait_for(1));
+  EXPECT_EQ(receiver_.requests()[0].header("X-Secret"), "abc");
+
+  receiver_.respond("/hook", CannedResponse{401, "bad token"});
+  r = call("POST", "/api/channels/hook/test");
+  ASSERT_EQ(r.status, 502) << r.body;
+  EXPECT_EQ(r.json->getValue<std::string>("result"), "exception");
+  EXPECT_EQ(r.json->getObject("data")->getValue<std::string>("detail"), "bad token");
+  EXPECT_EQ(call("POST", "/api/channels/none/test").status, 404);
+}
+
+TEST_F(AlertsApi, AlertsBecomeNoticesThatAreListedAndFiltered) {
+  put_callback("a", receiver_.url("/a"));
+  auto r = call("POST", "/api/alerts",
+                R"({"channels": ["a"], "alert": {"title": "Disk full", "source": "db1",
+                    "status": "firing", "severity": "critical", "labels": {"strategy_id": "1"}}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(r.json->getValue<int>("count"), 1);
+  const auto id = r.json->getArray("data")->getObject(0)->getValue<std::string>("notice_id");
+  auto notice = wait_status(id, "sent");
+  ASSERT_TRUE(notice);
+  EXPECT_EQ(notice->getValue<std::string>("status"), "sent");
+  EXPECT_EQ(notice->getValue<std::string>("channel"), "a");
+  EXPECT_EQ(notice->getValue<std::string>("origin"), "api");
+  EXPECT_EQ(notice->getObject("alert")->getValue<std::string>("title"), "Disk full");
+  ASSERT_TRUE(receiver_.wait_for(1));
+
+  r = call("POST", "/api/alerts", R"({"alert": {"title": 5}})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json->getValue<std::string>("message"), "\"alert.title\" must be a string");
+  EXPECT_EQ(call("POST", "/api/alerts", R"({"channels": ["zz"], "alert": {"title": "x"}})").status,
+            404);
+
+  r = call("GET", "/api/notifications?channel=a&status=sent&p_size=5&page=1");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json->getValue<int>("total"), 1);
+  r = call("GET", "/api/notifications?status=failed");
+  EXPECT_EQ(r.json->getValue<int>("total"), 0);
+  EXPECT_EQ(call("GET", "/api/notifications?status=lost").status, 400);
+  EXPECT_EQ(call("GET", "/api/notifications?p_size=0").status, 400);
+  EXPECT_EQ(call("GET", "/api/notifications?since=yesterday").status, 400);
+  EXPECT_EQ(call("GET", "/api/notifications/nt_none").status, 404);
+}
+
+TEST_F(AlertsApi, CircuitBreakingBlocksAndReplaySendsLater) {
+  put_callback("cb", receiver_.url("/cb"));
+  auto r = call("PUT", "/api/circuit_breaking",
+                R"({"rules": [{"id": "maint", "description": "db maintenance",
+                    "conditions": [{"key": "bk_biz_id", "value": ["100"]}],
+                    "end_time": "2099-01-01T00:00:00Z"}]})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.json->getArray("data")->getObject(0)->getValue<bool>("active"));
+  EXPECT_EQ(call("PUT", "/api/circuit_breaking", R"({"rules": [{"conditions": []}]})").status, 400);
+
+  r = call("POST", "/api/alerts",
+           R"({"alert": {"title": "Noisy", "labels": {"bk_biz_id": "100"}}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto first = r.json->getArray("data")->getObject(0);
+  EXPECT_EQ(first->getValue<std::string>("status"), "blocked");
+  EXPECT_EQ(first->getValue<std::string>("blocked_by"), "maint");
+  const auto id = first->getValue<std::string>("notice_id");
+  EXPECT_EQ(call("GET", "/api/notifications?status=blocked").json->getValue<int>("total"), 1);
+
+  EXPECT_EQ(call("GET", "/api/circuit_breaking").json->getValue<int>("count"), 1);
+  r = call("DELETE", "/api/circuit_breaking");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(call("GET", "/api/circuit_breaking").json->getValue<int>("count"), 0);
+
+  r = call("POST", "/api/notifications/" + id + "/replay");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(wait_status(id, "sent")->getValue<std::string>("status"), "sent");
+  ASSERT_TRUE(receiver_.wait_for(1));
+  EXPECT_EQ(call("POST", "/api/notifications/" + id + "/replay").status, 409);
+}
+
+TEST_F(AlertsApi, QueuedNoticesAreSentAfterAKill) {
+  receiver_.respond("/down", CannedResponse{503, "down"});
+  put_callback("down", receiver_.url("/down"), R"({"attempts": 10, "backoff": 1})");
+  auto r = call("POST", "/api/alerts", R"({"alert": {"title": "Keep me"}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto id = r.json->getArray("data")->getObject(0)->getValue<std::string>("notice_id");
+  ASSERT_TRUE(receiver_.wait_for(1));
+  warden_->kill();
+  receiver_.respond("/down", CannedResponse{200, "back"});
+  start();
+  auto notice = wait_status(id, "sent");
+  EXPECT_EQ(notice->getValue<std::string>("status"), "sent");
+  EXPECT_EQ(notice->getValue<std::string>("detail"), "back");
+}
+
+}  // namespace
+}  // namespace warden::test
