@@ -10,4 +10,16 @@ AlertService::AlertService(Database& database, const PluginRegistry& registry,
       notices_(database),
       pipeline_(notices_, channels_, breaker_, ChannelSender(registry, services)) {}
 
+void AlertService::connect(AlertRelay& relay) {
+  relay_ = &relay;
+  relay.attach([this](const Alert& alert, const std::vector<std::string>& channels,
+                      const std::string& origin) { pipeline_.raise(alert, channels, origin); });
+}
+
+void AlertService::stop() {
+  if (relay_) relay_->attach({});
+  relay_ = nullptr;
+  pipeline_.stop();
+}
+
 }  // namespace warden::host

@@ -5,6 +5,7 @@
 #include "host/alerts/circuit_breaker.hpp"
 #include "host/alerts/notice_pipeline.hpp"
 #include "host/alerts/notice_store.hpp"
+#include "host/services/alert_relay.hpp"
 #include "host/services/host_services_impl.hpp"
 
 namespace warden::host {
@@ -18,9 +19,15 @@ class PluginRegistry;
 class AlertService {
  public:
   AlertService(Database& database, const PluginRegistry& registry, const SharedServices& services);
+  ~AlertService() { stop(); }
+  AlertService(const AlertService&) = delete;
+  AlertService& operator=(const AlertService&) = delete;
 
   void start() { pipeline_.start(); }
-  void stop() { pipeline_.stop(); }
+  /// Plugins' alerts (SharedServices::alerts) go to the pipeline from now until stop().
+  void connect(AlertRelay& relay);
+  /// Disconnects the relay, then stops the pipeline (see NoticePipeline::stop).
+  void stop();
 
   ChannelInstances& channels() { return channels_; }
   CircuitBreaker& breaker() { return breaker_; }
@@ -33,6 +40,7 @@ class AlertService {
   CircuitBreaker breaker_;
   NoticeStore notices_;
   NoticePipeline pipeline_;
+  AlertRelay* relay_ = nullptr;
 };
 
 }  // namespace warden::host

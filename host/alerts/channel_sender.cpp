@@ -25,24 +25,45 @@ class TimeoutHttpClient : public HttpClient {
   std::chrono::milliseconds timeout_;
 };
 
-/// alertTpl as the instance has it, checked against this alert; on failure the field is replaced
-/// by the manifest's default template, else by the plain fallback. Returns the render error.
-std::string settle_template(Poco::JSON::Object& config, const Manifest& manifest,
-                            const Alert& alert, TemplateRenderer& renderer) {
-  if (!config.has("alertTpl") || !config.get("alertTpl").isString()) return {};
-  const auto data = alert.template_data();
-  const auto tpl = config.getValue<std::string>("alertTpl");
-  const Rendered own = renderer.render(tpl, *data, Escape::none);
-  if (own.ok()) return {};
-  std::string fallback = kPlainFallbackTemplate;
-  if (const auto* field = manifest.schema.find("alertTpl");
-      field && field->default_value && field->default_value->isString()) {
-    const auto manifest_default = field->default_value->convert<std::string>();
-    if (manifest_default != tpl && renderer.render(manifest_default, *data, Escape::none).ok())
-      fallback = manifest_default;
+/// The process's renderer, except that when the instance's alertTpl fails to render, the
+/// channel's default template (the manifest's alertTpl default) renders instead, else a plain
+/// text; the first error is kept. So a broken template costs nothing until it breaks, and the
+/// alert still goes out.
+class FallbackRenderer : public TemplateRenderer {
+ public:
+  FallbackRenderer(TemplateRenderer& inner, std::string alert_tpl, std::string channel_default)
+      : inner_(inner), alert_tpl_(std::move(alert_tpl)), default_(std::move(channel_default)) {}
+
+  Rendered render(std::string_view tpl, const Poco::JSON::Object& data,
+                  Escape escape) noexcept override {
+    Rendered out = inner_.render(tpl, data, escape);
+    if (out.ok() || alert_tpl_.empty() || tpl != alert_tpl_) return out;
+    if (error_.empty()) error_ = "alertTpl: " + out.error + "; sent with the fallback template";
+    if (!default_.empty() && default_ != alert_tpl_) {
+      Rendered fallback = inner_.render(default_, data, escape);
+      if (fallback.ok()) return fallback;
+    }
+    return inner_.render(kPlainFallbackTemplate, data, escape);
   }
-  config.set("alertTpl", fallback);
-  return "alertTpl: " + own.error + "; sent with the fallback template";
+
+  const std::string& error() const { return error_; }
+
+ private:
+  TemplateRenderer& inner_;
+  std::string alert_tpl_;
+  std::string default_;
+  std::string error_;
+};
+
+std::string string_field(const Poco::JSON::Object& config, const std::string& name) {
+  return config.has(name) && config.get(name).isString() ? config.getValue<std::string>(name)
+                                                         : std::string();
+}
+
+std::string channel_default_template(const Manifest& manifest) {
+  const auto* field = manifest.schema.find("alertTpl");
+  if (!field || !field->default_value || !field->default_value->isString()) return {};
+  return field->default_value->convert<std::string>();
 }
 
 }  // namespace
@@ -60,14 +81,17 @@ SendOutcome ChannelSender::send(const ChannelInstance& instance,
       out.delivery = {false, "plugin \"" + instance.channel + "\" is not an alert channel"};
       return out;
     }
-    // A copy: the fallback template must not change the instance.
+    // The plugin's own copy: objects on other threads read the instance's at the same time.
     Poco::JSON::Object::Ptr config = new Poco::JSON::Object(*instance.config);
-    out.template_error = settle_template(*config, *record->manifest, alert, *services_.templates);
-
     TimeoutHttpClient http(*services_.http,
                            std::chrono::milliseconds(instance.delivery.timeout_ms));
-    SharedServices scoped{std::shared_ptr<HttpClient>(std::shared_ptr<HttpClient>{}, &http),
-                          services_.templates};
+    FallbackRenderer renderer(*services_.templates, string_field(*config, "alertTpl"),
+                              channel_default_template(*record->manifest));
+    // Neither is owned here: both outlive the object made below.
+    SharedServices scoped{
+        std::shared_ptr<HttpClient>(std::shared_ptr<HttpClient>{}, &http),
+        std::shared_ptr<TemplateRenderer>(std::shared_ptr<TemplateRenderer>{}, &renderer),
+        services_.alerts};
     // Declared before the object: the object points at it until it is destroyed.
     HostServicesImpl host(scoped, "plugin=" + instance.channel + " channel=" + instance.name);
     std::string error;
@@ -79,6 +103,7 @@ SendOutcome ChannelSender::send(const ChannelInstance& instance,
     }
     channel->bind(host, Config(config));
     out.delivery = channel->deliver(alert);
+    out.template_error = renderer.error();
   } catch (const Poco::Exception& e) {
     out.delivery = {false, e.displayText()};
   } catch (const std::exception& e) {

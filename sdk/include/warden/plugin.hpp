@@ -4,7 +4,9 @@
 #include <warden/host_services.hpp>
 
 #include <cassert>
+#include <string>
 #include <utility>
+#include <vector>
 
 namespace warden {
 
@@ -46,6 +48,18 @@ class Plugin {
   Logger& log() const noexcept { return services().logger(); }
   HttpClient& http() const noexcept { return services().http(); }
   TemplateRenderer& templates() const noexcept { return services().templates(); }
+  /// Raises an alert through the host's notice pipeline (see AlertSink::raise): to `channels`, or
+  /// every enabled channel instance when empty. False (and a warning in the log) when refused.
+  bool raise_alert(const Alert& alert,
+                   const std::vector<std::string>& channels = {}) const noexcept {
+    std::string error;
+    if (services().alerts().raise(alert, channels, error)) return true;
+    try {
+      log().warn("alert \"" + alert.title + "\" not raised: " + error);
+    } catch (...) {  // out of memory: the answer still says it was not raised
+    }
+    return false;
+  }
 
  private:
   HostServices& services() const noexcept {

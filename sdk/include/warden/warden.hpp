@@ -3,6 +3,7 @@
 /// Everything a plugin author includes: `#include <warden/warden.hpp>`.
 #include <warden/alert.hpp>
 #include <warden/alert_channel.hpp>
+#include <warden/alert_sink.hpp>
 #include <warden/config.hpp>
 #include <warden/contacts.hpp>
 #include <warden/entry.hpp>

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Notices per second through Warden's whole alert pipeline, and the latency from POST /api/alerts
+to the alert's arrival at an HTTP-callback receiver (issue 5).
+
+`warden serve` (a fresh SQLite database each run) gets a channel instance `healthy`: the bundled
+http_callback plugin with its default template, pointed at bench_alert_receiver
+(bench/alert_receiver.cpp, a Poco server that records when each alert arrived, by the alert's id).
+--clients client processes, each with one keep-alive connection, POST their share of --alerts
+alerts (each with its own id and dedupe key) as fast as their answers come back. Each answer comes
+after the notice is committed to SQLite; the pipeline then delivers it on the channel's own
+threads. The clock runs from the moment every client is connected and released until the receiver
+has the last alert.
+
+Printed per scenario (medians of --runs): notices/s, and p50/p99 from the start of each POST to
+the alert's receipt (one wall clock: client and receiver share the machine), plus Warden's CPU per
+notice. Scenarios:
+  healthy       every alert to `healthy`;
+  dead+healthy  every alert to `healthy` and to `dead`, an instance whose URL refuses connections
+                (3 attempts, backoff 0.05 s): the healthy channel's figures should stay within 10%.
+Targets: over 2,000 notices/s; p99 under 50 ms.
+
+Usage: python3 bench/alerts_throughput.py [--build build] [--alerts 10000] [--clients 8] [--runs 3]
+"""
+import argparse
+import multiprocessing as mp
+import os
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
+from benchlib import HOST, median, runs_text  # noqa: E402
+
+
+def share(total, clients, index):
+    return total // clients + (1 if index < total % clients else 0)
+
+
+def client(index, port, count, channels, ready, go, out):
+    try:
+        c = benchlib.Client(port)
+        c.call("GET", "/healthz")  # the keep-alive connection is open before the clock starts
+        ready.put(index)
+        go.wait()
+        sent = []
+        for i in range(count):
+            alert_id = f"c{index}-{i}"
+            started = time.time()
+            status, answer = c.post("/api/alerts", {
+                "channels": channels,
+                "alert": {"id": alert_id, "title": f"bench alert {alert_id}", "source": "bench",
+                          "status": "firing", "severity": "warning", "message": "x" * 64,
+                          "labels": {"strategy_id": str(i % 50), "bk_biz_id": "2"},
+                          "dedupe_key": alert_id}})
+            benchlib.api_ok(status, answer, "POST /api/alerts")
+            sent.append((alert_id, started))
+        out.put(("done", index, sent))
+    except BaseException as e:  # the parent must hear about it instead of waiting
+        out.put(("error", index, f"{type(e).__name__}: {e}"))
+
+
+def receiver_results(port):
+    with urllib.request.urlopen(f"http://{HOST}:{port}/results", timeout=30) as r:
+        lines = r.read().decode().splitlines()
+    return dict((line.split()[0], int(line.split()[1]) / 1e6) for line in lines)
+
+
+def clear_receiver(port):
+    request = urllib.request.Request(f"http://{HOST}:{port}/results", method="DELETE")
+    urllib.request.urlopen(request, timeout=30).read()
+
+
+def put_channel(api, name, url, delivery):
+    status, answer = api.call("PUT", f"/api/channels/{name}",
+                              {"channel": "http_callback", "config": {"url": url},
+                               "delivery": delivery})
+    if status not in (200, 201):
+        raise RuntimeError(f"PUT /api/channels/{name}: HTTP {status}: {answer}")
+
+
+def one_run(args, work, receiver_port, scenario, run):
+    with benchlib.Procs() as procs:
+        warden = benchlib.Warden(procs, args.build, work, name=f"warden-{scenario}-{run}",
+                                 http_threads=64)
+        api = benchlib.Client(warden.port)
+        put_channel(api, "healthy", f"http://{HOST}:{receiver_port}/hook",
+                    {"concurrency": args.concurrency, "timeout": 5})
+        channels = ["healthy"]
+        if scenario == "dead+healthy":
+            put_channel(api, "dead", f"http://{HOST}:{benchlib.free_port()}/hook",
+                        {"concurrency": args.concurrency, "attempts": 3, "backoff": 0.05,
+                         "timeout": 5})
+            channels.append("dead")
+        clear_receiver(receiver_port)
+
+        ready, out, go = mp.Queue(), mp.Queue(), mp.Event()
+        workers = [mp.Process(target=client, args=(i, warden.port, share(args.alerts, args.clients, i),
+                                                   channels, ready, go, out))
+                   for i in range(args.clients)]
+        for w in workers:
+            w.start()
+        for _ in workers:
+            ready.get(timeout=30)
+        cpu = benchlib.CpuMeter(lambda: [warden.proc.pid]).start()
+        t0 = time.time()
+        go.set()
+        sent = {}
+        for _ in workers:
+            message = out.get(timeout=600)
+            if message[0] == "error":
+                raise RuntimeError(f"client {message[1]}: {message[2]}")
+            sent.update(dict(message[2]))
+        for w in workers:
+            w.join()
+        deadline = time.time() + 60
+        received = receiver_results(receiver_port)
+        while len(received) < len(sent) and time.time() < deadline:
+            time.sleep(0.05)
+            received = receiver_results(receiver_port)
+        cpu.stop()
+        missing = len(sent) - len(received)
+        if missing:
+            raise RuntimeError(f"{missing} of {len(sent)} alerts never reached the receiver")
+        last = max(received.values())
+        latencies = [(received[i] - started) * 1000 for i, started in sent.items()]
+        status, answer = api.call("GET", "/api/notifications?channel=healthy&status=sent&p_size=1")
+        stored_sent = benchlib.api_ok(status, answer, "GET /api/notifications")["total"]
+        if stored_sent != len(sent):
+            raise RuntimeError(f"{stored_sent} notices stored as sent, expected {len(sent)}")
+        api.close()
+        return {"rate": len(sent) / (last - t0), "p50": benchlib.percentile(latencies, 50),
+                "p99": benchlib.percentile(latencies, 99),
+                "cpu_us": cpu.seconds / len(sent) * 1e6, "busy": cpu.machine_busy}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--build", default=os.path.join(benchlib.ROOT, "build"))
+    parser.add_argument("--alerts", type=int, default=10000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=8,
+                        help="the healthy channel's delivery threads")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    benchlib.exit_on_sigterm()
+    binary = os.path.join(args.build, "bench", "bench_alert_receiver")
+    if not os.path.exists(binary):
+        benchlib.subprocess.run(["cmake", "--build", args.build, "--target", "bench_alert_receiver"],
+                                check=True)
+    benchlib.cpu_busy_warning()
+    print(f"{args.alerts} alerts per run from {args.clients} clients; healthy channel concurrency "
+          f"{args.concurrency}; {args.runs} runs per scenario", flush=True)
+    with tempfile.TemporaryDirectory(prefix="warden-alerts-bench-") as work, benchlib.Procs() as procs:
+        log = os.path.join(work, "receiver.log")
+        with open(log, "wb") as f:
+            receiver = procs.start("receiver", [binary, "--listen", f"{HOST}:0", "--threads", "64"],
+                                   stdout=f, stderr=f)
+        line = benchlib.wait_for_line(log, "listening on", receiver)
+        receiver_port = int(line.split("http://", 1)[1].split()[0].rsplit(":", 1)[1])
+        results = {}
+        for run in range(args.runs):
+            for scenario in ("healthy", "dead+healthy"):
+                r = one_run(args, work, receiver_port, scenario, run)
+                results.setdefault(scenario, []).append(r)
+                print(f"  run {run + 1} {scenario:13s}: {r['rate']:7.0f} notices/s, "
+                      f"p50 {r['p50']:6.1f} ms, p99 {r['p99']:6.1f} ms, "
+                      f"warden CPU {r['cpu_us']:5.0f} us/notice, machine busy {r['busy']:.0%}",
+                      flush=True)
+    print()
+    base = None
+    for scenario, runs in results.items():
+        rate = median([r["rate"] for r in runs])
+        p99 = median([r["p99"] for r in runs])
+        p50 = median([r["p50"] for r in runs])
+        line = (f"{scenario:13s}: {rate:7.0f} notices/s (runs: {runs_text([r['rate'] for r in runs])}), "
+                f"p50 {p50:.1f} ms, p99 {p99:.1f} ms (runs: "
+                f"{runs_text([r['p99'] for r in runs], '{:.1f}')})")
+        if base:
+            line += (f"; vs healthy alone: throughput {rate / base[0] - 1:+.0%}, "
+                     f"p99 {p99 / base[1] - 1:+.0%}")
+        else:
+            base = (rate, p99)
+        print(line)
+    print("targets: > 2000 notices/s, p99 < 50 ms; with a dead channel beside, within 10%")
+
+
+if __name__ == "__main__":
+    main()

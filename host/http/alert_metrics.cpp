@@ -1,0 +1,38 @@
+#include "host/http/alert_metrics.hpp"
+
+#include "host/alerts/notice_pipeline.hpp"
+
+#include <sstream>
+
+namespace warden::host::http {
+
+std::string alert_metrics_text(const NoticePipeline& pipeline) {
+  const auto c = pipeline.counts();
+  std::ostringstream out;
+  out << "# HELP warden_notices_total Notices since start, by what became of them (aggregated: "
+         "alerts folded into an open notice).\n"
+      << "# TYPE warden_notices_total counter\n"
+      << "warden_notices_total{outcome=\"created\"} " << c.created << "\n"
+      << "warden_notices_total{outcome=\"sent\"} " << c.sent << "\n"
+      << "warden_notices_total{outcome=\"failed\"} " << c.failed << "\n"
+      << "warden_notices_total{outcome=\"blocked\"} " << c.blocked << "\n"
+      << "warden_notices_total{outcome=\"aggregated\"} " << c.aggregated << "\n"
+      << "# HELP warden_notice_retries_total Delivery attempts that failed and were retried.\n"
+      << "# TYPE warden_notice_retries_total counter\n"
+      << "warden_notice_retries_total " << c.retries << "\n"
+      << "# HELP warden_notices_queued Deliveries waiting in channel queues.\n"
+      << "# TYPE warden_notices_queued gauge\n"
+      << "warden_notices_queued " << c.queued << "\n"
+      << "# HELP warden_notices_waiting Retries and dedupe windows armed.\n"
+      << "# TYPE warden_notices_waiting gauge\n"
+      << "warden_notices_waiting " << c.waiting << "\n"
+      << "# HELP warden_notice_commits_total Transactions the notice journal committed.\n"
+      << "# TYPE warden_notice_commits_total counter\n"
+      << "warden_notice_commits_total " << c.commits << "\n"
+      << "# HELP warden_notice_rows_written_total Notice rows those transactions wrote.\n"
+      << "# TYPE warden_notice_rows_written_total counter\n"
+      << "warden_notice_rows_written_total " << c.rows << "\n";
+  return out.str();
+}
+
+}  // namespace warden::host::http
