@@ -4,10 +4,12 @@
 #include "host/http/plugin_routes.hpp"
 #include "host/http/server.hpp"
 #include "host/http/task_routes.hpp"
+#include "host/http/timer_routes.hpp"
 #include "host/plugins/plugin_registry.hpp"
 #include "host/services/logging.hpp"
 #include "host/store/database.hpp"
 #include "host/tasks/task_manager.hpp"
+#include "host/timers/timer_service.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -75,15 +77,24 @@ int serve(const std::optional<std::filesystem::path>& config_file,
       task_options.service_timeout_ms[service] = std::int64_t{seconds} * 1000;
     task_options.services = config.services;
     task_options.source_db = config.source_db;
-    TaskManager tasks(task_store, registry, make_shared_services(), task_options);
+    auto shared_services = make_shared_services();
+    TaskManager tasks(task_store, registry, shared_services, task_options);
+    SqlTimerStore timer_store(database);
+    TimerServiceOptions timer_options;
+    timer_options.workers = config.timer_workers;
+    timer_options.max_age_ms = config.timer_max_age * 1000;
+    TimerService timers(timer_store, registry, shared_services, timer_options);
+    timers.load(tasks);  // before tasks start, so that no run starts unseen
     tasks.start();
+    timers.start();
 
     http::Router router;
     http::add_health_routes(router);
     http::add_plugin_routes(router, registry);
     http::add_task_routes(router, tasks, config.max_status_task);
+    http::add_timer_routes(router, timers);
     auto request_metrics = std::make_shared<http::RequestMetrics>();
-    http::add_metrics_routes(router, registry, request_metrics, &tasks);
+    http::add_metrics_routes(router, registry, request_metrics, &tasks, &timers);
     http::HttpServerOptions options;
     options.metrics = request_metrics;
     options.listen = config.listen;
@@ -103,6 +114,7 @@ int serve(const std::optional<std::filesystem::path>& config_file,
     sigwait(&stop_signals, &signal);
     spdlog::info("{} received; stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
     server.stop();  // no new requests; those in progress end first
+    timers.stop();  // running timer actions end and their outcomes are committed
     tasks.stop();   // running steps end and their boundaries are committed
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());

@@ -29,8 +29,11 @@ struct HostConfig {
   std::size_t max_body_bytes = 1 << 20;
   std::optional<std::vector<std::string>> services;  ///< `service`: absent means every solution
   std::map<std::string, SourceDb> source_db;
-  int task_timeout = 3600;                        ///< seconds a task may run in all; 0: none
-  std::map<std::string, int> task_timeouts;       ///< per solution, overriding task_timeout
+  int task_timeout = 3600;                   ///< seconds a task may run in all; 0: none
+  std::map<std::string, int> task_timeouts;  ///< per solution, overriding task_timeout
+  int timer_workers = 4;                     ///< threads that run timer actions
+  /// Seconds a timer that will not fire again is kept (seed 001's 15 days).
+  std::int64_t timer_max_age = 15LL * 24 * 3600;
 };
 
 /// Command-line values that win over the file (empty: not given).

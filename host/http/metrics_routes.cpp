@@ -1,6 +1,7 @@
 #include "host/http/metrics_routes.hpp"
 
 #include "host/tasks/task_manager.hpp"
+#include "host/timers/timer_service.hpp"
 
 #include <warden/version.hpp>
 
@@ -10,8 +11,9 @@
 namespace warden::host::http {
 
 void add_metrics_routes(Router& router, const PluginRegistry& registry,
-                        std::shared_ptr<const RequestMetrics> requests, const TaskManager* tasks) {
-  router.add("GET", "/metrics", [&registry, requests, tasks](const Request&) {
+                        std::shared_ptr<const RequestMetrics> requests, const TaskManager* tasks,
+                        const TimerService* timers) {
+  router.add("GET", "/metrics", [&registry, requests, tasks, timers](const Request&) {
     std::ostringstream out;
     out << "# HELP warden_build_info The running host's version and plugin SDK major.\n"
         << "# TYPE warden_build_info gauge\n"
@@ -44,15 +46,40 @@ void add_metrics_routes(Router& router, const PluginRegistry& registry,
           << "# HELP warden_task_steps_queued Steps waiting for a worker.\n"
           << "# TYPE warden_task_steps_queued gauge\n"
           << "warden_task_steps_queued " << c.queued << "\n"
-          << "# HELP warden_timers_armed Waits, polls and deadlines armed.\n"
-          << "# TYPE warden_timers_armed gauge\n"
-          << "warden_timers_armed " << c.timers << "\n"
+          << "# HELP warden_task_waits_armed Task waits, polls and deadlines armed.\n"
+          << "# TYPE warden_task_waits_armed gauge\n"
+          << "warden_task_waits_armed " << c.timers << "\n"
           << "# HELP warden_task_commits_total Transactions the task journal committed.\n"
           << "# TYPE warden_task_commits_total counter\n"
           << "warden_task_commits_total " << c.commits << "\n"
           << "# HELP warden_task_rows_written_total Task rows those transactions wrote.\n"
           << "# TYPE warden_task_rows_written_total counter\n"
           << "warden_task_rows_written_total " << c.rows << "\n";
+    }
+    if (timers) {
+      const auto c = timers->counts();
+      out << "# HELP warden_timers Timer events and schedules kept, and how many are armed.\n"
+          << "# TYPE warden_timers gauge\n"
+          << "warden_timers{state=\"stored\"} " << c.timers << "\n"
+          << "warden_timers{state=\"armed\"} " << c.armed << "\n"
+          << "warden_timers{state=\"running\"} " << c.running << "\n"
+          << "# HELP warden_timer_firings_total Timer firings: run (ok or failed) or skipped.\n"
+          << "# TYPE warden_timer_firings_total counter\n"
+          << "warden_timer_firings_total{outcome=\"ok\"} " << c.fired - c.failed << "\n"
+          << "warden_timer_firings_total{outcome=\"failed\"} " << c.failed << "\n"
+          << "warden_timer_firings_total{outcome=\"skipped\"} " << c.skipped << "\n"
+          << "# HELP warden_timer_rearm_seconds Time the last start took to re-arm stored timers.\n"
+          << "# TYPE warden_timer_rearm_seconds gauge\n"
+          << "warden_timer_rearm_seconds " << c.rearm_seconds << "\n"
+          << "# HELP warden_timer_lateness_seconds Start of a timer's action minus its due time.\n"
+          << "# TYPE warden_timer_lateness_seconds histogram\n";
+      for (std::size_t i = 0; i < TimerService::kLatenessBounds.size(); ++i)
+        out << "warden_timer_lateness_seconds_bucket{le=\"" << TimerService::kLatenessBounds[i]
+            << "\"} " << c.lateness_buckets[i] << "\n";
+      out << "warden_timer_lateness_seconds_bucket{le=\"+Inf\"} " << c.lateness_buckets.back()
+          << "\n"
+          << "warden_timer_lateness_seconds_sum " << c.lateness_sum_seconds << "\n"
+          << "warden_timer_lateness_seconds_count " << c.lateness_buckets.back() << "\n";
     }
     if (requests) out << requests->prometheus();
     return Response::text(out.str(), "text/plain; version=0.0.4; charset=utf-8");

@@ -8,15 +8,16 @@
 
 namespace warden::host {
 class TaskManager;
-}
+class TimerService;
+}  // namespace warden::host
 
 namespace warden::host::http {
 
 /// GET /metrics (no token, Prometheus text format): build info, plugin folders by kind and status,
-/// tasks (when `tasks` is given) and the server's request counters. `registry` and `tasks` must
+/// tasks and timers (when given) and the server's request counters. `registry` and `tasks` must
 /// outlive the server.
 void add_metrics_routes(Router& router, const PluginRegistry& registry,
                         std::shared_ptr<const RequestMetrics> requests,
-                        const TaskManager* tasks = nullptr);
+                        const TaskManager* tasks = nullptr, const TimerService* timers = nullptr);
 
 }  // namespace warden::host::http

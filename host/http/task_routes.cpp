@@ -1,6 +1,8 @@
 #include "host/http/task_routes.hpp"
 
+#include "host/http/body_fields.hpp"
 #include "host/http/iso_time.hpp"
+#include "host/http/request_error_answer.hpp"
 #include "host/tasks/task_manager.hpp"
 #include "host/timers/timer_queue.hpp"
 
@@ -12,97 +14,12 @@
 namespace warden::host::http {
 namespace {
 
-/// Runs a task operation, answering a TaskError with the error shape and its HTTP status.
-template <class Body>
-Response answer(Body&& body) {
-  try {
-    return body();
-  } catch (const TaskError& e) {
-    int status = 400;
-    switch (e.kind()) {
-      case TaskError::Kind::invalid:
-        status = 400;
-        break;
-      case TaskError::Kind::not_found:
-        status = 404;
-        break;
-      case TaskError::Kind::conflict:
-        status = 409;
-        break;
-      case TaskError::Kind::unavailable:
-        status = 503;
-        break;
-    }
-    throw HttpError(status, e.what(), e.errors());
-  }
-}
-
-/// The body's JSON object; an empty body reads as {} when `empty_ok`.
-Poco::JSON::Object::Ptr body_of(const Request& request, bool empty_ok = false) {
-  if (empty_ok && request.body.find_first_not_of(" \t\r\n") == std::string::npos)
-    return new Poco::JSON::Object;
-  return request.json();
-}
-
-Poco::JSON::Object::Ptr object_field(const Poco::JSON::Object& parent, const std::string& name,
-                                     const std::string& place, const std::string& example) {
-  if (!parent.has(name) || parent.isNull(name))
-    throw HttpError(400, "\"" + place + "\" is required: " + example);
-  auto value = parent.get(name);
-  if (value.type() != typeid(Poco::JSON::Object::Ptr))
-    throw HttpError(400, "\"" + place + "\" must be a JSON object: " + example);
-  return value.extract<Poco::JSON::Object::Ptr>();
-}
-
-std::string string_field(const Poco::JSON::Object& parent, const std::string& name,
-                         const std::string& place) {
-  if (!parent.has(name) || parent.isNull(name)) throw HttpError(400, "\"" + place + "\" is required");
-  auto value = parent.get(name);
-  if (!value.isString()) throw HttpError(400, "\"" + place + "\" must be a string");
-  auto text = value.convert<std::string>();
-  if (text.empty()) throw HttpError(400, "\"" + place + "\" must not be empty");
-  return text;
-}
-
-std::optional<std::string> optional_string(const Poco::JSON::Object& parent,
-                                           const std::string& name, const std::string& place) {
-  if (!parent.has(name) || parent.isNull(name)) return std::nullopt;
-  auto value = parent.get(name);
-  if (!value.isString()) throw HttpError(400, "\"" + place + "\" must be a string");
-  return value.convert<std::string>();
-}
-
-/// An optional whole number within [low, high].
-std::optional<int> optional_int(const Poco::JSON::Object& parent, const std::string& name,
-                                int low, int high) {
-  if (!parent.has(name) || parent.isNull(name)) return std::nullopt;
-  auto value = parent.get(name);
-  const std::string range = std::to_string(low) + " to " + std::to_string(high);
-  if (!value.isInteger() || value.isBoolean())
-    throw HttpError(400, "\"" + name + "\" must be a whole number from " + range);
-  auto n = value.convert<long long>();
-  if (n < low || n > high)
-    throw HttpError(400, "\"" + name + "\" must be a whole number from " + range + ", not " +
-                             std::to_string(n));
-  return static_cast<int>(n);
-}
-
 /// `{"task_id": …}` at the top level (seed 004) or inside "data".
 std::string task_id_of(const Poco::JSON::Object& body) {
   if (!body.has("task_id") && body.has("data") &&
       body.get("data").type() == typeid(Poco::JSON::Object::Ptr))
     return string_field(*body.getObject("data"), "task_id", "data.task_id");
   return string_field(body, "task_id", "task_id");
-}
-
-Poco::Dynamic::Var time_or_null(std::int64_t ms) {
-  if (ms <= 0) return Poco::Dynamic::Var();
-  return iso8601(ms);
-}
-
-Poco::JSON::Object::Ptr parse_object(const std::string& text) {
-  if (text.empty()) return new Poco::JSON::Object;
-  return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
 }
 
 TaskStatus status_field(const std::string& text, const std::string& place,
@@ -176,6 +93,7 @@ void add_task_routes(Router& router, TaskManager& tasks, int max_status_task) {
           entry->set("message", r->message());
           entry->set("start_time", time_or_null(r->start_ms));
           entry->set("end_time", time_or_null(r->end_ms));
+          if (r->skipped) entry->set("skipped", true);
         } else {
           entry->set("status", "Invalid");
           entry->set("message", "unknown task_id");
@@ -223,6 +141,7 @@ void add_task_routes(Router& router, TaskManager& tasks, int max_status_task) {
       out->set("status", std::string(to_string(record->status)));
       out->set("message", record->message());
       if (!record->failure_type.empty()) out->set("failure_type", record->failure_type);
+      if (record->skipped) out->set("skipped", true);
       out->set("data", parse_object(record->result));
       out->set("start_time", time_or_null(record->start_ms));
       out->set("end_time", time_or_null(record->end_ms));
@@ -258,6 +177,7 @@ void add_task_routes(Router& router, TaskManager& tasks, int max_status_task) {
         entry->set("create_time", time_or_null(r.create_ms));
         entry->set("start_time", time_or_null(r.start_ms));
         entry->set("end_time", time_or_null(r.end_ms));
+        if (r.skipped) entry->set("skipped", true);
         data->add(entry);
       }
       auto out = ok();

@@ -19,6 +19,21 @@ const std::vector<Migration>& all_migrations() {
         "CREATE INDEX tasks_by_status ON tasks (status, create_ms)",
         "CREATE INDEX tasks_by_service ON tasks (service, status, create_ms)",
         "CREATE INDEX tasks_by_create ON tasks (create_ms)"}},
+      {3,
+       "skipped tasks",
+       {"ALTER TABLE tasks ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0"}},
+      {4,
+       "timers",
+       {"CREATE TABLE timers (kind VARCHAR(16) NOT NULL, id VARCHAR(200) NOT NULL, "
+        "node_id VARCHAR(160) NOT NULL, enable INTEGER NOT NULL, action VARCHAR(64) NOT NULL, "
+        "timer_type VARCHAR(16) NOT NULL, defined TEXT NOT NULL, time_zone VARCHAR(64) NOT NULL, "
+        "params_json TEXT NOT NULL, misfire VARCHAR(16) NOT NULL, state VARCHAR(16) NOT NULL, "
+        "created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, armed_ms BIGINT NOT NULL, "
+        "due_ms BIGINT NOT NULL, generation BIGINT NOT NULL, fired BIGINT NOT NULL, "
+        "failures BIGINT NOT NULL, skipped BIGINT NOT NULL, last_fired_ms BIGINT NOT NULL, "
+        "last_lateness_us BIGINT NOT NULL, last_outcome VARCHAR(16) NOT NULL, "
+        "last_error TEXT NOT NULL, PRIMARY KEY (kind, id))",
+        "CREATE INDEX timers_by_node ON timers (node_id)"}},
   };
   return migrations;
 }

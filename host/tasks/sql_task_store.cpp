@@ -1,4 +1,5 @@
 #include "host/store/database.hpp"
+#include "host/store/row_type_handler.hpp"
 #include "host/tasks/task_store.hpp"
 
 #include <Poco/Data/Session.h>
@@ -22,12 +23,24 @@ struct TaskRow {
   Poco::Int64 wake_ms = 0;
   std::string poll_json, answer_json;
   Poco::Int64 timeout_ms = 0, deadline_ms = 0, generation = 0;
+  int skipped = 0;
+
+  // The columns, in kColumns' order.
+  static constexpr std::size_t kFields = 21;
+  template <class Visit>
+  void fields(Visit&& visit) {
+    visit(task_id), visit(service), visit(source_name), visit(condition_json), visit(status),
+        visit(create_ms), visit(start_ms), visit(end_ms), visit(messages_json), visit(failure_type),
+        visit(result_json), visit(step), visit(state_json), visit(wait_kind), visit(wake_ms),
+        visit(poll_json), visit(answer_json), visit(timeout_ms), visit(deadline_ms),
+        visit(generation), visit(skipped);
+  }
 };
 
 constexpr const char* kColumns =
     "task_id, service, source_name, condition_json, status, create_ms, start_ms, end_ms, "
     "messages_json, failure_type, result_json, step, state_json, wait_kind, wake_ms, poll_json, "
-    "answer_json, timeout_ms, deadline_ms, generation";
+    "answer_json, timeout_ms, deadline_ms, generation, skipped";
 
 std::string messages_to_json(const std::map<std::string, std::string>& messages) {
   Poco::JSON::Object object;
@@ -67,7 +80,8 @@ TaskRow to_row(const TaskRecord& r) {
           r.answer,
           r.timeout_ms,
           r.deadline_ms,
-          r.generation};
+          r.generation,
+          r.skipped ? 1 : 0};
 }
 
 TaskRecord from_row(const TaskRow& row) {
@@ -92,6 +106,7 @@ TaskRecord from_row(const TaskRow& row) {
   r.timeout_ms = row.timeout_ms;
   r.deadline_ms = row.deadline_ms;
   r.generation = row.generation;
+  r.skipped = row.skipped != 0;
   return r;
 }
 
@@ -106,44 +121,9 @@ std::vector<TaskRecord> from_rows(const std::vector<TaskRow>& rows) {
 }  // namespace warden::host
 
 namespace Poco::Data {
-
-// Binds and extracts a TaskRow as its 20 columns, in kColumns' order.
 template <>
-class TypeHandler<warden::host::TaskRow> {
- public:
-  using Row = warden::host::TaskRow;
-  static std::size_t size() { return 20; }
-
-  template <class Visit>
-  static void each(Row& row, Visit&& visit) {
-    visit(row.task_id), visit(row.service), visit(row.source_name), visit(row.condition_json),
-        visit(row.status), visit(row.create_ms), visit(row.start_ms), visit(row.end_ms),
-        visit(row.messages_json), visit(row.failure_type), visit(row.result_json), visit(row.step),
-        visit(row.state_json), visit(row.wait_kind), visit(row.wake_ms), visit(row.poll_json),
-        visit(row.answer_json), visit(row.timeout_ms), visit(row.deadline_ms),
-        visit(row.generation);
-  }
-
-  static void bind(std::size_t pos, const Row& row, AbstractBinder::Ptr binder,
-                   AbstractBinder::Direction dir) {
-    each(const_cast<Row&>(row), [&](auto& field) {
-      TypeHandler<std::decay_t<decltype(field)>>::bind(pos++, field, binder, dir);
-    });
-  }
-  static void prepare(std::size_t pos, const Row& row, AbstractPreparator::Ptr preparator) {
-    each(const_cast<Row&>(row), [&](auto& field) {
-      TypeHandler<std::decay_t<decltype(field)>>::prepare(pos++, field, preparator);
-    });
-  }
-  static void extract(std::size_t pos, Row& row, const Row& /*fallback*/,
-                      AbstractExtractor::Ptr extractor) {
-    each(row, [&](auto& field) {
-      using Field = std::decay_t<decltype(field)>;
-      TypeHandler<Field>::extract(pos++, field, Field{}, extractor);
-    });
-  }
-};
-
+class TypeHandler<warden::host::TaskRow>
+    : public warden::host::RowTypeHandler<warden::host::TaskRow> {};
 }  // namespace Poco::Data
 
 namespace warden::host {
@@ -157,7 +137,7 @@ void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
   for (const auto& r : records) rows.push_back(to_row(r));
   static const std::string sql =
       std::string("INSERT INTO tasks (") + kColumns +
-      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (task_id) DO UPDATE SET service = excluded.service, "
       "source_name = excluded.source_name, condition_json = excluded.condition_json, "
       "status = excluded.status, create_ms = excluded.create_ms, start_ms = excluded.start_ms, "
@@ -166,7 +146,8 @@ void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
       "step = excluded.step, state_json = excluded.state_json, wait_kind = excluded.wait_kind, "
       "wake_ms = excluded.wake_ms, poll_json = excluded.poll_json, "
       "answer_json = excluded.answer_json, timeout_ms = excluded.timeout_ms, "
-      "deadline_ms = excluded.deadline_ms, generation = excluded.generation";
+      "deadline_ms = excluded.deadline_ms, generation = excluded.generation, "
+      "skipped = excluded.skipped";
   auto session = database_.session();
   Poco::Data::Transaction tx(session);
   session << sql, use(rows), now;

@@ -89,9 +89,8 @@ void TaskManager::stop() {
 }
 
 bool TaskManager::accepts(const std::string& service) const {
-  if (options_.services &&
-      std::find(options_.services->begin(), options_.services->end(), service) ==
-          options_.services->end())
+  if (options_.services && std::find(options_.services->begin(), options_.services->end(),
+                                     service) == options_.services->end())
     return false;
   auto record = registry_.find(service);
   return record && record->loaded() && record->manifest->kind == Kind::solution;
@@ -224,9 +223,8 @@ TaskPage TaskManager::list(const TaskQuery& query) {
 TaskRecord TaskManager::update_status(const std::string& task_id, TaskStatus status,
                                       const std::string& message) {
   if (status != TaskStatus::running && !is_terminal(status))
-    throw TaskError(TaskError::Kind::invalid,
-                    "status must be running, finished or failed, not " +
-                        std::string(to_string(status)));
+    throw TaskError(TaskError::Kind::invalid, "status must be running, finished or failed, not " +
+                                                  std::string(to_string(status)));
   std::unique_lock lock(mutex_);
   auto it = active_.find(task_id);
   if (it == active_.end()) {
@@ -253,6 +251,7 @@ TaskRecord TaskManager::update_status(const std::string& task_id, TaskStatus sta
       r.start_ms = now_ms();
       if (r.timeout_ms > 0) r.deadline_ms = r.start_ms + r.timeout_ms;
       arm_deadline(r);
+      if (listener_) listener_->task_started(task_id, r.generation, r.start_ms);
     }
     r.messages["running"] = message;
     commit_locked(active, [done](bool ok) { done->set_value(ok); });
@@ -284,9 +283,9 @@ void TaskManager::restart(const std::string& task_id) {
                     "task \"" + task_id + "\" is " + std::string(to_string(r.status)) +
                         "; only a ready, finished or failed task can be started");
   if (!accepts(r.service))
-    throw TaskError(TaskError::Kind::conflict,
-                    "task \"" + task_id + "\" is of service \"" + r.service +
-                        "\", which is not an enabled solution now");
+    throw TaskError(TaskError::Kind::conflict, "task \"" + task_id + "\" is of service \"" +
+                                                   r.service +
+                                                   "\", which is not an enabled solution now");
   const std::uint64_t version = active_.count(task_id) ? active_[task_id].version : 0;
   TaskRecord fresh;
   fresh.task_id = r.task_id;
@@ -353,6 +352,19 @@ void TaskManager::update_condition(const std::string& task_id,
                     "the task could not be stored; the host log says why");
 }
 
+bool TaskManager::force_fail(const std::string& task_id, std::int64_t generation,
+                             const std::string& message, bool skip) {
+  std::lock_guard lock(mutex_);
+  auto it = active_.find(task_id);
+  if (it == active_.end()) return false;
+  auto& active = it->second;
+  if (active.record.generation != generation || !is_queued_or_running(active.record.status))
+    return false;
+  active.record.skipped = skip;
+  end_locked(active, TaskStatus::failed, message, skip ? "timer_skip" : "timer");
+  return true;
+}
+
 TaskManager::Counts TaskManager::counts() const {
   Counts c;
   {
@@ -392,6 +404,7 @@ void TaskManager::execute(const std::string& task_id, std::int64_t generation) {
       r.deadline_ms = r.timeout_ms > 0 ? r.start_ms + r.timeout_ms : 0;
       commit_locked(active);
       arm_deadline(r);
+      if (listener_) listener_->task_started(task_id, r.generation, r.start_ms);
     }
     active.executing = true;
     snapshot = r;
@@ -455,10 +468,10 @@ void TaskManager::finish_step(const std::string& task_id, std::int64_t generatio
       break;
     }
     case SolutionOutcome::Next::none:
-      end_locked(active, TaskStatus::failed,
-                 "step " + step +
-                     " returned without set_finished, wait_callback or wait_polling_callback",
-                 "no_outcome");
+      end_locked(
+          active, TaskStatus::failed,
+          "step " + step + " returned without set_finished, wait_callback or wait_polling_callback",
+          "no_outcome");
       return;
   }
   ++active.wait_seq;
@@ -482,9 +495,8 @@ void TaskManager::arm_wait(const std::string& task_id, const Active& active) {
     });
   } else if (active.record.wait == TaskWait::poll) {
     timers_->schedule_at_ms(active.record.wake_ms, [this, task_id, generation, seq] {
-      if (pollers_) pollers_->post([this, task_id, generation, seq] {
-        poll_once(task_id, generation, seq);
-      });
+      if (pollers_)
+        pollers_->post([this, task_id, generation, seq] { poll_once(task_id, generation, seq); });
     });
   }
 }
@@ -587,6 +599,7 @@ void TaskManager::end_locked(Active& active, TaskStatus status, const std::strin
   r.wait = TaskWait::none;
   r.wake_ms = 0;
   r.answer.clear();
+  if (listener_) listener_->task_ended(r.task_id, r.generation);
   ++r.generation;  // whatever the run left behind (a timer, a poll, a running step) is now stale
   ++(status == TaskStatus::finished ? finished_ : failed_);
   active.executing = false;

@@ -3,8 +3,10 @@
 #include "host/config/host_config.hpp"
 #include "host/plugins/plugin_registry.hpp"
 #include "host/services/host_services_impl.hpp"
+#include "host/services/request_error.hpp"
 #include "host/tasks/step_runner.hpp"
 #include "host/tasks/task_journal.hpp"
+#include "host/tasks/task_listener.hpp"
 #include "host/tasks/task_record.hpp"
 #include "host/tasks/task_store.hpp"
 #include "host/tasks/work_queue.hpp"
@@ -26,20 +28,8 @@
 
 namespace warden::host {
 
-/// A task request that cannot be carried out; `kind` says how an API answers it.
-class TaskError : public std::runtime_error {
- public:
-  enum class Kind { invalid, not_found, conflict, unavailable };
-  TaskError(Kind kind, const std::string& message, std::map<std::string, std::string> errors = {})
-      : std::runtime_error(message), kind_(kind), errors_(std::move(errors)) {}
-  Kind kind() const { return kind_; }
-  /// Per-field problems (SPEC §3), when there are any.
-  const std::map<std::string, std::string>& errors() const { return errors_; }
-
- private:
-  Kind kind_;
-  std::map<std::string, std::string> errors_;
-};
+/// A task request that cannot be carried out.
+using TaskError = RequestError;
 
 struct TaskManagerOptions {
   int workers = 4;  ///< threads that run steps
@@ -66,6 +56,9 @@ class TaskManager {
   TaskManager(const TaskManager&) = delete;
   TaskManager& operator=(const TaskManager&) = delete;
 
+  /// Who hears of runs starting and ending; set before start(). Not owned.
+  void set_listener(TaskListener* listener) { listener_ = listener; }
+
   /// Picks up unfinished tasks and starts the threads. Returns how many tasks were picked up.
   std::size_t start();
   /// Graceful stop: refuses new work, lets steps that are running end and commits their
@@ -87,6 +80,11 @@ class TaskManager {
   /// Replaces the condition of a task that is neither `waiting` nor `running`.
   void update_condition(const std::string& task_id, const Poco::JSON::Object& condition);
   TaskPage list(const TaskQuery& query);
+  /// Fails run `generation` of a task that is still queued or running (a timer's forced_fail):
+  /// its wait or poll is dropped and a step still executing has its result ignored. `skip` also
+  /// marks it skipped. Returns false when that run has already ended.
+  bool force_fail(const std::string& task_id, std::int64_t generation, const std::string& message,
+                  bool skip);
   /// The solutions create_task accepts: `service` from the config, or every loaded solution.
   std::vector<std::string> services() const;
   /// The condition with password fields masked, for a read endpoint.
@@ -136,6 +134,7 @@ class TaskManager {
   PluginRegistry& registry_;
   SharedServices services_;
   TaskManagerOptions options_;
+  TaskListener* listener_ = nullptr;
 
   /// Keeps the committed record of a task that left active_ (ended, or ready) for reads:
   /// status_task mostly asks about tasks that ended a moment ago.

@@ -57,6 +57,9 @@ struct TaskRecord {
   /// Bumped whenever the task is started again or ended from outside, so that what the previous
   /// run left behind (a timer, a poll, a step still executing) recognises itself as stale.
   std::int64_t generation = 0;
+  /// Ended by a `forced_fail_and_skip` timer: the task failed, and whatever waits on it should
+  /// carry on as if it had finished (status_task and result_task show `skipped: true`).
+  bool skipped = false;
 
   /// The message of the current status, or "".
   std::string message() const {

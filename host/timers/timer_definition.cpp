@@ -17,8 +17,8 @@ namespace {
 using std::chrono::milliseconds;
 
 // The largest value each part may have: about 10,000 years, so that no sum can overflow.
-constexpr std::array<std::int64_t, 7> kMax = {10'000,          120'000,       521'800,    3'652'500,
-                                              87'660'000,      5'259'600'000, 315'576'000'000};
+constexpr std::array<std::int64_t, 7> kMax = {10'000,     120'000,       521'800,        3'652'500,
+                                              87'660'000, 5'259'600'000, 315'576'000'000};
 constexpr std::string_view kDateUnits = "YMWD";
 constexpr std::string_view kTimeUnits = "HMS";
 
@@ -55,8 +55,8 @@ IsoDuration IsoDuration::parse(std::string_view text) {
                  std::string(1, text[pos]) + "'");
     std::int64_t whole = 0;
     auto [ptr, ec] = std::from_chars(text.data() + start, text.data() + pos, whole);
-    if (ec != std::errc()) throw fail("the number " + std::string(text.substr(start, pos - start)) +
-                                      " is too large");
+    if (ec != std::errc())
+      throw fail("the number " + std::string(text.substr(start, pos - start)) + " is too large");
     std::int64_t fraction_ms = 0;
     bool fraction = false;
     if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
@@ -119,15 +119,15 @@ TimePoint IsoDuration::after(TimePoint from, std::int64_t times) const {
     const auto day = date::floor<date::days>(from);
     const auto time_of_day = from - day;
     const date::year_month_day ymd(day);
-    const auto ym = date::year_month(ymd.year(), ymd.month()) +
-                    date::months((years * 12 + months) * times);
+    const auto ym =
+        date::year_month(ymd.year(), ymd.month()) + date::months((years * 12 + months) * times);
     const auto last = (ym / date::last).day();
     const auto d = ymd.day() > last ? last : ymd.day();
     out = date::sys_days(ym / d) + time_of_day;
   }
   out += date::days((weeks * 7 + days) * times);
-  out += std::chrono::hours(hours * times) + std::chrono::minutes(minutes * times) +
-         seconds * times;
+  out +=
+      std::chrono::hours(hours * times) + std::chrono::minutes(minutes * times) + seconds * times;
   return out;
 }
 
@@ -154,8 +154,9 @@ TimePoint parse_time_date(std::string_view text) {
   std::chrono::minutes offset{0};
   in >> date::parse("%FT%T%Ez", local, offset);
   if (in.fail())
-    throw fail("expected a date-time with Z or an offset, e.g. 2019-10-01T12:00:00Z or "
-               "2019-10-02T08:09:40+02:00[Europe/Berlin]");
+    throw fail(
+        "expected a date-time with Z or an offset, e.g. 2019-10-01T12:00:00Z or "
+        "2019-10-02T08:09:40+02:00[Europe/Berlin]");
   if (in.peek() != std::char_traits<char>::eof()) throw fail("has text after the offset");
   const TimePoint utc{local.time_since_epoch() - offset};
   if (!region.empty()) {

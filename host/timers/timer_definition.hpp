@@ -43,8 +43,8 @@ TimePoint parse_time_date(std::string_view text);
 struct TimerDefinition {
   enum class Type { time_date, time_duration, time_cycle };
   Type type = Type::time_duration;
-  std::optional<TimePoint> at;     ///< time_date; a time_cycle's start, when it names one
-  IsoDuration duration;            ///< time_duration, time_cycle
+  std::optional<TimePoint> at;              ///< time_date; a time_cycle's start, when it names one
+  IsoDuration duration;                     ///< time_duration, time_cycle
   std::optional<std::int64_t> repetitions;  ///< time_cycle: `R5/…`; nullopt for `R/…` (no limit)
 
   /// `type` is "time_date", "time_duration" or "time_cycle". Throws TimerDefinitionError.

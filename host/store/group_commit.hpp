@@ -1,0 +1,160 @@
+#pragma once
+
+#include <Poco/Exception.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace warden::host {
+
+/// Group commit. Writers hand in whole rows and go on; one thread writes everything that has
+/// gathered since its last commit in one transaction (`write`), keeping only the latest row per
+/// key, then runs each row's `then` in the order the rows came. So a commit costs one fsync however
+/// many changes it carries, and a caller that must not act before its row is durable acts in
+/// `then`. A failed write is retried twice before its rows are reported failed.
+template <class Row>
+class GroupCommit {
+ public:
+  /// Runs on the writer's thread after the commit: `ok` is false when the row could not be
+  /// written (the error is logged). Keep it short: the next batch waits for it.
+  using Then = std::function<void(bool ok)>;
+  using Write = std::function<void(const std::vector<Row>&)>;
+  using KeyOf = std::function<std::string(const Row&)>;
+
+  /// `what` names the rows in log lines ("task", "timer").
+  GroupCommit(std::string what, Write write, KeyOf key_of)
+      : what_(std::move(what)),
+        write_(std::move(write)),
+        key_of_(std::move(key_of)),
+        thread_([this] { loop(); }) {}
+  ~GroupCommit() { stop(); }
+  GroupCommit(const GroupCommit&) = delete;
+  GroupCommit& operator=(const GroupCommit&) = delete;
+
+  void submit(Row row, Then then = {}) {
+    {
+      std::lock_guard lock(mutex_);
+      if (!stopping_) {
+        pending_.push_back({std::move(row), std::move(then)});
+        ++submitted_;
+        wake_.notify_one();
+        return;
+      }
+    }
+    spdlog::error("{} journal: {} changed after the journal stopped; the change is not stored",
+                  what_, key_of_(row));
+    if (then) then(false);
+  }
+
+  /// Waits until everything submitted before the call is committed (or has failed).
+  void flush() {
+    std::unique_lock lock(mutex_);
+    const auto target = submitted_;
+    committed_.wait(lock, [&] { return done_ >= target || !thread_.joinable(); });
+  }
+
+  /// Commits what is pending, then stops the thread. Idempotent.
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable()) thread_.join();
+    committed_.notify_all();
+  }
+
+  /// Transactions committed and rows written so far (rows per commit shows how well it groups).
+  std::uint64_t commits() const { return commits_.load(std::memory_order_relaxed); }
+  std::uint64_t rows() const { return rows_.load(std::memory_order_relaxed); }
+
+ private:
+  struct Entry {
+    Row row;
+    Then then;
+  };
+
+  void loop() {
+    std::vector<Entry> batch;
+    for (;;) {
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+        if (pending_.empty()) return;  // stopping, and everything is written
+        batch.swap(pending_);
+      }
+      commit(batch);
+      {
+        std::lock_guard lock(mutex_);
+        done_ += batch.size();
+      }
+      committed_.notify_all();
+      batch.clear();
+    }
+  }
+
+  void commit(std::vector<Entry>& batch) {
+    // A row changed several times since the last commit needs only its latest version.
+    std::vector<Row> rows;
+    rows.reserve(batch.size());
+    std::unordered_map<std::string, std::size_t> slot;
+    for (auto& entry : batch) {
+      auto [it, fresh] = slot.try_emplace(key_of_(entry.row), rows.size());
+      if (fresh)
+        rows.push_back(entry.row);
+      else
+        rows[it->second] = entry.row;
+    }
+    bool ok = false;
+    for (int attempt = 1; attempt <= 3 && !ok; ++attempt) {
+      std::string error;
+      try {
+        write_(rows);
+        ok = true;
+        commits_.fetch_add(1, std::memory_order_relaxed);
+        rows_.fetch_add(rows.size(), std::memory_order_relaxed);
+      } catch (const Poco::Exception& e) {
+        error = e.displayText();
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+      if (ok) break;
+      spdlog::error("{} journal: writing {} {} rows failed (attempt {} of 3): {}", what_,
+                    rows.size(), what_, attempt, error);
+      if (attempt < 3) std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
+    }
+    for (auto& entry : batch) {
+      if (!entry.then) continue;
+      try {
+        entry.then(ok);
+      } catch (const std::exception& e) {
+        spdlog::error("{} journal: after commit of {}: {}", what_, key_of_(entry.row), e.what());
+      }
+    }
+  }
+
+  std::string what_;
+  Write write_;
+  KeyOf key_of_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable committed_;
+  std::vector<Entry> pending_;
+  std::uint64_t submitted_ = 0;  // rows handed in so far
+  std::uint64_t done_ = 0;       // rows committed (or failed) so far
+  bool stopping_ = false;
+  std::atomic<std::uint64_t> commits_{0}, rows_{0};
+  std::thread thread_;  // last: started once everything above exists
+};
+
+}  // namespace warden::host

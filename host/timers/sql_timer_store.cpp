@@ -1,0 +1,149 @@
+#include "host/store/database.hpp"
+#include "host/store/row_type_handler.hpp"
+#include "host/timers/timer_store.hpp"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/Data/Transaction.h>
+
+namespace warden::host {
+namespace {
+
+/// A timer as its table row: only types every connector binds.
+struct TimerRow {
+  std::string kind, id, node_id;
+  int enable = 1;
+  std::string action, timer_type, defined, time_zone, params_json, misfire, state;
+  Poco::Int64 created_ms = 0, updated_ms = 0, armed_ms = 0, due_ms = 0, generation = 0;
+  Poco::Int64 fired = 0, failures = 0, skipped = 0, last_fired_ms = 0, last_lateness_us = 0;
+  std::string last_outcome, last_error;
+
+  // The columns, in kColumns' order.
+  static constexpr std::size_t kFields = 23;
+  template <class Visit>
+  void fields(Visit&& visit) {
+    visit(kind), visit(id), visit(node_id), visit(enable), visit(action), visit(timer_type),
+        visit(defined), visit(time_zone), visit(params_json), visit(misfire), visit(state),
+        visit(created_ms), visit(updated_ms), visit(armed_ms), visit(due_ms), visit(generation),
+        visit(fired), visit(failures), visit(skipped), visit(last_fired_ms),
+        visit(last_lateness_us), visit(last_outcome), visit(last_error);
+  }
+};
+
+constexpr const char* kColumns =
+    "kind, id, node_id, enable, action, timer_type, defined, time_zone, params_json, misfire, "
+    "state, created_ms, updated_ms, armed_ms, due_ms, generation, fired, failures, skipped, "
+    "last_fired_ms, last_lateness_us, last_outcome, last_error";
+
+TimerRow to_row(const TimerRecord& r) {
+  return {std::string(to_string(r.kind)),
+          r.id,
+          r.node_id,
+          r.enable ? 1 : 0,
+          r.action,
+          std::string(to_string(r.type)),
+          r.defined,
+          r.time_zone,
+          r.params,
+          std::string(to_string(r.misfire)),
+          std::string(to_string(r.state)),
+          r.created_ms,
+          r.updated_ms,
+          r.armed_ms,
+          r.due_ms,
+          r.generation,
+          r.fired,
+          r.failures,
+          r.skipped,
+          r.last_fired_ms,
+          r.last_lateness_us,
+          std::string(to_string(r.last_outcome)),
+          r.last_error};
+}
+
+TimerRecord from_row(TimerRow& row) {
+  TimerRecord r;
+  r.kind = row.kind == "schedule" ? TimerKind::schedule : TimerKind::event;
+  r.id = std::move(row.id);
+  r.node_id = std::move(row.node_id);
+  r.enable = row.enable != 0;
+  r.action = std::move(row.action);
+  r.type = parse_timer_type(row.timer_type).value_or(TimerType::time_duration);
+  r.defined = std::move(row.defined);
+  r.time_zone = std::move(row.time_zone);
+  r.params = std::move(row.params_json);
+  r.misfire = parse_misfire(row.misfire).value_or(Misfire::fire_once);
+  r.state = parse_timer_state(row.state);
+  r.created_ms = row.created_ms;
+  r.updated_ms = row.updated_ms;
+  r.armed_ms = row.armed_ms;
+  r.due_ms = row.due_ms;
+  r.generation = row.generation;
+  r.fired = row.fired;
+  r.failures = row.failures;
+  r.skipped = row.skipped;
+  r.last_fired_ms = row.last_fired_ms;
+  r.last_lateness_us = row.last_lateness_us;
+  r.last_outcome = parse_fire_outcome(row.last_outcome);
+  r.last_error = std::move(row.last_error);
+  return r;
+}
+
+}  // namespace
+}  // namespace warden::host
+
+namespace Poco::Data {
+template <>
+class TypeHandler<warden::host::TimerRow>
+    : public warden::host::RowTypeHandler<warden::host::TimerRow> {};
+}  // namespace Poco::Data
+
+namespace warden::host {
+
+using namespace Poco::Data::Keywords;
+
+void SqlTimerStore::write(const std::vector<TimerRecord>& records) {
+  if (records.empty()) return;
+  std::vector<TimerRow> upserts;
+  std::vector<std::string> removed_kinds, removed_ids;
+  for (const auto& r : records) {
+    if (r.removed) {
+      removed_kinds.emplace_back(to_string(r.kind));
+      removed_ids.push_back(r.id);
+    } else {
+      upserts.push_back(to_row(r));
+    }
+  }
+  static const std::string upsert =
+      std::string("INSERT INTO timers (") + kColumns +
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (kind, id) DO UPDATE SET node_id = excluded.node_id, "
+      "enable = excluded.enable, action = excluded.action, timer_type = excluded.timer_type, "
+      "defined = excluded.defined, time_zone = excluded.time_zone, "
+      "params_json = excluded.params_json, misfire = excluded.misfire, state = excluded.state, "
+      "created_ms = excluded.created_ms, updated_ms = excluded.updated_ms, "
+      "armed_ms = excluded.armed_ms, due_ms = excluded.due_ms, generation = excluded.generation, "
+      "fired = excluded.fired, failures = excluded.failures, skipped = excluded.skipped, "
+      "last_fired_ms = excluded.last_fired_ms, last_lateness_us = excluded.last_lateness_us, "
+      "last_outcome = excluded.last_outcome, last_error = excluded.last_error";
+  auto session = database_.session();
+  Poco::Data::Transaction tx(session);
+  if (!upserts.empty()) session << upsert, use(upserts), now;
+  if (!removed_ids.empty())
+    session << "DELETE FROM timers WHERE kind = ? AND id = ?", use(removed_kinds), use(removed_ids),
+        now;
+  tx.commit();
+}
+
+std::vector<TimerRecord> SqlTimerStore::load() {
+  auto session = database_.session();
+  std::vector<TimerRow> rows;
+  session << std::string("SELECT ") + kColumns + " FROM timers ORDER BY created_ms, id", into(rows),
+      now;
+  std::vector<TimerRecord> out;
+  out.reserve(rows.size());
+  for (auto& row : rows) out.push_back(from_row(row));
+  return out;
+}
+
+}  // namespace warden::host

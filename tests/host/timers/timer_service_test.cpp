@@ -1,0 +1,453 @@
+// Timer boundary events and schedules against a real SQLite store, the real plugin loader, the
+// real task manager running the `scripted` fixture solution, and the `probe` fixture timer action
+// (tests/fixtures/plugin_sources/probe.cpp), which logs every firing to a file.
+#include "host/timers/timer_service.hpp"
+#include "host/store/database.hpp"
+#include "host/tasks/task_manager.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace warden::host {
+namespace {
+
+using namespace std::chrono_literals;
+
+Poco::JSON::Object::Ptr json(const std::string& text) {
+  return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+/// One line of the probe's log: a firing.
+struct ProbeLine {
+  std::string timer_id;
+  std::int64_t fire_count = 0, due_ms = 0, fired_ms = 0;
+  std::string task_status;
+};
+
+class Timers : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    registry_.reload();
+    ASSERT_TRUE(registry_.find("scripted") && registry_.find("scripted")->loaded());
+    ASSERT_TRUE(registry_.find("probe") && registry_.find("probe")->loaded());
+    start();
+  }
+  void TearDown() override { stop(); }
+
+  void start(TimerServiceOptions options = {}) {
+    tasks_ = std::make_unique<TaskManager>(task_store_, registry_, make_shared_services(),
+                                           TaskManagerOptions{});
+    timers_ =
+        std::make_unique<TimerService>(timer_store_, registry_, make_shared_services(), options);
+    timers_->load(*tasks_);
+    tasks_->start();
+    timers_->start();
+  }
+  void stop() {
+    if (timers_) timers_->stop();
+    if (tasks_) tasks_->stop();
+    timers_.reset();
+    tasks_.reset();
+  }
+
+  /// A task of the scripted solution that waits on callbacks until it is ended.
+  std::string running_task() {
+    auto id =
+        tasks_->create("scripted", *json(R"({"mode": "forever", "delay_ms": 100000})"), {}, true);
+    wait_for([&] { return tasks_->find(id)->status == TaskStatus::running; }, "task running");
+    return id;
+  }
+
+  TimerSpec spec(const std::string& node, const std::string& action, const std::string& type,
+                 const std::string& defined, const std::string& params = "{}") {
+    TimerSpec s;
+    s.owner = node;
+    s.action = action;
+    s.timer_type = type;
+    s.defined = defined;
+    s.params = json(params);
+    return s;
+  }
+  std::string probe_params(const std::string& extra = "") {
+    return R"({"log_file": ")" + log_.string() + "\"" + extra + "}";
+  }
+
+  TimerRecord event(const std::string& node, const std::string& id) {
+    for (auto& view : timers_->events(node))
+      if (view.record.id == id) return view.record;
+    ADD_FAILURE() << "no event " << id << " on " << node;
+    return {};
+  }
+
+  template <class Predicate>
+  void wait_for(Predicate done, const std::string& what, std::chrono::milliseconds limit = 10s) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < until) {
+      if (done()) return;
+      std::this_thread::sleep_for(5ms);
+    }
+    FAIL() << "timed out waiting for " << what;
+  }
+
+  std::vector<ProbeLine> firings() {
+    std::vector<ProbeLine> out;
+    std::ifstream in(log_);
+    ProbeLine line;
+    while (in >> line.timer_id >> line.fire_count >> line.due_ms >> line.fired_ms >>
+           line.task_status)
+      out.push_back(line);
+    return out;
+  }
+
+  test::TempDir dir_;
+  std::filesystem::path log_ = dir_.path() / "firings.log";
+  Database database_{"sqlite:" + (dir_.path() / "warden.db").string()};
+  SqlTaskStore task_store_{database_};
+  SqlTimerStore timer_store_{database_};
+  PluginRegistry registry_{{std::filesystem::path(WARDEN_FIXTURE_PLUGINS_DIR) / "tasks",
+                            std::filesystem::path(WARDEN_FIXTURE_PLUGINS_DIR) / "timers"}};
+  std::unique_ptr<TaskManager> tasks_;
+  std::unique_ptr<TimerService> timers_;
+};
+
+TEST_F(Timers, ForcedFailFailsTheRunningTaskAndSaysWhichTimerFired) {
+  auto task = running_task();
+  auto added = timers_->add_events({spec(task, "forced_fail", "time_duration", "PT0.2S")});
+  ASSERT_EQ(added.size(), 1u);
+  EXPECT_EQ(added[0].state, TimerState::armed);
+  const auto id = added[0].id;
+  wait_for([&] { return is_terminal(tasks_->find(task)->status); }, "the task to fail");
+  auto r = *tasks_->find(task);
+  EXPECT_EQ(r.status, TaskStatus::failed);
+  EXPECT_EQ(r.failure_type, "timer");
+  EXPECT_FALSE(r.skipped);
+  EXPECT_NE(r.message().find("forced_fail: timer " + id + " (time_duration PT0.2S)"),
+            std::string::npos)
+      << r.message();
+  EXPECT_GE(r.end_ms - r.start_ms, 200);  // never early
+  wait_for([&] { return event(task, id).last_outcome == FireOutcome::ok; }, "the outcome");
+  auto timer = event(task, id);
+  EXPECT_EQ(timer.state, TimerState::done);
+  EXPECT_EQ(timer.fired, 1);
+  EXPECT_GE(timer.last_lateness_us, 0);
+}
+
+TEST_F(Timers, ForcedFailAndSkipMarksTheTaskSkipped) {
+  auto task = running_task();
+  timers_->add_events({spec(task, "forced_fail_and_skip", "time_duration", "PT0.05S")});
+  wait_for([&] { return is_terminal(tasks_->find(task)->status); }, "the task to fail");
+  auto r = *tasks_->find(task);
+  EXPECT_EQ(r.status, TaskStatus::failed);
+  EXPECT_TRUE(r.skipped);
+  EXPECT_EQ(r.failure_type, "timer_skip");
+  // Durable: the stored row says so too.
+  tasks_->stop();
+  EXPECT_TRUE(task_store_.find(task)->skipped);
+}
+
+TEST_F(Timers, AnEventIsArmedWhenItsTaskStartsRunningAndMeasuredFromThen) {
+  auto task =
+      tasks_->create("scripted", *json(R"({"mode": "forever", "delay_ms": 100000})"), {}, false);
+  auto added =
+      timers_->add_events({spec(task, "probe", "time_duration", "PT0.15S", probe_params())});
+  EXPECT_EQ(added[0].state, TimerState::pending);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_TRUE(firings().empty());
+  EXPECT_EQ(event(task, added[0].id).state, TimerState::pending);
+  tasks_->restart(task);
+  wait_for([&] { return firings().size() == 1; }, "the firing");
+  auto started = tasks_->find(task)->start_ms;
+  auto line = firings().front();
+  EXPECT_EQ(line.timer_id, added[0].id);
+  EXPECT_EQ(line.due_ms, started + 150);
+  EXPECT_GE(line.fired_ms, line.due_ms);
+  EXPECT_EQ(line.task_status, "running");
+}
+
+TEST_F(Timers, ATaskThatEndsFirstEndsItsEvents) {
+  auto task = running_task();
+  auto added = timers_->add_events({spec(task, "probe", "time_duration", "PT0.3S", probe_params()),
+                                    spec(task, "forced_fail", "time_cycle", "R/PT0.5S")});
+  tasks_->update_status(task, TaskStatus::finished, "done by hand");
+  for (const auto& t : added) EXPECT_EQ(event(task, t.id).state, TimerState::ended);
+  std::this_thread::sleep_for(600ms);
+  EXPECT_TRUE(firings().empty());
+  EXPECT_EQ(tasks_->find(task)->status, TaskStatus::finished);
+}
+
+TEST_F(Timers, ACycleFiresItsCountThenIsDone) {
+  auto task = running_task();
+  auto added =
+      timers_->add_events({spec(task, "probe", "time_cycle", "R3/PT0.1S", probe_params())});
+  wait_for([&] { return event(task, added[0].id).state == TimerState::done; }, "done");
+  std::this_thread::sleep_for(250ms);
+  auto lines = firings();
+  ASSERT_EQ(lines.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(lines[i].fire_count, static_cast<std::int64_t>(i) + 1);
+    EXPECT_EQ(lines[i].due_ms, lines[0].due_ms + static_cast<std::int64_t>(i) * 100);
+    EXPECT_GE(lines[i].fired_ms, lines[i].due_ms);
+  }
+  EXPECT_EQ(event(task, added[0].id).fired, 3);
+}
+
+TEST_F(Timers, AnUnlimitedCycleStopsWhenItsTaskEnds) {
+  auto task = running_task();
+  auto added =
+      timers_->add_events({spec(task, "probe", "time_cycle", "R/PT0.05S", probe_params())});
+  wait_for([&] { return firings().size() >= 3; }, "three firings");
+  tasks_->update_status(task, TaskStatus::failed, "stopped");
+  std::this_thread::sleep_for(100ms);  // a firing that was running has ended
+  auto count = firings().size();
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(firings().size(), count);
+  EXPECT_EQ(event(task, added[0].id).state, TimerState::ended);
+}
+
+TEST_F(Timers, ADisabledEventIsStoredAndNeverArmed) {
+  auto task = running_task();
+  auto s = spec(task, "probe", "time_duration", "PT0.05S", probe_params());
+  s.enable = false;
+  auto added = timers_->add_events({s});
+  EXPECT_EQ(added[0].state, TimerState::disabled);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_TRUE(firings().empty());
+  stop();
+  auto stored = timer_store_.load();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].state, TimerState::disabled);
+  EXPECT_FALSE(stored[0].enable);
+}
+
+TEST_F(Timers, AnActionThatThrowsOrReturnsFalseIsAFailedFiringNotAFatalOne) {
+  auto task = running_task();
+  auto added = timers_->add_events(
+      {spec(task, "probe", "time_duration", "PT0.01S", probe_params(R"(, "outcome": "throw")")),
+       spec(task, "probe", "time_duration", "PT0.01S", probe_params(R"(, "outcome": "false")"))});
+  wait_for(
+      [&] {
+        return event(task, added[0].id).last_outcome != FireOutcome::none &&
+               event(task, added[1].id).last_outcome != FireOutcome::none;
+      },
+      "both outcomes");
+  auto thrown = event(task, added[0].id);
+  EXPECT_EQ(thrown.last_outcome, FireOutcome::failed);
+  EXPECT_EQ(thrown.failures, 1);
+  EXPECT_NE(thrown.last_error.find("probe was told to throw"), std::string::npos)
+      << thrown.last_error;
+  auto refused = event(task, added[1].id);
+  EXPECT_EQ(refused.last_outcome, FireOutcome::failed);
+  EXPECT_EQ(refused.last_error, "action returned false");
+  EXPECT_EQ(tasks_->find(task)->status, TaskStatus::running);
+}
+
+TEST_F(Timers, CancellingAnEventStopsIt) {
+  auto task = running_task();
+  auto added =
+      timers_->add_events({spec(task, "probe", "time_duration", "PT0.2S", probe_params())});
+  auto cancelled = timers_->cancel_event(added[0].id);
+  EXPECT_EQ(cancelled.state, TimerState::cancelled);
+  std::this_thread::sleep_for(350ms);
+  EXPECT_TRUE(firings().empty());
+  try {
+    timers_->cancel_event("te_999999");
+    FAIL() << "an unknown id was cancelled";
+  } catch (const RequestError& e) {
+    EXPECT_EQ(e.kind(), RequestError::Kind::not_found);
+  }
+}
+
+TEST_F(Timers, ABatchWithAnyProblemStoresNothingAndNamesEveryProblem) {
+  auto task = running_task();
+  auto bad_misfire = spec(task, "forced_fail", "time_duration", "PT1M");
+  bad_misfire.misfire = "sometimes";
+  try {
+    timers_->add_events({spec(task, "forced_fail", "time_duration", "PT10M"),
+                         spec(task, "nope", "time_duration", "PT1M"),
+                         spec(task, "forced_fail", "time_duration", "PT"),
+                         spec(task, "forced_fail", "cron", "* * * * *"),
+                         spec(task, "forced_fail", "time_duration", "PT1M", R"({"x": 1})"),
+                         spec(task, "probe", "time_duration", "PT1M", R"({"outcome": "maybe"})"),
+                         bad_misfire, spec("ts_nope_1", "forced_fail", "time_duration", "PT1M")});
+    FAIL() << "an invalid batch was stored";
+  } catch (const RequestError& e) {
+    EXPECT_EQ(e.kind(), RequestError::Kind::invalid);
+    const auto& errors = e.errors();
+    EXPECT_EQ(errors.size(), 7u);
+    auto has = [&](const std::string& key, const std::string& part) {
+      auto it = errors.find(key);
+      if (it == errors.end()) return ::testing::AssertionFailure() << "no error for " << key;
+      if (it->second.find(part) == std::string::npos)
+        return ::testing::AssertionFailure() << key << ": " << it->second;
+      return ::testing::AssertionSuccess();
+    };
+    EXPECT_TRUE(has(task + "[1].action",
+                    "\"nope\" is not a loaded timer action; known: "
+                    "forced_fail, forced_fail_and_skip, probe"));
+    EXPECT_TRUE(has(task + "[2].defined", "PT"));
+    EXPECT_TRUE(has(task + "[3].timer_type", "must be time_date, time_duration or time_cycle"));
+    EXPECT_TRUE(has(task + "[4].params", "\"forced_fail\" takes no params"));
+    EXPECT_TRUE(has(task + "[5].params.outcome", "must be one of \"ok\", \"false\", \"throw\""));
+    EXPECT_TRUE(has(task + "[6].misfire", "must be fire_once, skip or replay_all"));
+    EXPECT_TRUE(has("ts_nope_1", "unknown task"));
+  }
+  EXPECT_TRUE(timers_->events(task).empty());
+}
+
+TEST_F(Timers, AScheduleStillRunningSkipsItsNextFiringsAndCountsThem) {
+  TimerSpec s =
+      spec("slow", "probe", "time_cycle", "R/PT0.1S", probe_params(R"(, "sleep_ms": 350)"));
+  auto [record, created] = timers_->put_schedule(s);
+  EXPECT_TRUE(created);
+  EXPECT_EQ(record.state, TimerState::armed);
+  std::this_thread::sleep_for(1200ms);
+  timers_->delete_schedule("slow");
+  auto lines = firings();
+  // Firings at 0.1, 0.5, 0.9 s (each runs 0.35 s); the occurrences in between are skipped.
+  EXPECT_GE(lines.size(), 2u);
+  EXPECT_LE(lines.size(), 4u);
+  for (std::size_t i = 1; i < lines.size(); ++i)
+    EXPECT_GE(lines[i].fired_ms - lines[i - 1].fired_ms, 350) << "two firings overlapped";
+  EXPECT_FALSE(timers_->schedule("slow"));
+}
+
+TEST_F(Timers, SkippedOverlapsAreVisibleOnTheSchedule) {
+  timers_->put_schedule(
+      spec("slow", "probe", "time_cycle", "R/PT0.05S", probe_params(R"(, "sleep_ms": 300)")));
+  wait_for([&] { return timers_->schedule("slow")->record.skipped >= 3; }, "skipped overlaps");
+  auto view = *timers_->schedule("slow");
+  EXPECT_EQ(view.record.last_outcome, FireOutcome::skipped);
+  EXPECT_GE(view.record.fired, 1);
+}
+
+TEST_F(Timers, ACronScheduleIsDueAtItsNextMatchingMinuteInItsZone) {
+  auto s = spec("every5", "probe", "cron", "*/5 * * * *", probe_params());
+  s.time_zone = "Asia/Kolkata";  // +05:30: minutes still fall on multiples of 5
+  auto [record, created] = timers_->put_schedule(s);
+  EXPECT_EQ(record.state, TimerState::armed);
+  EXPECT_GT(record.due_ms, now_ms());
+  EXPECT_LE(record.due_ms, now_ms() + 5 * 60 * 1000);
+  EXPECT_EQ(record.due_ms % (5 * 60 * 1000), 0);
+  s.time_zone = "Mars/Base";
+  try {
+    timers_->put_schedule(s);
+    FAIL() << "an unknown zone was accepted";
+  } catch (const RequestError& e) {
+    ASSERT_EQ(e.errors().count("time_zone"), 1u);
+    EXPECT_NE(e.errors().at("time_zone").find("Mars/Base"), std::string::npos);
+  }
+}
+
+TEST_F(Timers, ASchedulesParamsAndDefinitionAreChecked) {
+  try {
+    timers_->put_schedule(spec("bad name!", "forced_fail", "time_cycle", "R0/PT1S"));
+    FAIL() << "a bad schedule was stored";
+  } catch (const RequestError& e) {
+    EXPECT_EQ(e.errors().count("name"), 1u);
+    EXPECT_EQ(e.errors().count("action"), 1u);
+    EXPECT_EQ(e.errors().count("defined"), 1u);
+  }
+  try {
+    timers_->put_schedule(spec("past", "probe", "time_date", "2001-01-01T00:00:00Z"));
+    FAIL() << "a past time_date was stored";
+  } catch (const RequestError& e) {
+    EXPECT_NE(e.errors().at("defined").find("has already passed"), std::string::npos);
+  }
+  EXPECT_TRUE(timers_->schedules().empty());
+}
+
+TEST_F(Timers, ArmedTimersKeepTheirDueTimesAcrossARestart) {
+  auto [record, created] = timers_->put_schedule(spec("hourly", "probe", "time_cycle", "R/PT1H"));
+  stop();
+  start();
+  auto view = timers_->schedule("hourly");
+  ASSERT_TRUE(view);
+  EXPECT_EQ(view->record.state, TimerState::armed);
+  EXPECT_EQ(view->record.due_ms, record.due_ms);
+  EXPECT_EQ(timers_->counts().rearmed, 1u);
+}
+
+/// A schedule stored as if the host had been down since `armed_ms`.
+TimerRecord stale_schedule(const std::string& name, const std::string& defined, Misfire misfire,
+                           std::int64_t armed_ms, const std::string& params) {
+  TimerRecord r;
+  r.kind = TimerKind::schedule;
+  r.id = name;
+  r.action = "probe";
+  r.type = TimerType::time_cycle;
+  r.defined = defined;
+  r.params = params;
+  r.misfire = misfire;
+  r.state = TimerState::armed;
+  r.created_ms = r.updated_ms = r.armed_ms = armed_ms;
+  r.due_ms = armed_ms + 1000;
+  return r;
+}
+
+TEST_F(Timers, TimersThatFellDueWhileTheHostWasDownFollowTheirMisfirePolicy) {
+  stop();
+  const auto down_since = now_ms() - 10'500;  // R5/PT1S: all five fell due; R/PT4S: two did
+  const auto params = probe_params();
+  auto forever = stale_schedule("forever", "R/PT4S", Misfire::fire_once, down_since, params);
+  forever.due_ms = down_since + 4000;
+  timer_store_.write({stale_schedule("once", "R5/PT1S", Misfire::fire_once, down_since, params),
+                      stale_schedule("skip", "R5/PT1S", Misfire::skip, down_since, params),
+                      stale_schedule("all", "R5/PT1S", Misfire::replay_all, down_since, params),
+                      forever});
+  start();
+  wait_for([&] { return firings().size() >= 7; }, "the misfired firings");
+  std::this_thread::sleep_for(200ms);
+  std::map<std::string, int> fired;
+  for (const auto& line : firings()) ++fired[line.timer_id];
+  EXPECT_EQ(fired["once"], 1);
+  EXPECT_EQ(fired["skip"], 0);
+  EXPECT_EQ(fired["all"], 5);
+  EXPECT_EQ(fired["forever"], 1);
+
+  auto once = timers_->schedule("once")->record;
+  EXPECT_EQ(once.state, TimerState::done);
+  EXPECT_EQ(once.skipped, 4);
+  auto skip = timers_->schedule("skip")->record;
+  EXPECT_EQ(skip.state, TimerState::done);
+  EXPECT_EQ(skip.skipped, 5);
+  EXPECT_NE(skip.last_error.find("5 firings fell due while the host was down"), std::string::npos);
+  forever = timers_->schedule("forever")->record;
+  EXPECT_EQ(forever.state, TimerState::armed);
+  EXPECT_EQ(forever.skipped, 1);
+  EXPECT_EQ(forever.due_ms, down_since + 12'000);  // the next one keeps its place in the cycle
+}
+
+TEST_F(Timers, TimersPastTheirMaximumAgeAreCleanedUp) {
+  stop();
+  const auto now = now_ms();
+  auto old = stale_schedule("old", "R1/PT1S", Misfire::fire_once, now - 3 * 86'400'000, "{}");
+  old.state = TimerState::done;
+  auto fresh = stale_schedule("fresh", "R1/PT1S", Misfire::fire_once, now - 3'600'000, "{}");
+  fresh.state = TimerState::done;
+  timer_store_.write({old, fresh});
+  TimerServiceOptions options;
+  options.max_age_ms = 86'400'000;
+  start(options);
+  wait_for([&] { return !timers_->schedule("old"); }, "the cleanup");
+  EXPECT_TRUE(timers_->schedule("fresh"));
+  stop();
+  auto stored = timer_store_.load();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].id, "fresh");
+}
+
+TEST_F(Timers, PasswordParamsAreMaskedForReading) {
+  auto [record, created] = timers_->put_schedule(
+      spec("secret", "probe", "time_cycle", "R/PT1H", R"({"token": "hunter2"})"));
+  auto masked = timers_->masked_params(record);
+  EXPECT_EQ(masked->getValue<std::string>("token"), "******");
+  EXPECT_NE(record.params.find("hunter2"), std::string::npos);  // the action gets the real one
+}
+
+}  // namespace
+}  // namespace warden::host
