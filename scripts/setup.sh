@@ -13,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev
   python3 curl
   python3-aiosmtpd  # the email channel's tests: a real SMTP server
+  prometheus-alertmanager  # the Alertmanager webhook e2e test: the real sender
 )
 
 missing=()
