@@ -511,18 +511,19 @@ void TimerService::fire(std::uint64_t handle) {
     r.last_fired_ms = started / 1000;
     r.last_lateness_us = started - firing.due_ms * 1000;
     firing.record = r;
+    note_lateness(static_cast<double>(r.last_lateness_us) / 1e6);
     advance_locked(handle, timer);
-  }
-  {
-    const double lateness = static_cast<double>(firing.record.last_lateness_us) / 1e6;
-    std::lock_guard lock(lateness_mutex_);
-    std::size_t bucket = 0;
-    while (bucket < kLatenessBounds.size() && lateness > kLatenessBounds[bucket]) ++bucket;
-    ++lateness_buckets_[bucket];
-    lateness_sum_ += lateness;
   }
   auto [ok, error] = run_action(firing);
   record_outcome(handle, firing, ok, error);
+}
+
+void TimerService::note_lateness(double seconds) {
+  std::lock_guard lock(lateness_mutex_);
+  std::size_t bucket = 0;
+  while (bucket < kLatenessBounds.size() && seconds > kLatenessBounds[bucket]) ++bucket;
+  ++lateness_buckets_[bucket];
+  lateness_sum_ += seconds;
 }
 
 std::pair<bool, std::string> TimerService::run_action(const Firing& firing) {

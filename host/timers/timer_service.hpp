@@ -144,6 +144,7 @@ class TimerService final : public TaskListener {
   void apply_misfire_locked(Timer& timer, std::int64_t now);
   void fire(std::uint64_t handle);
   std::pair<bool, std::string> run_action(const Firing& firing);
+  void note_lateness(double seconds);
   void record_outcome(std::uint64_t handle, const Firing& firing, bool ok,
                       const std::string& error);
   void persist_locked(Timer& timer);
