@@ -12,8 +12,8 @@ threads. The clock runs from the moment every client is connected and released u
 has the last alert.
 
 Printed per scenario (medians of --runs): notices/s, and p50/p99 from the start of each POST to
-the alert's receipt (one wall clock: client and receiver share the machine), plus Warden's CPU per
-notice. Scenarios:
+the alert's receipt (one wall clock: client and receiver share the machine), plus the CPU per
+notice of Warden, of the client processes and of the receiver (all share the machine). Scenarios:
   healthy       every alert to `healthy`;
   dead+healthy  every alert to `healthy` and to `dead`, an instance whose URL refuses connections
                 (3 attempts, backoff 0.05 s): the healthy channel's figures should stay within 10%.
@@ -44,6 +44,7 @@ def client(index, port, count, channels, ready, go, out):
         c.call("GET", "/healthz")  # the keep-alive connection is open before the clock starts
         ready.put(index)
         go.wait()
+        cpu0 = time.process_time()
         sent = []
         for i in range(count):
             alert_id = f"c{index}-{i}"
@@ -56,7 +57,7 @@ def client(index, port, count, channels, ready, go, out):
                           "dedupe_key": alert_id}})
             benchlib.api_ok(status, answer, "POST /api/alerts")
             sent.append((alert_id, started))
-        out.put(("done", index, sent))
+        out.put(("done", index, sent, time.process_time() - cpu0))
     except BaseException as e:  # the parent must hear about it instead of waiting
         out.put(("error", index, f"{type(e).__name__}: {e}"))
 
@@ -80,7 +81,7 @@ def put_channel(api, name, url, delivery):
         raise RuntimeError(f"PUT /api/channels/{name}: HTTP {status}: {answer}")
 
 
-def one_run(args, work, receiver_port, scenario, run):
+def one_run(args, work, receiver_port, receiver_pid, scenario, run):
     with benchlib.Procs() as procs:
         warden = benchlib.Warden(procs, args.build, work, name=f"warden-{scenario}-{run}",
                                  http_threads=64)
@@ -104,14 +105,16 @@ def one_run(args, work, receiver_port, scenario, run):
         for _ in workers:
             ready.get(timeout=30)
         cpu = benchlib.CpuMeter(lambda: [warden.proc.pid]).start()
+        receiver_cpu = benchlib.CpuMeter(lambda: [receiver_pid]).start()
         t0 = time.time()
         go.set()
-        sent = {}
+        sent, client_cpu = {}, 0.0
         for _ in workers:
             message = out.get(timeout=600)
             if message[0] == "error":
                 raise RuntimeError(f"client {message[1]}: {message[2]}")
             sent.update(dict(message[2]))
+            client_cpu += message[3]
         for w in workers:
             w.join()
         deadline = time.time() + 60
@@ -120,6 +123,7 @@ def one_run(args, work, receiver_port, scenario, run):
             time.sleep(0.05)
             received = receiver_results(receiver_port)
         cpu.stop()
+        receiver_cpu.stop()
         missing = len(sent) - len(received)
         if missing:
             raise RuntimeError(f"{missing} of {len(sent)} alerts never reached the receiver")
@@ -129,10 +133,17 @@ def one_run(args, work, receiver_port, scenario, run):
         stored_sent = benchlib.api_ok(status, answer, "GET /api/notifications")["total"]
         if stored_sent != len(sent):
             raise RuntimeError(f"{stored_sent} notices stored as sent, expected {len(sent)}")
+        status, metrics = api.call("GET", "/metrics")
+        figures = dict(line.rsplit(" ", 1) for line in str(metrics).splitlines()
+                       if line.startswith("warden_notice_"))
+        commits = float(figures.get("warden_notice_commits_total", "nan"))
+        rows = float(figures.get("warden_notice_rows_written_total", "nan"))
         api.close()
-        return {"rate": len(sent) / (last - t0), "p50": benchlib.percentile(latencies, 50),
+        return {"commits": commits / len(sent), "rows": rows / len(sent),"rate": len(sent) / (last - t0), "p50": benchlib.percentile(latencies, 50),
                 "p99": benchlib.percentile(latencies, 99),
-                "cpu_us": cpu.seconds / len(sent) * 1e6, "busy": cpu.machine_busy}
+                "cpu_us": cpu.seconds / len(sent) * 1e6, "busy": cpu.machine_busy,
+                "client_us": client_cpu / len(sent) * 1e6,
+                "receiver_us": receiver_cpu.seconds / len(sent) * 1e6}
 
 
 def main():
@@ -162,11 +173,13 @@ def main():
         results = {}
         for run in range(args.runs):
             for scenario in ("healthy", "dead+healthy"):
-                r = one_run(args, work, receiver_port, scenario, run)
+                r = one_run(args, work, receiver_port, receiver.pid, scenario, run)
                 results.setdefault(scenario, []).append(r)
                 print(f"  run {run + 1} {scenario:13s}: {r['rate']:7.0f} notices/s, "
                       f"p50 {r['p50']:6.1f} ms, p99 {r['p99']:6.1f} ms, "
-                      f"warden CPU {r['cpu_us']:5.0f} us/notice, machine busy {r['busy']:.0%}",
+                      f"CPU per notice: warden {r['cpu_us']:4.0f} us, clients {r['client_us']:4.0f} us, "
+                      f"receiver {r['receiver_us']:4.0f} us; machine busy {r['busy']:.0%}; "
+                      f"{r['commits']:.2f} commits and {r['rows']:.2f} rows per notice",
                       flush=True)
     print()
     base = None

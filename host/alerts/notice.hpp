@@ -1,8 +1,11 @@
 #pragma once
 
+#include <warden/alert.hpp>
+
 #include <Poco/Types.h>
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -38,6 +41,10 @@ struct Notice {
   Poco::Int64 http_status = 0;
   std::string template_error;  ///< alertTpl failed; the notice went out with the fallback
   std::string blocked_by;      ///< the circuit-breaking rule that matched
+
+  /// The alert itself when it was raised in this process (not a column: read back from
+  /// `alert_json` after a restart).
+  std::shared_ptr<const Alert> alert;
 
   static constexpr std::size_t kFields = 18;
   template <class Visit>

@@ -43,9 +43,14 @@ std::string window_key(const std::string& channel_name, const std::string& dedup
 
 /// The alert a notice carries, with the count said when it stands for several.
 Alert alert_of(const Notice& notice) {
-  const auto json =
-      Poco::JSON::Parser().parse(notice.alert_json).extract<Poco::JSON::Object::Ptr>();
-  Alert alert = alert_from_json(*json, "notice.alert");
+  Alert alert;
+  if (notice.alert) {
+    alert = *notice.alert;  // as raised in this process: no need to parse the stored text
+  } else {
+    const auto json =
+        Poco::JSON::Parser().parse(notice.alert_json).extract<Poco::JSON::Object::Ptr>();
+    alert = alert_from_json(*json, "notice.alert");
+  }
   if (notice.aggregated > 1) {
     const auto n = std::to_string(notice.aggregated);
     alert.title = "[" + n + "x] " + alert.title;
@@ -131,15 +136,18 @@ void NoticePipeline::stop() {
   journal_->stop();
 }
 
-Notice NoticePipeline::make_notice(const ChannelInstance& instance, const Alert& alert,
-                                   const std::string& origin, std::int64_t now) const {
+Notice NoticePipeline::make_notice(const ChannelInstance& instance,
+                                   const std::shared_ptr<const Alert>& alert,
+                                   const std::string& alert_json, const std::string& origin,
+                                   std::int64_t now) const {
   Notice n;
   n.notice_id = make_notice_id(now);
   n.channel_name = instance.name;
   n.channel = instance.channel;
   n.origin = origin;
-  n.alert_json = json_text(*alert_to_json(alert));
-  n.dedupe_key = alert.effective_dedupe_key();
+  n.alert = alert;
+  n.alert_json = alert_json;
+  n.dedupe_key = alert->effective_dedupe_key();
   n.create_ms = n.update_ms = n.next_ms = now;
   return n;
 }
@@ -173,11 +181,13 @@ std::vector<Notice> NoticePipeline::raise(const Alert& alert,
   }
 
   const auto now = now_ms();
+  const auto shared_alert = std::make_shared<const Alert>(alert);
+  const auto alert_json = json_text(*alert_to_json(alert));
   std::vector<Notice> rows;    // to store
   std::vector<Notice> answer;  // what the caller hears about, one per target
   std::vector<std::pair<Notice, std::int64_t>> to_schedule;
   for (const auto& instance : instances) {
-    Notice notice = make_notice(*instance, alert, origin, now);
+    Notice notice = make_notice(*instance, shared_alert, alert_json, origin, now);
     if (auto rule = breaker_.match(alert, instance->name, now)) {
       notice.status = notice_status::blocked;
       notice.blocked_by = *rule;
@@ -286,7 +296,7 @@ void NoticePipeline::enqueue(Notice notice) {
   });
 }
 
-void NoticePipeline::deliver(Notice notice) {
+void NoticePipeline::deliver(Notice notice, bool probe) {
   const auto instance = channels_.find(notice.channel_name);
   const auto now = now_ms();
   if (!instance || !instance->enabled) {
@@ -309,11 +319,137 @@ void NoticePipeline::deliver(Notice notice) {
     store(notice);
     return;
   }
+  if (park_if_down(notice, probe)) return;  // may make this attempt the probe
+  // The attempt is stored with its outcome (one row, not two): a host that dies during it sends
+  // the notice again at its next start.
   notice.status = notice_status::sending;
   ++notice.attempts;
   notice.update_ms = now;
-  store(notice);
-  finish_attempt(std::move(notice), *instance, sender_.send(*instance, alert));
+  const auto outcome = sender_.send(*instance, alert);
+  after_attempt(*instance, outcome, probe);
+  finish_attempt(std::move(notice), *instance, outcome);
+}
+
+bool NoticePipeline::park_if_down(const Notice& notice, bool& probe) {
+  std::lock_guard lock(gates_mutex_);
+  auto it = gates_.find(notice.channel_name);
+  if (it == gates_.end() || !it->second.down || probe) return false;
+  if (it->second.let_next_through) {
+    it->second.let_next_through = false;
+    probe = true;
+    return false;
+  }
+  it->second.parked.push_back(notice);
+  return true;
+}
+
+void NoticePipeline::after_attempt(const ChannelInstance& instance, const SendOutcome& outcome,
+                                   bool probe) {
+  const auto& d = outcome.delivery;
+  const bool transport_failure = !d.delivered && d.http_status == 0;
+  std::vector<Notice> released, ended, waiting;
+  int probes_failed = 0;
+  bool went_down = false, came_up = false;
+  std::string last_error;
+  {
+    std::lock_guard lock(gates_mutex_);
+    auto& gate = gates_[instance.name];
+    if (!transport_failure) {
+      gate.transport_failures = 0;
+      if (!gate.down) return;
+      gate.down = false;
+      gate.let_next_through = false;
+      gate.probes_failed = 0;
+      came_up = true;
+      released.swap(gate.parked);
+    } else {
+      ++gate.transport_failures;
+      gate.last_error = d.detail;
+      if (!gate.down) {
+        if (gate.transport_failures < kDownAfter) return;
+        gate.down = went_down = true;
+        gate.probes_failed = 0;
+      } else if (probe) {
+        probes_failed = ++gate.probes_failed;
+        last_error = gate.last_error;
+        // Every parked notice loses an attempt to this probe: those out of attempts end.
+        const auto now = now_ms();
+        std::vector<Notice> keep;
+        for (auto& n : gate.parked) {
+          ++n.attempts;
+          n.update_ms = now;
+          n.error = "not tried: channel \"" + instance.name +
+                    "\" is down (its probe failed: " + clipped(last_error) + ")";
+          (n.attempts >= instance.delivery.attempts ? ended : keep).push_back(std::move(n));
+        }
+        gate.parked.swap(keep);
+        waiting = gate.parked;
+      } else {
+        return;
+      }
+    }
+  }
+  if (went_down) {
+    spdlog::warn(
+        "channel {} is down after {} failed connections in a row ({}); notices wait "
+        "for a probe",
+        instance.name, kDownAfter, d.detail);
+    arm_probe(instance, 0);
+    return;
+  }
+  if (came_up) {
+    spdlog::info("channel {} is up again; {} parked notice(s) go out", instance.name,
+                 released.size());
+    for (auto& n : released) enqueue(std::move(n));
+    return;
+  }
+  if (probes_failed > 0) {
+    const auto now = now_ms();
+    for (auto& n : ended) {
+      n.status = notice_status::failed;
+      n.next_ms = 0;
+      n.end_ms = now;
+      ++failed_;
+      store(n);
+    }
+    for (const auto& n : waiting) store(n);
+    if (!ended.empty())
+      spdlog::warn("channel {} is still down: {} notice(s) failed, out of attempts; {} wait",
+                   instance.name, ended.size(), waiting.size());
+    arm_probe(instance, probes_failed);
+  }
+}
+
+void NoticePipeline::arm_probe(const ChannelInstance& instance, int probes_failed) {
+  const auto delay = std::max<std::int64_t>(
+      10, retry_delay_ms(instance.delivery, probes_failed + 1, Delivery{}, random01()));
+  ++waiting_;
+  timers_.schedule_at_ms(now_ms() + delay, [this, name = instance.name] {
+    --waiting_;
+    probe(name);
+  });
+}
+
+void NoticePipeline::probe(const std::string& channel_name) {
+  Notice notice;
+  {
+    std::lock_guard lock(gates_mutex_);
+    auto& gate = gates_[channel_name];
+    if (!gate.down) return;
+    if (gate.parked.empty()) {
+      gate.let_next_through = true;  // the next notice to come is the probe
+      return;
+    }
+    notice = std::move(gate.parked.back());
+    gate.parked.pop_back();
+  }
+  const auto instance = channels_.find(channel_name);
+  if (!instance) return deliver(std::move(notice));  // ends it: the instance is gone
+  ++queued_;
+  lane(*instance).post([this, notice = std::move(notice)]() mutable {
+    --queued_;
+    deliver(std::move(notice), /*probe=*/true);
+  });
 }
 
 void NoticePipeline::finish_attempt(Notice notice, const ChannelInstance& instance,
@@ -387,7 +523,8 @@ Notice NoticePipeline::replay(const std::string& notice_id) {
 }
 
 Notice NoticePipeline::send_now(const ChannelInstance& instance, const Alert& alert) {
-  Notice notice = make_notice(instance, alert, "test", now_ms());
+  Notice notice = make_notice(instance, std::make_shared<const Alert>(alert),
+                              json_text(*alert_to_json(alert)), "test", now_ms());
   notice.attempts = 1;
   const auto outcome = sender_.send(instance, alert);
   notice.update_ms = now_ms();

@@ -87,18 +87,27 @@ class NoticePipeline {
   struct Waiter;
   using Journal = GroupCommit<Notice>;
 
-  Notice make_notice(const ChannelInstance& instance, const Alert& alert, const std::string& origin,
+  Notice make_notice(const ChannelInstance& instance, const std::shared_ptr<const Alert>& alert,
+                     const std::string& alert_json, const std::string& origin,
                      std::int64_t now) const;
   /// Stores `notice`; `then` runs after the commit.
   void store(const Notice& notice, Journal::Then then = {});
   /// Queues the delivery at `due_ms` (now when past).
   void schedule(Notice notice, std::int64_t due_ms);
   void enqueue(Notice notice);
-  void deliver(Notice notice);
+  void deliver(Notice notice, bool probe = false);
   void finish_attempt(Notice notice, const ChannelInstance& instance, const SendOutcome& outcome);
   /// The dedupe window of `key` has closed: its notice goes out.
   void close_window(const std::string& key);
   WorkQueue& lane(const ChannelInstance& instance);
+  /// True when the instance is down and `notice` was parked (not tried) instead; sets `probe`
+  /// when it goes through as the instance's probe.
+  bool park_if_down(const Notice& notice, bool& probe);
+  /// Updates the instance's gate after an attempt.
+  void after_attempt(const ChannelInstance& instance, const SendOutcome& outcome, bool probe);
+  /// A down instance's probe is due: one parked notice is tried.
+  void probe(const std::string& channel_name);
+  void arm_probe(const ChannelInstance& instance, int probes_failed);
   std::vector<Notice> submit_all(std::vector<Notice> rows, std::vector<Notice> answer);
 
   NoticeStore& store_;
@@ -109,6 +118,22 @@ class NoticePipeline {
   std::mutex lanes_mutex_;
   std::map<std::string, std::unique_ptr<WorkQueue>> lanes_;
   bool stopping_ = false;
+
+  /// A channel instance is down after kDownAfter transport failures in a row (refused, reset,
+  /// timed out): notices are parked instead of tried, and one probe goes out at growing intervals
+  /// (the instance's backoff). A failed probe costs every parked notice an attempt (so they still
+  /// end `failed`); a delivered one (or any answer) releases them all.
+  struct Gate {
+    int transport_failures = 0;  ///< in a row
+    bool down = false;
+    bool let_next_through = false;  ///< a probe was due with nothing parked
+    int probes_failed = 0;
+    std::string last_error;
+    std::vector<Notice> parked;
+  };
+  static constexpr int kDownAfter = 3;
+  std::mutex gates_mutex_;
+  std::unordered_map<std::string, Gate> gates_;
 
   std::mutex windows_mutex_;
   std::unordered_map<std::string, Notice> windows_;  ///< channel + dedupe key -> open notice

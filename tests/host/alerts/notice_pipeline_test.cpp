@@ -143,6 +143,40 @@ TEST_F(NoticePipelineTest, ADeadOrSlowChannelDoesNotHoldUpTheOthers) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 1500ms);
 }
 
+TEST_F(NoticePipelineTest, ADownChannelParksNoticesBehindOneProbeAndReleasesThemWhenUp) {
+  receiver.respond_to_others(CannedResponse{200, "late", "text/plain", {}, 1000ms});
+  put_channel("flap", callback_channel(receiver.url("/f"), R"({"attempts": 20, "backoff": 0.05,
+      "max_backoff": 0.1, "timeout": 0.2, "concurrency": 1})"));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 30; ++i)
+    ids.push_back(
+        pipeline().raise(alert("flap " + std::to_string(i)), {"flap"}, "api")[0].notice_id);
+  // Down after three timeouts in a row: the rest wait, each probe costing them an attempt.
+  auto parked = wait_notice(
+      ids.back(), [](const Notice& n) { return n.error.find("is down") != std::string::npos; });
+  EXPECT_NE(parked.error.find("not tried: channel \"flap\" is down"), std::string::npos)
+      << parked.error;
+  const auto tried_while_down = receiver.requests().size();
+  EXPECT_LT(tried_while_down, 10u);
+  receiver.respond_to_others(CannedResponse{200, "ok"});
+  for (const auto& id : ids) EXPECT_EQ(wait_status(id, "sent").status, "sent") << id;
+  EXPECT_LT(receiver.requests().size(), 30u + 10u);
+}
+
+TEST_F(NoticePipelineTest, NoticesParkedBehindADeadChannelStillEndFailed) {
+  put_channel("dead", callback_channel(dead_url(), R"({"attempts": 3, "backoff": 0.02,
+      "max_backoff": 0.05, "concurrency": 2})"));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 40; ++i)
+    ids.push_back(
+        pipeline().raise(alert("dead " + std::to_string(i)), {"dead"}, "api")[0].notice_id);
+  for (const auto& id : ids) {
+    auto n = wait_status(id, "failed");
+    EXPECT_EQ(n.status, "failed") << id;
+    EXPECT_EQ(n.attempts, 3) << id;
+  }
+}
+
 TEST_F(NoticePipelineTest, ABrokenTemplateFallsBackAndTheErrorIsRecorded) {
   put_channel("tpl", callback_channel(receiver.url("/t")));
   // A template that parses but fails for this alert cannot be saved, so break the stored one the
