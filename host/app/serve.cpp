@@ -1,4 +1,6 @@
+#include "host/alerts/alert_service.hpp"
 #include "host/app/commands.hpp"
+#include "host/http/alert_api.hpp"
 #include "host/http/health_routes.hpp"
 #include "host/http/metrics_routes.hpp"
 #include "host/http/plugin_routes.hpp"
@@ -85,6 +87,9 @@ int serve(const std::optional<std::filesystem::path>& config_file,
     timer_options.max_age_ms = config.timer_max_age * 1000;
     TimerService timers(timer_store, registry, shared_services, timer_options);
     timers.load(tasks);  // before tasks start, so that no run starts unseen
+    AlertService alerts(database, registry, shared_services);  // channels, notices, breaker
+    alerts.connect(*shared_services.alerts);                     // plugins raise alerts through it
+    alerts.start();
     tasks.start();
     timers.start();
 
@@ -93,8 +98,10 @@ int serve(const std::optional<std::filesystem::path>& config_file,
     http::add_plugin_routes(router, registry);
     http::add_task_routes(router, tasks, config.max_status_task);
     http::add_timer_routes(router, timers);
+    http::add_alert_api(router, alerts);
     auto request_metrics = std::make_shared<http::RequestMetrics>();
-    http::add_metrics_routes(router, registry, request_metrics, &tasks, &timers);
+    http::add_metrics_routes(router, registry, request_metrics, &tasks, &timers,
+                             &alerts.pipeline());
     http::HttpServerOptions options;
     options.metrics = request_metrics;
     options.listen = config.listen;
@@ -116,6 +123,7 @@ int serve(const std::optional<std::filesystem::path>& config_file,
     server.stop();  // no new requests; those in progress end first
     timers.stop();  // running timer actions end and their outcomes are committed
     tasks.stop();   // running steps end and their boundaries are committed
+    alerts.stop();  // after tasks and timers, which may raise alerts; queued notices wait for a start
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());
     std::cerr << "warden serve: " << e.what() << "\n";

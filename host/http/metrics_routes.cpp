@@ -1,5 +1,6 @@
 #include "host/http/metrics_routes.hpp"
 
+#include "host/http/alert_metrics.hpp"
 #include "host/tasks/task_manager.hpp"
 #include "host/timers/timer_service.hpp"
 
@@ -12,8 +13,8 @@ namespace warden::host::http {
 
 void add_metrics_routes(Router& router, const PluginRegistry& registry,
                         std::shared_ptr<const RequestMetrics> requests, const TaskManager* tasks,
-                        const TimerService* timers) {
-  router.add("GET", "/metrics", [&registry, requests, tasks, timers](const Request&) {
+                        const TimerService* timers, const NoticePipeline* notices) {
+  router.add("GET", "/metrics", [&registry, requests, tasks, timers, notices](const Request&) {
     std::ostringstream out;
     out << "# HELP warden_build_info The running host's version and plugin SDK major.\n"
         << "# TYPE warden_build_info gauge\n"
@@ -81,6 +82,7 @@ void add_metrics_routes(Router& router, const PluginRegistry& registry,
           << "warden_timer_lateness_seconds_sum " << c.lateness_sum_seconds << "\n"
           << "warden_timer_lateness_seconds_count " << c.lateness_buckets.back() << "\n";
     }
+    if (notices) out << alert_metrics_text(*notices);
     if (requests) out << requests->prometheus();
     return Response::text(out.str(), "text/plain; version=0.0.4; charset=utf-8");
   });

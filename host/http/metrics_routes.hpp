@@ -9,6 +9,7 @@
 namespace warden::host {
 class TaskManager;
 class TimerService;
+class NoticePipeline;
 }  // namespace warden::host
 
 namespace warden::host::http {
@@ -18,6 +19,7 @@ namespace warden::host::http {
 /// outlive the server.
 void add_metrics_routes(Router& router, const PluginRegistry& registry,
                         std::shared_ptr<const RequestMetrics> requests,
-                        const TaskManager* tasks = nullptr, const TimerService* timers = nullptr);
+                        const TaskManager* tasks = nullptr, const TimerService* timers = nullptr,
+                        const NoticePipeline* notices = nullptr);
 
 }  // namespace warden::host::http

@@ -34,6 +34,28 @@ const std::vector<Migration>& all_migrations() {
         "last_lateness_us BIGINT NOT NULL, last_outcome VARCHAR(16) NOT NULL, "
         "last_error TEXT NOT NULL, PRIMARY KEY (kind, id))",
         "CREATE INDEX timers_by_node ON timers (node_id)"}},
+      // ---- alerts (issue 5): channel instances, notices, circuit-breaking rules ----
+      {10,
+       "alert channel instances",
+       {"CREATE TABLE channels (name VARCHAR(64) PRIMARY KEY, channel VARCHAR(64) NOT NULL, "
+        "enabled INTEGER NOT NULL, config_json TEXT NOT NULL, delivery_json TEXT NOT NULL, "
+        "create_ms BIGINT NOT NULL, update_ms BIGINT NOT NULL)"}},
+      {11,
+       "alert notices",
+       {"CREATE TABLE notices (notice_id VARCHAR(64) PRIMARY KEY, channel_name VARCHAR(64) NOT NULL, "
+        "channel VARCHAR(64) NOT NULL, origin VARCHAR(64) NOT NULL, status VARCHAR(16) NOT NULL, "
+        "alert_json TEXT NOT NULL, dedupe_key TEXT NOT NULL, aggregated BIGINT NOT NULL, "
+        "attempts BIGINT NOT NULL, next_ms BIGINT NOT NULL, create_ms BIGINT NOT NULL, "
+        "update_ms BIGINT NOT NULL, end_ms BIGINT NOT NULL, error TEXT NOT NULL, "
+        "detail TEXT NOT NULL, http_status BIGINT NOT NULL, template_error TEXT NOT NULL, "
+        "blocked_by TEXT NOT NULL)",
+        "CREATE INDEX notices_by_status ON notices (status, next_ms)",
+        "CREATE INDEX notices_by_channel ON notices (channel_name, create_ms)",
+        "CREATE INDEX notices_by_create ON notices (create_ms)"}},
+      {12,
+       "circuit-breaking rules",
+       {"CREATE TABLE circuit_breaking (rule_id VARCHAR(64) PRIMARY KEY, position BIGINT NOT NULL, "
+        "rule_json TEXT NOT NULL)"}},
   };
   return migrations;
 }
