@@ -213,39 +213,55 @@ def tail(path, lines=20):
 
 
 class Warden:
-    """`warden serve` on a free loopback port with a fresh SQLite database in `work`."""
+    """`warden serve` on a free loopback port with a fresh SQLite database in `work`.
+    `plugins_dirs` are searched after the bundled plugins; `extra_config` is appended to the YAML."""
 
     def __init__(self, procs, build, work, name="warden", workers=2, http_threads=64,
-                 max_status_task=100, log_level="warn"):
+                 max_status_task=100, log_level="warn", plugins_dirs=(), extra_config=""):
         self.procs = procs
+        self.name = name
         self.work = os.path.join(work, name)
         os.makedirs(self.work)
-        binary = os.path.join(build, "host", "warden")
+        self.binary = os.path.join(build, "host", "warden")
         plugins = os.path.join(build, "plugins")
-        for path in (binary, plugins):
+        for path in (self.binary, plugins, *plugins_dirs):
             if not os.path.exists(path):
                 sys.exit(f"{path} is missing: build first (scripts/build.sh) or pass --build")
         self.config = os.path.join(self.work, "warden.yaml")
         with open(self.config, "w") as f:
             f.write(f"default_env: TEST\n"
                     f"TEST:\n  database: \"sqlite:{self.work}/warden.db\"\n"
-                    f"plugins_dir:\n  - \"{plugins}\"\n"
-                    f"workers: {workers}\n"
+                    f"plugins_dir:\n"
+                    + "".join(f"  - \"{d}\"\n" for d in (plugins, *plugins_dirs))
+                    + f"workers: {workers}\n"
                     + (f"http_threads: {http_threads}\n" if http_threads else "")
                     + f"max_status_task: {max_status_task}\n"
-                    f"log_level: {log_level}\n")
+                    f"log_level: {log_level}\n" + extra_config)
         self.stdout = os.path.join(self.work, "stdout.log")
         self.stderr = os.path.join(self.work, "stderr.log")
+        self.launch()
+
+    def launch(self):
+        """Starts the process (again, on the same database) and waits until it serves."""
         env = dict(os.environ, AUTH_TOKEN=TOKEN)
-        with open(self.stdout, "wb") as out, open(self.stderr, "wb") as err:
-            self.proc = procs.start(name, [binary, "serve", "--config", self.config, "--listen",
-                                           f"{HOST}:0"], stdout=out, stderr=err, env=env)
+        with open(self.stdout, "wb") as out, open(self.stderr, "ab") as err:
+            self.proc = self.procs.start(self.name, [self.binary, "serve", "--config", self.config,
+                                                     "--listen", f"{HOST}:0"],
+                                         stdout=out, stderr=err, env=env)
         try:
-            line = wait_for_line(self.stdout, "listening on", self.proc)
+            line = wait_for_line(self.stdout, "listening on", self.proc, timeout=120)
         except RuntimeError as e:
-            procs.stop(self.proc)
+            self.procs.stop(self.proc)
             sys.exit(f"warden did not start: {e}\n{tail(self.stderr)}")
         self.port = int(line.split("http://", 1)[1].split()[0].rsplit(":", 1)[1])
+
+    def rss_kib(self):
+        """The process's resident set size in KiB (VmRSS)."""
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
 
     def stop(self):
         self.procs.stop(self.proc)

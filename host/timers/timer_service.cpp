@@ -63,17 +63,16 @@ TimerService::~TimerService() {
 
 void TimerService::load(TaskManager& tasks) {
   load_started_us_ = now_us();
-  auto rows = store_.load();
   std::lock_guard lock(mutex_);
   tasks_ = &tasks;
   tasks.set_listener(this);
-  for (auto& row : rows) {
+  store_.load([&](TimerRecord&& row) {
     std::uint64_t handle = 0;
     if (row.kind == TimerKind::event) {
       handle = handle_of_event(row.id);
       if (handle == 0) {
         spdlog::warn("timers: ignoring a stored event with the id \"{}\"", row.id);
-        continue;
+        return;
       }
       next_event_ = std::max(next_event_, handle + 1);
       by_node_[row.node_id].push_back(handle);
@@ -82,7 +81,7 @@ void TimerService::load(TaskManager& tasks) {
       schedule_handles_[row.id] = handle;
     }
     timers_.emplace(handle, Timer{std::move(row), false});
-  }
+  });
 }
 
 std::size_t TimerService::start() {
@@ -266,6 +265,10 @@ std::vector<TimerView> TimerService::events(const std::string& node_id) const {
     auto found = timers_.find(handle);
     if (found != timers_.end()) out.push_back({found->second.record, found->second.running});
   }
+  // Oldest first: event numbers grow as events are created (the store keeps no order).
+  std::sort(out.begin(), out.end(), [this](const TimerView& a, const TimerView& b) {
+    return handle_of_event(a.record.id) < handle_of_event(b.record.id);
+  });
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include "host/timers/timer_record.hpp"
 
+#include <functional>
 #include <vector>
 
 namespace warden::host {
@@ -15,8 +16,14 @@ class TimerStore {
   virtual ~TimerStore() = default;
   /// Upserts every row, or deletes it when `removed`, all in one transaction.
   virtual void write(const std::vector<TimerRecord>& rows) = 0;
-  /// Every stored timer.
-  virtual std::vector<TimerRecord> load() = 0;
+  /// Hands every stored timer to `each`, one at a time (no list of them all is built).
+  virtual void load(const std::function<void(TimerRecord&&)>& each) = 0;
+  /// Every stored timer, as a list.
+  std::vector<TimerRecord> load() {
+    std::vector<TimerRecord> out;
+    load([&](TimerRecord&& r) { out.push_back(std::move(r)); });
+    return out;
+  }
 };
 
 /// The timers table through Poco Data, with parameterised, portable SQL.
@@ -24,7 +31,8 @@ class SqlTimerStore : public TimerStore {
  public:
   explicit SqlTimerStore(Database& database) : database_(database) {}
   void write(const std::vector<TimerRecord>& rows) override;
-  std::vector<TimerRecord> load() override;
+  void load(const std::function<void(TimerRecord&&)>& each) override;
+  using TimerStore::load;
 
  private:
   Database& database_;
