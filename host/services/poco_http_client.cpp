@@ -1,5 +1,6 @@
 #include "host/services/poco_http_client.hpp"
 
+#include "host/services/http_session_pool.hpp"
 #include "host/services/tls_setup.hpp"
 
 #include <Poco/Exception.h>
@@ -96,13 +97,18 @@ bool has_header(const HttpHeaders& headers, std::string_view name) {
 Poco::Net::HTTPRequest make_poco_request(const HttpRequest& request, const Target& target) {
   Poco::Net::HTTPRequest out(request.method, target.path_and_query,
                              Poco::Net::HTTPMessage::HTTP_1_1);
-  out.setKeepAlive(false);
+  out.setKeepAlive(true);
   for (const auto& [name, value] : request.headers) out.add(name, value);
   if (!has_header(request.headers, "User-Agent")) out.set("User-Agent", "warden/" WARDEN_VERSION);
   const bool sends_body = !request.body.empty() || request.method == "POST" ||
                           request.method == "PUT" || request.method == "PATCH";
   if (sends_body) out.setContentLength64(static_cast<Poco::Int64>(request.body.size()));
   return out;
+}
+
+void set_timeouts(Poco::Net::HTTPClientSession& session, std::chrono::milliseconds timeout) {
+  const Poco::Timespan each(static_cast<Poco::Timespan::TimeDiff>(timeout.count()) * 1000);
+  session.setTimeout(each, each, each);
 }
 
 std::unique_ptr<Poco::Net::HTTPClientSession> make_session(const Target& target,
@@ -113,9 +119,8 @@ std::unique_ptr<Poco::Net::HTTPClientSession> make_session(const Target& target,
     session = std::make_unique<Poco::Net::HTTPSClientSession>(target.host, target.port, tls);
   else
     session = std::make_unique<Poco::Net::HTTPClientSession>(target.host, target.port);
-  const Poco::Timespan each(static_cast<Poco::Timespan::TimeDiff>(timeout.count()) * 1000);
-  session->setTimeout(each, each, each);
-  session->setKeepAlive(false);
+  session->setKeepAlive(true);
+  set_timeouts(*session, timeout);
   return session;
 }
 
@@ -195,23 +200,68 @@ HttpResponse failed(std::string error) {
   return response;
 }
 
-HttpResponse exchange(const HttpRequest& request, const Target& target,
-                      const Poco::Net::Context::Ptr& tls) {
-  auto session = make_session(target, tls, request.timeout);
-  Poco::Net::HTTPRequest poco_request = make_poco_request(request, target);
-  std::ostream& out = session->sendRequest(poco_request);
-  out.exceptions(std::ios::badbit);
-  out.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
-  out.flush();
+/// Thrown when a kept-alive connection turns out to be closed before the request reached the
+/// server (or before any byte of an answer came): the request is sent again on a new connection.
+struct StaleConnection {};
 
+HttpResponse exchange_on(Poco::Net::HTTPClientSession& session, bool reused,
+                         const HttpRequest& request, const Target& target, bool& keep) {
+  Poco::Net::HTTPRequest poco_request = make_poco_request(request, target);
+  try {
+    std::ostream& out = session.sendRequest(poco_request);
+    out.exceptions(std::ios::badbit);
+    out.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
+    out.flush();
+  } catch (const Poco::Exception&) {
+    if (reused) throw StaleConnection{};  // the server closed it while it was idle
+    throw;
+  } catch (const std::ios::failure&) {
+    if (reused) throw StaleConnection{};
+    throw;
+  }
   Poco::Net::HTTPResponse poco_response;
-  std::istream& in = session->receiveResponse(poco_response);
+  std::istream* in = nullptr;
+  try {
+    in = &session.receiveResponse(poco_response);
+  } catch (const Poco::Net::NoMessageException&) {
+    if (reused) throw StaleConnection{};  // closed without a byte of an answer
+    throw;
+  }
   HttpResponse response;
   response.status = static_cast<int>(poco_response.getStatus());
   response.reason = poco_response.getReason();
   for (const auto& [name, value] : poco_response) response.headers.emplace_back(name, value);
-  if (!has_body(request.method, response.status)) return response;
-  if (auto error = read_body(in, poco_response, target, response.body)) response.error = *error;
+  if (has_body(request.method, response.status)) {
+    if (auto error = read_body(*in, poco_response, target, response.body)) {
+      response.error = *error;
+      return response;
+    }
+  } else if (poco_response.hasContentLength() && poco_response.getContentLength64() > 0) {
+    return response;  // an announced body left unread: the connection cannot carry another
+  }
+  keep = poco_response.getKeepAlive();
+  return response;
+}
+
+HttpResponse exchange(const HttpRequest& request, const Target& target,
+                      const Poco::Net::Context::Ptr& tls, HttpSessionPool& pool) {
+  const HttpSessionPool::Key key{target.https, target.host, target.port};
+  auto session = pool.take(key);
+  if (session) {
+    set_timeouts(*session, request.timeout);
+    bool keep = false;
+    try {
+      auto response = exchange_on(*session, true, request, target, keep);
+      if (keep) pool.put(key, std::move(session));
+      return response;
+    } catch (const StaleConnection&) {
+      // fall through to a new connection
+    }
+  }
+  session = make_session(target, tls, request.timeout);
+  bool keep = false;
+  auto response = exchange_on(*session, false, request, target, keep);
+  if (keep) pool.put(key, std::move(session));
   return response;
 }
 
@@ -219,7 +269,8 @@ HttpResponse exchange(const HttpRequest& request, const Target& target,
 
 PocoHttpClient::PocoHttpClient() : PocoHttpClient(Options{}) {}
 
-PocoHttpClient::PocoHttpClient(const Options& options) {
+PocoHttpClient::PocoHttpClient(const Options& options)
+    : pool_(std::make_unique<HttpSessionPool>()) {
   ensure_tls_initialized();
   Poco::Net::Context::Params params;
   params.caLocation = options.extra_ca_file;
@@ -227,6 +278,8 @@ PocoHttpClient::PocoHttpClient(const Options& options) {
   params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
   tls_ = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
 }
+
+PocoHttpClient::~PocoHttpClient() = default;
 
 HttpResponse PocoHttpClient::send(const HttpRequest& request) noexcept {
   try {
@@ -236,7 +289,7 @@ HttpResponse PocoHttpClient::send(const HttpRequest& request) noexcept {
     if (auto refused = check_request(request)) return failed(*refused);
     try {
       take_certificate_problem();  // forget one left by an earlier request on this thread
-      return exchange(request, *target, tls_);
+      return exchange(request, *target, tls_, *pool_);
     } catch (...) {
       return failed(describe_failure(*target, request.timeout));
     }

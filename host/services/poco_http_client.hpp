@@ -5,6 +5,7 @@
 #include <Poco/Net/Context.h>
 
 #include <cstddef>
+#include <memory>
 #include <string>
 
 namespace warden::host {
@@ -12,9 +13,13 @@ namespace warden::host {
 /// The largest response body the client accepts; a larger one is an error.
 inline constexpr std::size_t kMaxResponseBodyBytes = std::size_t{8} << 20;
 
-/// The host's HttpClient over Poco (HTTPClientSession, HTTPSClientSession with OpenSSL). One
-/// connection per request, no redirects followed. Server certificates are verified against the
-/// system CA store (and the host name, except for localhost). Thread-safe.
+class HttpSessionPool;
+
+/// The host's HttpClient over Poco (HTTPClientSession, HTTPSClientSession with OpenSSL). Keeps
+/// connections alive for the next request to the same server (HttpSessionPool; a request that
+/// finds its kept connection closed is sent again on a new one), no redirects followed. Server
+/// certificates are verified against the system CA store (and the host name, except for localhost).
+/// Thread-safe.
 class PocoHttpClient : public HttpClient {
  public:
   struct Options {
@@ -26,6 +31,7 @@ class PocoHttpClient : public HttpClient {
   /// Throws Poco::Exception when the TLS context cannot be made (an unreadable CA file).
   PocoHttpClient();
   explicit PocoHttpClient(const Options& options);
+  ~PocoHttpClient() override;
 
   /// Never throws: a URL it cannot use, a transport failure or an oversized body comes back in
   /// `error`, naming the server's host and port and the reason.
@@ -33,6 +39,7 @@ class PocoHttpClient : public HttpClient {
 
  private:
   Poco::Net::Context::Ptr tls_;
+  std::unique_ptr<HttpSessionPool> pool_;
 };
 
 }  // namespace warden::host
