@@ -34,6 +34,9 @@ const std::vector<Migration>& all_migrations() {
         "last_lateness_us BIGINT NOT NULL, last_outcome VARCHAR(16) NOT NULL, "
         "last_error TEXT NOT NULL, PRIMARY KEY (kind, id))",
         "CREATE INDEX timers_by_node ON timers (node_id)"}},
+      {5,
+       "timer action state",
+       {"ALTER TABLE timers ADD COLUMN action_state_json TEXT NOT NULL DEFAULT '{}'"}},
       // ---- alerts (issue 5): channel instances, notices, circuit-breaking rules ----
       {10,
        "alert channel instances",

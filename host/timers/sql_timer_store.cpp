@@ -21,24 +21,24 @@ struct TimerRow {
   std::string action, timer_type, defined, time_zone, params_json, misfire, state;
   Poco::Int64 created_ms = 0, updated_ms = 0, armed_ms = 0, due_ms = 0, generation = 0;
   Poco::Int64 fired = 0, failures = 0, skipped = 0, last_fired_ms = 0, last_lateness_us = 0;
-  std::string last_outcome, last_error;
+  std::string last_outcome, last_error, action_state_json;
 
   // The columns, in kColumns' order.
-  static constexpr std::size_t kFields = 23;
+  static constexpr std::size_t kFields = 24;
   template <class Visit>
   void fields(Visit&& visit) {
     visit(kind), visit(id), visit(node_id), visit(enable), visit(action), visit(timer_type),
         visit(defined), visit(time_zone), visit(params_json), visit(misfire), visit(state),
         visit(created_ms), visit(updated_ms), visit(armed_ms), visit(due_ms), visit(generation),
         visit(fired), visit(failures), visit(skipped), visit(last_fired_ms),
-        visit(last_lateness_us), visit(last_outcome), visit(last_error);
+        visit(last_lateness_us), visit(last_outcome), visit(last_error), visit(action_state_json);
   }
 };
 
 constexpr const char* kColumns =
     "kind, id, node_id, enable, action, timer_type, defined, time_zone, params_json, misfire, "
     "state, created_ms, updated_ms, armed_ms, due_ms, generation, fired, failures, skipped, "
-    "last_fired_ms, last_lateness_us, last_outcome, last_error";
+    "last_fired_ms, last_lateness_us, last_outcome, last_error, action_state_json";
 
 TimerRow to_row(const TimerRecord& r) {
   return {std::string(to_string(r.kind)),
@@ -63,7 +63,8 @@ TimerRow to_row(const TimerRecord& r) {
           r.last_fired_ms,
           r.last_lateness_us,
           std::string(to_string(r.last_outcome)),
-          r.last_error};
+          r.last_error,
+          r.action_state};
 }
 
 TimerRecord from_row(TimerRow& row) {
@@ -91,6 +92,7 @@ TimerRecord from_row(TimerRow& row) {
   r.last_lateness_us = row.last_lateness_us;
   r.last_outcome = parse_fire_outcome(row.last_outcome);
   r.last_error = std::move(row.last_error);
+  r.action_state = row.action_state_json.empty() ? "{}" : std::move(row.action_state_json);
   return r;
 }
 
@@ -121,7 +123,7 @@ void SqlTimerStore::write(const std::vector<TimerRecord>& records) {
   }
   static const std::string upsert =
       std::string("INSERT INTO timers (") + kColumns +
-      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (kind, id) DO UPDATE SET node_id = excluded.node_id, "
       "enable = excluded.enable, action = excluded.action, timer_type = excluded.timer_type, "
       "defined = excluded.defined, time_zone = excluded.time_zone, "
@@ -130,7 +132,8 @@ void SqlTimerStore::write(const std::vector<TimerRecord>& records) {
       "armed_ms = excluded.armed_ms, due_ms = excluded.due_ms, generation = excluded.generation, "
       "fired = excluded.fired, failures = excluded.failures, skipped = excluded.skipped, "
       "last_fired_ms = excluded.last_fired_ms, last_lateness_us = excluded.last_lateness_us, "
-      "last_outcome = excluded.last_outcome, last_error = excluded.last_error";
+      "last_outcome = excluded.last_outcome, last_error = excluded.last_error, "
+      "action_state_json = excluded.action_state_json";
   auto session = database_.session();
   Poco::Data::Transaction tx(session);
   if (!upserts.empty()) session << upsert, use(upserts), now;

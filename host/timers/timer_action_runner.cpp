@@ -7,11 +7,13 @@
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 
+#include <sstream>
+
 namespace warden::host {
 
 ActionResult run_timer_action(const PluginRecord& plugin, const std::string& params,
-                              const Poco::JSON::Object& data, const Poco::JSON::Object& parent_data,
-                              const std::string& timer_id,
+                              const std::string& state, const Poco::JSON::Object& data,
+                              const Poco::JSON::Object& parent_data, const std::string& timer_id,
                               const SharedServices& services) noexcept {
   ActionResult result;
   try {
@@ -27,12 +29,19 @@ ActionResult run_timer_action(const PluginRecord& plugin, const std::string& par
       result.error = "timer action \"" + plugin.key + "\" could not be made: " + error;
       return result;
     }
-    action->bind(host, Config(Poco::JSON::Parser()
-                                  .parse(params.empty() ? "{}" : params)
-                                  .extract<Poco::JSON::Object::Ptr>()));
+    const auto object = [](const std::string& text) {
+      return Poco::JSON::Parser()
+          .parse(text.empty() ? "{}" : text)
+          .extract<Poco::JSON::Object::Ptr>();
+    };
+    action->bind(host, Config(object(params)));
+    action->restore_state(object(state));
     const Status status = action->fire(data, parent_data);
     result.ok = status.ok;
     result.error = status.message;
+    std::ostringstream saved;
+    action->state_json()->stringify(saved);
+    result.state = saved.str();
   } catch (const Poco::Exception& e) {
     result.error = e.displayText();
   } catch (const std::exception& e) {

@@ -40,8 +40,9 @@ struct TimerRecord {
   std::string action;  ///< forced_fail, forced_fail_and_skip, or a timer_action plugin's key
   TimerType type = TimerType::time_duration;
   std::string defined;
-  std::string time_zone;      ///< cron only
-  std::string params = "{}";  ///< the action's validated params (JSON object)
+  std::string time_zone;            ///< cron only
+  std::string params = "{}";        ///< the action's validated params (JSON object)
+  std::string action_state = "{}";  ///< the action's state() between firings (JSON object)
   Misfire misfire = Misfire::fire_once;
   TimerState state = TimerState::pending;
   std::int64_t created_ms = 0;

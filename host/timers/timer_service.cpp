@@ -312,6 +312,9 @@ std::pair<TimerRecord, bool> TimerService::put_schedule(const TimerSpec& spec) {
     if (auto it = schedule_handles_.find(record.id); it != schedule_handles_.end()) {
       handle = it->second;
       running = timers_[handle].running;
+      // A schedule changed in place keeps what its action remembers (a monitor's job states).
+      if (timers_[handle].record.action == record.action)
+        record.action_state = timers_[handle].record.action_state;
     } else {
       handle = next_schedule_handle_++;
       schedule_handles_[record.id] = handle;
@@ -517,8 +520,8 @@ void TimerService::fire(std::uint64_t handle) {
     note_lateness(static_cast<double>(r.last_lateness_us) / 1e6);
     advance_locked(handle, timer);
   }
-  auto [ok, error] = run_action(firing);
-  record_outcome(handle, firing, ok, error);
+  auto outcome = run_action(firing);
+  record_outcome(handle, firing, outcome);
 }
 
 void TimerService::note_lateness(double seconds) {
@@ -529,7 +532,7 @@ void TimerService::note_lateness(double seconds) {
   lateness_sum_ += seconds;
 }
 
-std::pair<bool, std::string> TimerService::run_action(const Firing& firing) {
+ActionResult TimerService::run_action(const Firing& firing) {
   const auto& r = firing.record;
   Poco::JSON::Object::Ptr data = new Poco::JSON::Object;
   data->set("timer_id", r.id);
@@ -545,7 +548,7 @@ std::pair<bool, std::string> TimerService::run_action(const Firing& firing) {
   if (r.kind == TimerKind::event) {
     auto task = tasks_ ? tasks_->find(r.node_id) : std::nullopt;
     if (!task || task->generation != r.generation || !is_queued_or_running(task->status))
-      return {false, "task \"" + r.node_id + "\" is no longer running"};
+      return {false, "task \"" + r.node_id + "\" is no longer running", ""};
     data->set("node_id", r.node_id);
     data->set("task_id", r.node_id);
     parent->set("task_id", task->task_id);
@@ -565,18 +568,19 @@ std::pair<bool, std::string> TimerService::run_action(const Firing& firing) {
               << ") fired " << static_cast<double>(firing.due_ms - task->start_ms) / 1000.0
               << " s after the task started running";
       if (!tasks_->force_fail(r.node_id, r.generation, message.str(), skip))
-        return {false, "task \"" + r.node_id + "\" had already ended"};
-      return {true, ""};
+        return {false, "task \"" + r.node_id + "\" had already ended", ""};
+      return {true, "", ""};
     }
   }
   auto plugin = registry_.find(r.action);
-  if (!plugin) return {false, "timer action \"" + r.action + "\" is not loaded"};
-  auto result = run_timer_action(*plugin, r.params, *data, *parent, r.id, services_);
-  return {result.ok, result.error};
+  if (!plugin) return {false, "timer action \"" + r.action + "\" is not loaded", ""};
+  return run_timer_action(*plugin, r.params, r.action_state, *data, *parent, r.id, services_);
 }
 
-void TimerService::record_outcome(std::uint64_t handle, const Firing& firing, bool ok,
-                                  const std::string& error) {
+void TimerService::record_outcome(std::uint64_t handle, const Firing& firing,
+                                  const ActionResult& outcome) {
+  const bool ok = outcome.ok;
+  const auto& error = outcome.error;
   if (!ok) {
     ++failed_;
     spdlog::warn("timer {} ({}) failed: {}", firing.record.id, firing.record.action, error);
@@ -587,12 +591,14 @@ void TimerService::record_outcome(std::uint64_t handle, const Firing& firing, bo
   auto& timer = it->second;
   auto& r = timer.record;
   timer.running = false;
+  if (!outcome.state.empty()) r.action_state = outcome.state;  // kept across runs and restarts
   if (r.state == TimerState::armed && r.due_ms <= now_ms() && workers_)
     workers_->post([this, handle] { fire(handle); });  // a replay waiting for this one
-  if (r.armed_ms != firing.record.armed_ms) return;    // re-armed meanwhile: a new run's counts
-  r.last_outcome = ok ? FireOutcome::ok : FireOutcome::failed;
-  r.last_error = ok ? "" : error;
-  if (!ok) ++r.failures;
+  if (r.armed_ms == firing.record.armed_ms) {  // else re-armed meanwhile: a new run's counts
+    r.last_outcome = ok ? FireOutcome::ok : FireOutcome::failed;
+    r.last_error = ok ? "" : error;
+    if (!ok) ++r.failures;
+  }
   r.updated_ms = now_ms();
   persist_locked(timer);
 }

@@ -7,6 +7,7 @@
 #include "host/tasks/task_listener.hpp"
 #include "host/tasks/task_record.hpp"
 #include "host/tasks/work_queue.hpp"
+#include "host/timers/timer_action_runner.hpp"
 #include "host/timers/timer_queue.hpp"
 #include "host/timers/timer_record.hpp"
 #include "host/timers/timer_store.hpp"
@@ -143,10 +144,9 @@ class TimerService final : public TaskListener {
   void schedule_locked(std::uint64_t handle, const Timer& timer);
   void apply_misfire_locked(Timer& timer, std::int64_t now);
   void fire(std::uint64_t handle);
-  std::pair<bool, std::string> run_action(const Firing& firing);
+  ActionResult run_action(const Firing& firing);
   void note_lateness(double seconds);
-  void record_outcome(std::uint64_t handle, const Firing& firing, bool ok,
-                      const std::string& error);
+  void record_outcome(std::uint64_t handle, const Firing& firing, const ActionResult& outcome);
   void persist_locked(Timer& timer);
   void commit_and_wait(std::vector<TimerRecord> rows);
   void cleanup();

@@ -27,6 +27,7 @@ struct ProbeLine {
   std::string timer_id;
   std::int64_t fire_count = 0, due_ms = 0, fired_ms = 0;
   std::string task_status;
+  std::int64_t remembered = 0;  ///< the firing count the action kept in its state()
 };
 
 class Timers : public ::testing::Test {
@@ -99,7 +100,7 @@ class Timers : public ::testing::Test {
     std::ifstream in(log_);
     ProbeLine line;
     while (in >> line.timer_id >> line.fire_count >> line.due_ms >> line.fired_ms >>
-           line.task_status)
+           line.task_status >> line.remembered)
       out.push_back(line);
     return out;
   }
@@ -439,6 +440,24 @@ TEST_F(Timers, TimersPastTheirMaximumAgeAreCleanedUp) {
   auto stored = timer_store_.load();
   ASSERT_EQ(stored.size(), 1u);
   EXPECT_EQ(stored[0].id, "fresh");
+}
+
+TEST_F(Timers, AnActionsStateIsKeptBetweenFiringsAndAcrossARestart) {
+  timers_->put_schedule(spec("counter", "probe", "time_cycle", "R/PT0.05S", probe_params()));
+  wait_for([&] { return firings().size() >= 3; }, "three firings");
+  stop();  // waits for a running firing and commits its state
+  const auto before = firings().size();
+  ASSERT_EQ(firings().back().remembered, static_cast<std::int64_t>(before));
+  start();
+  wait_for([&] { return firings().size() >= before + 2; }, "firings after the restart");
+  auto lines = firings();
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    EXPECT_EQ(lines[i].remembered, static_cast<std::int64_t>(i) + 1) << "firing " << i;
+  // Changing the schedule in place keeps what the action remembers.
+  timers_->put_schedule(spec("counter", "probe", "time_cycle", "R/PT0.07S", probe_params()));
+  const auto count = firings().size();
+  wait_for([&] { return firings().size() >= count + 1; }, "a firing after the change");
+  EXPECT_GT(firings().back().remembered, static_cast<std::int64_t>(count) - 1);
 }
 
 TEST_F(Timers, PasswordParamsAreMaskedForReading) {
