@@ -289,10 +289,12 @@ void NoticePipeline::enqueue(Notice notice) {
     std::lock_guard lock(lanes_mutex_);
     if (stopping_) return;  // stays stored as it is: the next start sends it
   }
+  bool probe = false;
+  if (instance->enabled && park_if_down(notice, probe)) return;  // waits for the channel's probe
   ++queued_;
-  lane(*instance).post([this, notice = std::move(notice)]() mutable {
+  lane(*instance).post([this, probe, notice = std::move(notice)]() mutable {
     --queued_;
-    deliver(std::move(notice));
+    deliver(std::move(notice), probe);
   });
 }
 
@@ -308,6 +310,7 @@ void NoticePipeline::deliver(Notice notice, bool probe) {
     store(notice);
     return;
   }
+  if (park_if_down(notice, probe)) return;  // may make this attempt the probe
   Alert alert;
   try {
     alert = alert_of(notice);
@@ -319,7 +322,6 @@ void NoticePipeline::deliver(Notice notice, bool probe) {
     store(notice);
     return;
   }
-  if (park_if_down(notice, probe)) return;  // may make this attempt the probe
   // The attempt is stored with its outcome (one row, not two): a host that dies during it sends
   // the notice again at its next start.
   notice.status = notice_status::sending;
