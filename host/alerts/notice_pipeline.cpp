@@ -433,20 +433,28 @@ void NoticePipeline::arm_probe(const ChannelInstance& instance, int probes_faile
 }
 
 void NoticePipeline::probe(const std::string& channel_name) {
+  const auto instance = channels_.find(channel_name);
+  std::vector<Notice> orphans;  // the instance is gone or disabled: nothing will probe for them
   Notice notice;
   {
     std::lock_guard lock(gates_mutex_);
     auto& gate = gates_[channel_name];
     if (!gate.down) return;
-    if (gate.parked.empty()) {
+    if (!instance || !instance->enabled) {
+      orphans.swap(gate.parked);
+      gates_.erase(channel_name);
+    } else if (gate.parked.empty()) {
       gate.let_next_through = true;  // the next notice to come is the probe
       return;
+    } else {
+      notice = std::move(gate.parked.back());
+      gate.parked.pop_back();
     }
-    notice = std::move(gate.parked.back());
-    gate.parked.pop_back();
   }
-  const auto instance = channels_.find(channel_name);
-  if (!instance) return deliver(std::move(notice));  // ends it: the instance is gone
+  if (!instance || !instance->enabled) {
+    for (auto& n : orphans) deliver(std::move(n));  // each ends failed, saying why
+    return;
+  }
   ++queued_;
   lane(*instance).post([this, notice = std::move(notice)]() mutable {
     --queued_;
@@ -529,6 +537,10 @@ Notice NoticePipeline::send_now(const ChannelInstance& instance, const Alert& al
                               json_text(*alert_to_json(alert)), "test", now_ms());
   notice.attempts = 1;
   const auto outcome = sender_.send(instance, alert);
+  // A test that reaches the vendor brings a down channel back (and one that fails says nothing
+  // about the notices waiting: they keep waiting for their probe).
+  if (outcome.delivery.delivered || outcome.delivery.http_status != 0)
+    after_attempt(instance, outcome, /*probe=*/false);
   notice.update_ms = now_ms();
   notice.http_status = outcome.delivery.http_status;
   notice.detail = clipped(outcome.delivery.detail);

@@ -177,6 +177,37 @@ TEST_F(NoticePipelineTest, NoticesParkedBehindADeadChannelStillEndFailed) {
   }
 }
 
+TEST_F(NoticePipelineTest, ASuccessfulTestSendReleasesTheNoticesOfADownChannel) {
+  receiver.respond_to_others(CannedResponse{200, "late", "text/plain", {}, 1000ms});
+  auto instance = put_channel("flap", callback_channel(receiver.url("/f"), R"({"attempts": 5,
+      "backoff": 30, "max_backoff": 60, "timeout": 0.2, "concurrency": 1})"));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i)
+    ids.push_back(pipeline().raise(alert("x" + std::to_string(i)), {"flap"}, "api")[0].notice_id);
+  // Three time out (the gate closes); their retries and the other three wait 30 s or more.
+  ASSERT_TRUE(receiver.wait_for(3));
+  std::this_thread::sleep_for(300ms);
+  receiver.respond_to_others(CannedResponse{200, "ok"});
+  EXPECT_EQ(pipeline().send_now(*instance, sample_alert("flap")).status, "sent");
+  for (int i = 3; i < 6; ++i) EXPECT_EQ(wait_status(ids[i], "sent", 3s).status, "sent") << i;
+}
+
+TEST_F(NoticePipelineTest, NoticesWaitingForARemovedChannelEndFailed) {
+  put_channel("dead", callback_channel(dead_url(), R"({"attempts": 10, "backoff": 0.05,
+      "max_backoff": 0.1})"));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10; ++i)
+    ids.push_back(pipeline().raise(alert("x" + std::to_string(i)), {"dead"}, "api")[0].notice_id);
+  wait_notice(ids.back(),
+              [](const Notice& n) { return n.error.find("is down") != std::string::npos; });
+  EXPECT_TRUE(service->channels().remove("dead"));
+  for (const auto& id : ids) {
+    auto n = wait_status(id, "failed", 5s);
+    EXPECT_EQ(n.status, "failed") << id;
+    EXPECT_NE(n.error.find("removed"), std::string::npos) << n.error;
+  }
+}
+
 TEST_F(NoticePipelineTest, ABrokenTemplateFallsBackAndTheErrorIsRecorded) {
   put_channel("tpl", callback_channel(receiver.url("/t")));
   // A template that parses but fails for this alert cannot be saved, so break the stored one the
