@@ -131,7 +131,14 @@ void NoticePipeline::stop() {
     stopping_ = true;
   }
   timers_.stop();
-  for (auto& [_, lane] : lanes_) lane->stop();  // running deliveries end and submit their rows
+  std::vector<std::unique_ptr<WorkQueue>> queues;
+  {
+    std::lock_guard lock(lanes_mutex_);  // stopping_ is set: no lane is made or posted to now
+    for (auto& [_, lane] : lanes_) queues.push_back(std::move(lane.queue));
+    for (auto& queue : retired_lanes_) queues.push_back(std::move(queue));
+  }
+  // Running deliveries end and submit their rows; queued ones stay stored for the next start.
+  for (auto& queue : queues) queue->stop();
   journal_->flush();
   journal_->stop();
 }
@@ -267,12 +274,19 @@ void NoticePipeline::schedule(Notice notice, std::int64_t due_ms) {
   });
 }
 
-WorkQueue& NoticePipeline::lane(const ChannelInstance& instance) {
+void NoticePipeline::post_to_lane(const ChannelInstance& instance, WorkQueue::Job job) {
   std::lock_guard lock(lanes_mutex_);
+  if (stopping_) return;  // the notice stays stored as it is: the next start sends it
   auto& slot = lanes_[instance.name];
-  if (!slot)
-    slot = std::make_unique<WorkQueue>("channel " + instance.name, instance.delivery.concurrency);
-  return *slot;
+  if (slot.queue && slot.threads != instance.delivery.concurrency) {
+    retired_lanes_.push_back(std::move(slot.queue));  // a PUT changed the instance's concurrency
+  }
+  if (!slot.queue) {
+    slot.threads = instance.delivery.concurrency;
+    slot.queue = std::make_unique<WorkQueue>("channel " + instance.name, slot.threads);
+  }
+  ++queued_;
+  slot.queue->post(std::move(job));
 }
 
 void NoticePipeline::enqueue(Notice notice) {
@@ -285,14 +299,9 @@ void NoticePipeline::enqueue(Notice notice) {
     store(notice);
     return;
   }
-  {
-    std::lock_guard lock(lanes_mutex_);
-    if (stopping_) return;  // stays stored as it is: the next start sends it
-  }
   bool probe = false;
   if (instance->enabled && park_if_down(notice, probe)) return;  // waits for the channel's probe
-  ++queued_;
-  lane(*instance).post([this, probe, notice = std::move(notice)]() mutable {
+  post_to_lane(*instance, [this, probe, notice = std::move(notice)]() mutable {
     --queued_;
     deliver(std::move(notice), probe);
   });
@@ -455,8 +464,7 @@ void NoticePipeline::probe(const std::string& channel_name) {
     for (auto& n : orphans) deliver(std::move(n));  // each ends failed, saying why
     return;
   }
-  ++queued_;
-  lane(*instance).post([this, notice = std::move(notice)]() mutable {
+  post_to_lane(*instance, [this, notice = std::move(notice)]() mutable {
     --queued_;
     deliver(std::move(notice), /*probe=*/true);
   });

@@ -99,7 +99,9 @@ class NoticePipeline {
   void finish_attempt(Notice notice, const ChannelInstance& instance, const SendOutcome& outcome);
   /// The dedupe window of `key` has closed: its notice goes out.
   void close_window(const std::string& key);
-  WorkQueue& lane(const ChannelInstance& instance);
+  /// Runs `job` on the instance's lane (made, or remade after its concurrency changed); dropped
+  /// once stopping (the notice stays stored for the next start).
+  void post_to_lane(const ChannelInstance& instance, WorkQueue::Job job);
   /// True when the instance is down and `notice` was parked (not tried) instead; sets `probe`
   /// when it goes through as the instance's probe.
   bool park_if_down(const Notice& notice, bool& probe);
@@ -115,8 +117,15 @@ class NoticePipeline {
   const CircuitBreaker& breaker_;
   ChannelSender sender_;
 
+  struct Lane {
+    int threads = 0;
+    std::unique_ptr<WorkQueue> queue;
+  };
   std::mutex lanes_mutex_;
-  std::map<std::string, std::unique_ptr<WorkQueue>> lanes_;
+  std::map<std::string, Lane> lanes_;
+  /// Lanes replaced after their instance's concurrency changed: they finish what they hold, then
+  /// idle until stop().
+  std::vector<std::unique_ptr<WorkQueue>> retired_lanes_;
   bool stopping_ = false;
 
   /// A channel instance is down after kDownAfter transport failures in a row (refused, reset,

@@ -208,6 +208,23 @@ TEST_F(NoticePipelineTest, NoticesWaitingForARemovedChannelEndFailed) {
   }
 }
 
+TEST_F(NoticePipelineTest, AConcurrencyChangeTakesEffectWithoutLosingQueuedNotices) {
+  receiver.respond_to_others(CannedResponse{200, "ok", "text/plain", {}, 50ms});
+  put_channel("c", callback_channel(receiver.url("/c"), R"({"concurrency": 1})"));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10; ++i)
+    ids.push_back(pipeline().raise(alert("one " + std::to_string(i)), {"c"}, "api")[0].notice_id);
+  put_channel("c", callback_channel(receiver.url("/c"), R"({"concurrency": 8})"));
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 16; ++i)
+    ids.push_back(pipeline().raise(alert("eight " + std::to_string(i)), {"c"}, "api")[0].notice_id);
+  for (std::size_t i = 10; i < ids.size(); ++i)
+    EXPECT_EQ(wait_status(ids[i], "sent").status, "sent");
+  // 16 deliveries of 50 ms on the new lane's 8 threads: far less than one after another (800 ms).
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 600ms);
+  for (const auto& id : ids) EXPECT_EQ(wait_status(id, "sent").status, "sent") << id;
+}
+
 TEST_F(NoticePipelineTest, ABrokenTemplateFallsBackAndTheErrorIsRecorded) {
   put_channel("tpl", callback_channel(receiver.url("/t")));
   // A template that parses but fails for this alert cannot be saved, so break the stored one the
