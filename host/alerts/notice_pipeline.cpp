@@ -4,37 +4,25 @@
 #include "host/alerts/channel_instances.hpp"
 #include "host/alerts/circuit_breaker.hpp"
 #include "host/alerts/notice_store.hpp"
+#include "host/alerts/pipeline_detail.hpp"
 #include "host/alerts/retry_policy.hpp"
 
 #include <Poco/JSON/Parser.h>
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
-#include <random>
 #include <sstream>
 
 namespace warden::host {
-namespace {
 
-constexpr std::size_t kMaxDetailBytes = 4096;
+using pipeline_detail::clipped;
+using pipeline_detail::random01;
+namespace {
 
 std::string json_text(const Poco::JSON::Object& object) {
   std::ostringstream out;
   object.stringify(out);
   return out.str();
-}
-
-std::string clipped(std::string text) {
-  if (text.size() <= kMaxDetailBytes) return text;
-  std::size_t end = kMaxDetailBytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  text.resize(end);
-  return text;
-}
-
-double random01() {
-  thread_local std::mt19937_64 engine{std::random_device{}()};
-  return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
 }
 
 std::string window_key(const std::string& channel_name, const std::string& dedupe_key) {
@@ -339,135 +327,6 @@ void NoticePipeline::deliver(Notice notice, bool probe) {
   const auto outcome = sender_.send(*instance, alert);
   after_attempt(*instance, outcome, probe);
   finish_attempt(std::move(notice), *instance, outcome);
-}
-
-bool NoticePipeline::park_if_down(const Notice& notice, bool& probe) {
-  std::lock_guard lock(gates_mutex_);
-  auto it = gates_.find(notice.channel_name);
-  if (it == gates_.end() || !it->second.down || probe) return false;
-  if (it->second.let_next_through) {
-    it->second.let_next_through = false;
-    probe = true;
-    return false;
-  }
-  it->second.parked.push_back(notice);
-  return true;
-}
-
-void NoticePipeline::after_attempt(const ChannelInstance& instance, const SendOutcome& outcome,
-                                   bool probe) {
-  const auto& d = outcome.delivery;
-  const bool transport_failure = !d.delivered && d.http_status == 0;
-  std::vector<Notice> released, ended, waiting;
-  int probes_failed = 0;
-  bool went_down = false, came_up = false;
-  std::string last_error;
-  {
-    std::lock_guard lock(gates_mutex_);
-    auto& gate = gates_[instance.name];
-    if (!transport_failure) {
-      gate.transport_failures = 0;
-      if (!gate.down) return;
-      gate.down = false;
-      gate.let_next_through = false;
-      gate.probes_failed = 0;
-      came_up = true;
-      released.swap(gate.parked);
-    } else {
-      ++gate.transport_failures;
-      gate.last_error = d.detail;
-      if (!gate.down) {
-        if (gate.transport_failures < kDownAfter) return;
-        gate.down = went_down = true;
-        gate.probes_failed = 0;
-      } else if (probe) {
-        probes_failed = ++gate.probes_failed;
-        last_error = gate.last_error;
-        // Every parked notice loses an attempt to this probe: those out of attempts end.
-        const auto now = now_ms();
-        std::vector<Notice> keep;
-        for (auto& n : gate.parked) {
-          ++n.attempts;
-          n.update_ms = now;
-          n.error = "not tried: channel \"" + instance.name +
-                    "\" is down (its probe failed: " + clipped(last_error) + ")";
-          (n.attempts >= instance.delivery.attempts ? ended : keep).push_back(std::move(n));
-        }
-        gate.parked.swap(keep);
-        waiting = gate.parked;
-      } else {
-        return;
-      }
-    }
-  }
-  if (went_down) {
-    spdlog::warn(
-        "channel {} is down after {} failed connections in a row ({}); notices wait "
-        "for a probe",
-        instance.name, kDownAfter, d.detail);
-    arm_probe(instance, 0);
-    return;
-  }
-  if (came_up) {
-    spdlog::info("channel {} is up again; {} parked notice(s) go out", instance.name,
-                 released.size());
-    for (auto& n : released) enqueue(std::move(n));
-    return;
-  }
-  if (probes_failed > 0) {
-    const auto now = now_ms();
-    for (auto& n : ended) {
-      n.status = notice_status::failed;
-      n.next_ms = 0;
-      n.end_ms = now;
-      ++failed_;
-      store(n);
-    }
-    for (const auto& n : waiting) store(n);
-    if (!ended.empty())
-      spdlog::warn("channel {} is still down: {} notice(s) failed, out of attempts; {} wait",
-                   instance.name, ended.size(), waiting.size());
-    arm_probe(instance, probes_failed);
-  }
-}
-
-void NoticePipeline::arm_probe(const ChannelInstance& instance, int probes_failed) {
-  const auto delay = std::max<std::int64_t>(
-      10, retry_delay_ms(instance.delivery, probes_failed + 1, Delivery{}, random01()));
-  ++waiting_;
-  timers_.schedule_at_ms(now_ms() + delay, [this, name = instance.name] {
-    --waiting_;
-    probe(name);
-  });
-}
-
-void NoticePipeline::probe(const std::string& channel_name) {
-  const auto instance = channels_.find(channel_name);
-  std::vector<Notice> orphans;  // the instance is gone or disabled: nothing will probe for them
-  Notice notice;
-  {
-    std::lock_guard lock(gates_mutex_);
-    auto& gate = gates_[channel_name];
-    if (!gate.down) return;
-    if (!instance || !instance->enabled) {
-      orphans.swap(gate.parked);
-      gates_.erase(channel_name);
-    } else if (gate.parked.empty()) {
-      gate.let_next_through = true;  // the next notice to come is the probe
-      return;
-    } else {
-      notice = std::move(gate.parked.back());
-      gate.parked.pop_back();
-    }
-  }
-  if (!instance || !instance->enabled) {
-    for (auto& n : orphans) deliver(std::move(n));  // each ends failed, saying why
-    return;
-  }
-  post_to_lane(*instance, [this, notice = std::move(notice)]() mutable {
-    --queued_;
-    deliver(std::move(notice), /*probe=*/true);
-  });
 }
 
 void NoticePipeline::finish_attempt(Notice notice, const ChannelInstance& instance,
