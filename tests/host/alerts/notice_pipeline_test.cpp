@@ -268,6 +268,22 @@ TEST_F(NoticePipelineTest, DuplicatesInsideTheWindowBecomeOneNoticeThatSaysHowMa
   EXPECT_NE(pipeline().raise(alert("CPU high", "cpu@db1"), {"agg"}, "api")[0].notice_id, first);
 }
 
+TEST_F(NoticePipelineTest, AnOpenDedupeWindowSurvivesARestart) {
+  put_channel("agg", callback_channel(receiver.url("/agg"), R"({"dedupe_window": 1.5})"));
+  const auto first = pipeline().raise(alert("Disk", "disk@db1"), {"agg"}, "api")[0].notice_id;
+  pipeline().raise(alert("Disk", "disk@db1"), {"agg"}, "api");
+  service->stop();
+  open();
+  service->start();
+  auto again = service->pipeline().raise(alert("Disk", "disk@db1"), {"agg"}, "api")[0];
+  EXPECT_EQ(again.notice_id, first);
+  EXPECT_EQ(again.aggregated, 3);
+  auto sent = wait_status(first, "sent", 5s);
+  EXPECT_EQ(sent.aggregated, 3);
+  ASSERT_TRUE(receiver.wait_for(1));
+  EXPECT_EQ(parse_object(receiver.requests()[0].body)->getValue<std::string>("title"), "[3x] Disk");
+}
+
 TEST_F(NoticePipelineTest, BlockedByCircuitBreakingThenReplayed) {
   put_channel("cb", callback_channel(receiver.url("/cb")));
   std::map<std::string, std::string> errors;
