@@ -10,6 +10,7 @@
 #include <Poco/JSON/Parser.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <sstream>
 
@@ -164,6 +165,9 @@ std::vector<Notice> NoticePipeline::raise(const Alert& alert,
                         "/api/channels/{name}");
   } else {
     for (const auto& name : targets) {
+      const bool named_before = std::any_of(instances.begin(), instances.end(),
+                                            [&](const auto& i) { return i->name == name; });
+      if (named_before) continue;  // one notice per channel instance
       auto instance = channels_.find(name);
       if (!instance)
         throw NoticeError(NoticeError::Kind::not_found,
