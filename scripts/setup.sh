@@ -29,4 +29,9 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # prometheus-alertmanager is only a peer the tests start themselves: where systemd runs, do not
+  # leave Debian's service listening on :9093.
+  if [[ " ${missing[*]} " == *" prometheus-alertmanager "* && -d /run/systemd/system ]]; then
+    systemctl disable --now prometheus-alertmanager >/dev/null 2>&1 || true
+  fi
 fi
