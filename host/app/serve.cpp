@@ -87,8 +87,9 @@ int serve(const std::optional<std::filesystem::path>& config_file,
     timer_options.max_age_ms = config.timer_max_age * 1000;
     TimerService timers(timer_store, registry, shared_services, timer_options);
     timers.load(tasks);  // before tasks start, so that no run starts unseen
-    AlertService alerts(database, registry, shared_services);  // channels, notices, breaker
-    alerts.connect(*shared_services.alerts);                     // plugins raise alerts through it
+    // Channel instances, notices and circuit breaking; plugins raise alerts through the relay.
+    AlertService alerts(database, registry, shared_services);
+    alerts.connect(*shared_services.alerts);
     alerts.start();
     tasks.start();
     timers.start();
@@ -123,7 +124,7 @@ int serve(const std::optional<std::filesystem::path>& config_file,
     server.stop();  // no new requests; those in progress end first
     timers.stop();  // running timer actions end and their outcomes are committed
     tasks.stop();   // running steps end and their boundaries are committed
-    alerts.stop();  // after tasks and timers, which may raise alerts; queued notices wait for a start
+    alerts.stop();  // after tasks and timers (they may raise alerts); queued notices stay
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());
     std::cerr << "warden serve: " << e.what() << "\n";

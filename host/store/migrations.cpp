@@ -45,13 +45,13 @@ const std::vector<Migration>& all_migrations() {
         "create_ms BIGINT NOT NULL, update_ms BIGINT NOT NULL)"}},
       {11,
        "alert notices",
-       {"CREATE TABLE notices (notice_id VARCHAR(64) PRIMARY KEY, channel_name VARCHAR(64) NOT NULL, "
-        "channel VARCHAR(64) NOT NULL, origin VARCHAR(64) NOT NULL, status VARCHAR(16) NOT NULL, "
-        "alert_json TEXT NOT NULL, dedupe_key TEXT NOT NULL, aggregated BIGINT NOT NULL, "
-        "attempts BIGINT NOT NULL, next_ms BIGINT NOT NULL, create_ms BIGINT NOT NULL, "
-        "update_ms BIGINT NOT NULL, end_ms BIGINT NOT NULL, error TEXT NOT NULL, "
-        "detail TEXT NOT NULL, http_status BIGINT NOT NULL, template_error TEXT NOT NULL, "
-        "blocked_by TEXT NOT NULL)",
+       {"CREATE TABLE notices (notice_id VARCHAR(64) PRIMARY KEY, "
+        "channel_name VARCHAR(64) NOT NULL, channel VARCHAR(64) NOT NULL, "
+        "origin VARCHAR(64) NOT NULL, status VARCHAR(16) NOT NULL, alert_json TEXT NOT NULL, "
+        "dedupe_key TEXT NOT NULL, aggregated BIGINT NOT NULL, attempts BIGINT NOT NULL, "
+        "next_ms BIGINT NOT NULL, create_ms BIGINT NOT NULL, update_ms BIGINT NOT NULL, "
+        "end_ms BIGINT NOT NULL, error TEXT NOT NULL, detail TEXT NOT NULL, "
+        "http_status BIGINT NOT NULL, template_error TEXT NOT NULL, blocked_by TEXT NOT NULL)",
         "CREATE INDEX notices_by_status ON notices (status, next_ms)",
         "CREATE INDEX notices_by_channel ON notices (channel_name, create_ms)",
         "CREATE INDEX notices_by_create ON notices (create_ms)"}},
