@@ -2,6 +2,7 @@
 
 #include "host/alerts/channel_sender.hpp"
 #include "host/alerts/notice.hpp"
+#include "host/services/request_error.hpp"
 #include "host/store/group_commit.hpp"
 #include "host/tasks/work_queue.hpp"
 #include "host/timers/timer_queue.hpp"
@@ -27,15 +28,7 @@ class NoticeStore;
 struct ChannelInstance;
 
 /// An alert or a replay the pipeline refuses; `kind` says how an API answers it.
-class NoticeError : public std::runtime_error {
- public:
-  enum class Kind { invalid, not_found, conflict, unavailable };
-  NoticeError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
-  Kind kind() const { return kind_; }
-
- private:
-  Kind kind_;
-};
+using NoticeError = RequestError;
 
 /// The notice pipeline (seed 002). Every delivery of an alert through a channel instance is a
 /// notice, stored with its life cycle: created -> sending -> sent | failed, or blocked by a

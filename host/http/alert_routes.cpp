@@ -3,7 +3,7 @@
 #include "host/alerts/alert_json.hpp"
 #include "host/alerts/alertmanager.hpp"
 #include "host/alerts/notice_pipeline.hpp"
-#include "host/http/pipeline_errors.hpp"
+#include "host/http/request_error_answer.hpp"
 
 #include <Poco/JSON/Array.h>
 
@@ -65,7 +65,7 @@ void add_alert_routes(Router& router, NoticePipeline& pipeline) {
       throw HttpError(400, e.what());
     }
     const auto targets = channel_names(*body);
-    return answer_pipeline([&] { return accepted(pipeline.raise(alert, targets, "api")); });
+    return answer([&] { return accepted(pipeline.raise(alert, targets, "api")); });
   });
 
   // Alertmanager's webhook receiver (version 4): one alert per entry of "alerts", to the channels
@@ -87,7 +87,7 @@ void add_alert_routes(Router& router, NoticePipeline& pipeline) {
         start = end + 1;
       }
     }
-    return answer_pipeline([&] {
+    return answer([&] {
       std::vector<Notice> all;
       for (const auto& alert : alerts) {
         auto notices = pipeline.raise(alert, targets, "alertmanager");

@@ -1,8 +1,9 @@
 #include "host/http/notification_routes.hpp"
 
+#include "host/alerts/notice_pipeline.hpp"
 #include "host/alerts/notice_store.hpp"
 #include "host/http/notice_json.hpp"
-#include "host/http/pipeline_errors.hpp"
+#include "host/http/request_error_answer.hpp"
 
 #include <Poco/DateTimeParser.h>
 #include <Poco/JSON/Array.h>
@@ -74,7 +75,7 @@ void add_notification_routes(Router& router, const NoticeStore& store, NoticePip
   });
 
   router.add("POST", "/api/notifications/{id}/replay", [&pipeline](const Request& request) {
-    return answer_pipeline([&] {
+    return answer([&] {
       auto body = ok();
       body->set("data", notice_json(pipeline.replay(request.param("id"))));
       return Response::json(body);

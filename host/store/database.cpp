@@ -9,6 +9,9 @@
 #include <Poco/Timestamp.h>
 #include <spdlog/spdlog.h>
 
+#include <set>
+#include <vector>
+
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -67,9 +70,13 @@ void Database::migrate() {
   s << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
        "description TEXT NOT NULL, applied_at VARCHAR(40) NOT NULL)",
       now;
-  int current = schema_version();
+  // Each migration is applied once, by its number: one numbered below the highest applied (added
+  // to the list later, in another line of work) still runs.
+  std::vector<int> applied_versions;
+  s << "SELECT version FROM schema_migrations", into(applied_versions), now;
+  const std::set<int> done(applied_versions.begin(), applied_versions.end());
   for (const auto& m : all_migrations()) {
-    if (m.version <= current) continue;
+    if (done.count(m.version)) continue;
     Poco::Data::Transaction tx(s);
     for (const auto& sql : m.statements) s << sql, now;
     std::string applied =

@@ -19,9 +19,7 @@ const std::vector<Migration>& all_migrations() {
         "CREATE INDEX tasks_by_status ON tasks (status, create_ms)",
         "CREATE INDEX tasks_by_service ON tasks (service, status, create_ms)",
         "CREATE INDEX tasks_by_create ON tasks (create_ms)"}},
-      {3,
-       "skipped tasks",
-       {"ALTER TABLE tasks ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0"}},
+      {3, "skipped tasks", {"ALTER TABLE tasks ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0"}},
       {4,
        "timers",
        {"CREATE TABLE timers (kind VARCHAR(16) NOT NULL, id VARCHAR(200) NOT NULL, "
