@@ -1,7 +1,5 @@
 #include "host/timers/timer_action_runner.hpp"
 
-#include "host/services/spdlog_logger.hpp"
-
 #include <warden/timer_action.hpp>
 
 #include <Poco/Exception.h>
@@ -22,7 +20,7 @@ ActionResult run_timer_action(const PluginRecord& plugin, const std::string& par
       return result;
     }
     // Declared before the object: the object points at it until it is destroyed.
-    HostServicesImpl host(services, plugin_log_tag(plugin.key, timer_id));
+    HostServicesImpl host(services, "plugin=" + plugin.key + " timer=" + timer_id);
     std::string error;
     auto action = plugin.library->create_as<TimerAction>(error);
     if (!action) {

@@ -504,10 +504,9 @@ void TimerService::fire(std::uint64_t handle) {
       return;  // a missed firing being replayed: it runs when the one before it ends
     }
     if (timer.running) {
+      // Counted in `skipped`; the last run's outcome and error stay visible.
       ++r.skipped;
       ++skipped_;
-      r.last_outcome = FireOutcome::skipped;
-      r.last_error = "skipped: the previous firing was still running";
       advance_locked(handle, timer);
       return;
     }

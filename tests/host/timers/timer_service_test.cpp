@@ -322,8 +322,8 @@ TEST_F(Timers, SkippedOverlapsAreVisibleOnTheSchedule) {
       spec("slow", "probe", "time_cycle", "R/PT0.05S", probe_params(R"(, "sleep_ms": 300)")));
   wait_for([&] { return timers_->schedule("slow")->record.skipped >= 3; }, "skipped overlaps");
   auto view = *timers_->schedule("slow");
-  EXPECT_EQ(view.record.last_outcome, FireOutcome::skipped);
   EXPECT_GE(view.record.fired, 1);
+  EXPECT_NE(view.record.last_outcome, FireOutcome::skipped);  // the last run's outcome stays
 }
 
 TEST_F(Timers, ACronScheduleIsDueAtItsNextMatchingMinuteInItsZone) {
