@@ -273,8 +273,8 @@ TEST_F(FlinkMonitor, ASlowClusterMakesFiringsSkipInsteadOfOverlapping) {
   EXPECT_LE(flink_.overview_requests(), static_cast<std::size_t>(state->getValue<int>("runs")) + 1);
   // The first answer (the baseline) is still on its way: let it arrive before the job fails.
   flink_.set_delay(0ms);
-  ASSERT_TRUE(
-      eventually([&] { return schedule_state()->getValue<std::string>("last_outcome") == "ok"; }));
+  ASSERT_TRUE(eventually(
+      [&] { return schedule_state()->optValue<std::string>("last_outcome", "") == "ok"; }));
   ASSERT_TRUE(polls_pass(1));
   flink_.set_state(flink_job_id(1), "FAILED");
   EXPECT_TRUE(wait_alert(flink_job_id(1), "FAILED"))
