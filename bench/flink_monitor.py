@@ -78,6 +78,9 @@ class FakeFlink:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; with Nagle on, the body waits for the
+            # client's delayed ACK (~40 ms a request), which a real JobManager does not do.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):
                 pass
