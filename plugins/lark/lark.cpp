@@ -1,7 +1,6 @@
 // Lark / Feishu custom bot: one interactive card per alert, @all on request, optional signing.
 #include <warden/warden.hpp>
 
-#include <Poco/JSON/Parser.h>
 
 #include <chrono>
 #include <sstream>
@@ -131,42 +130,9 @@ class LarkChannel : public AlertChannel {
 
   static Delivery to_delivery(const HttpResponse& response,
                               const std::vector<std::string>& secrets) {
-    Delivery delivery;
-    delivery.http_status = response.status;
-    delivery.retry_after_s = retry_after_seconds(response.header("Retry-After"));
-    if (!response.error.empty()) {
-      delivery.detail = masked(response.error, secrets);
-      return delivery;
-    }
-    const std::string answer = masked(truncated(response.body, kMaxDetailBytes), secrets);
-    Poco::JSON::Object::Ptr reply;
-    try {
-      reply = Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
-    } catch (const std::exception&) {
-    }
     // Lark answers {"code": 0, "msg": "success"}; older hooks {"StatusCode": 0, "StatusMessage"}.
-    const char* code_key = reply && reply->has("code")         ? "code"
-                           : reply && reply->has("StatusCode") ? "StatusCode"
-                                                               : nullptr;
-    if (!response.ok()) {
-      delivery.detail = "HTTP " + std::to_string(response.status) + ": " + answer;
-      return delivery;
-    }
-    if (!code_key) {
-      delivery.detail = "Lark answered without a code: " + answer;
-      return delivery;
-    }
-    const auto code = reply->get(code_key);
-    const std::string msg = reply->has("code") ? reply->optValue<std::string>("msg", "")
-                                               : reply->optValue<std::string>("StatusMessage", "");
-    if (!code.isNumeric() || code.convert<std::int64_t>() != 0) {
-      delivery.detail =
-          masked("Lark error " + code.toString() + ": " + truncated(msg, kMaxDetailBytes), secrets);
-      return delivery;
-    }
-    delivery.delivered = true;
-    delivery.detail = answer;
-    return delivery;
+    return robot_delivery(response, secrets, "Lark",
+                          {{"code", "msg"}, {"StatusCode", "StatusMessage"}}, kMaxDetailBytes);
   }
 };
 

@@ -2,7 +2,6 @@
 // the contacts (WeCom's markdown cannot mention by mobile number).
 #include <warden/warden.hpp>
 
-#include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -118,38 +117,7 @@ class WeComChannel : public AlertChannel {
 
   static Delivery to_delivery(const HttpResponse& response,
                               const std::vector<std::string>& secrets) {
-    Delivery delivery;
-    delivery.http_status = response.status;
-    delivery.retry_after_s = retry_after_seconds(response.header("Retry-After"));
-    if (!response.error.empty()) {
-      delivery.detail = masked(response.error, secrets);
-      return delivery;
-    }
-    const std::string answer = masked(truncated(response.body, kMaxDetailBytes), secrets);
-    if (!response.ok()) {
-      delivery.detail = "HTTP " + std::to_string(response.status) + ": " + answer;
-      return delivery;
-    }
-    // A 200 still fails when errcode is not 0: {"errcode": 93000, "errmsg": "invalid webhook url"}.
-    Poco::JSON::Object::Ptr reply;
-    try {
-      reply = Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
-    } catch (const std::exception&) {
-    }
-    if (!reply || !reply->has("errcode")) {
-      delivery.detail = "WeCom answered without an errcode: " + answer;
-      return delivery;
-    }
-    const auto code = reply->get("errcode");
-    const std::string errmsg = reply->optValue<std::string>("errmsg", "");
-    if (!code.isNumeric() || code.convert<std::int64_t>() != 0) {
-      delivery.detail = masked(
-          "WeCom error " + code.toString() + ": " + truncated(errmsg, kMaxDetailBytes), secrets);
-      return delivery;
-    }
-    delivery.delivered = true;
-    delivery.detail = answer;
-    return delivery;
+    return robot_delivery(response, secrets, "WeCom", {{"errcode", "errmsg"}}, kMaxDetailBytes);
   }
 };
 

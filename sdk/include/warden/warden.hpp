@@ -11,6 +11,7 @@
 #include <warden/json_value.hpp>
 #include <warden/logger.hpp>
 #include <warden/plugin.hpp>
+#include <warden/robot_reply.hpp>
 #include <warden/signing.hpp>
 #include <warden/solution.hpp>
 #include <warden/status.hpp>
