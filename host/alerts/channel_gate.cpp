@@ -12,7 +12,7 @@ namespace warden::host {
 using pipeline_detail::clipped;
 using pipeline_detail::random01;
 
-bool NoticePipeline::park_if_down(const Notice& notice, bool& probe) {
+bool NoticePipeline::park_if_down(Notice& notice, bool& probe) {
   std::lock_guard lock(gates_mutex_);
   auto it = gates_.find(notice.channel_name);
   if (it == gates_.end() || !it->second.down || probe) return false;
@@ -21,15 +21,29 @@ bool NoticePipeline::park_if_down(const Notice& notice, bool& probe) {
     probe = true;
     return false;
   }
-  it->second.parked.push_back(notice);
+  auto id = notice.notice_id;
+  it->second.parked.insert_or_assign(std::move(id), std::move(notice));
   return true;
+}
+
+void NoticePipeline::overlay_parked(Notice& notice) const {
+  if (notice_status::ended(notice.status)) return;
+  std::lock_guard lock(gates_mutex_);
+  const auto gate = gates_.find(notice.channel_name);
+  if (gate == gates_.end()) return;
+  const auto parked = gate->second.parked.find(notice.notice_id);
+  if (parked == gate->second.parked.end()) return;
+  notice.attempts = parked->second.attempts;
+  notice.error = parked->second.error;
+  notice.update_ms = parked->second.update_ms;
 }
 
 void NoticePipeline::after_attempt(const ChannelInstance& instance, const SendOutcome& outcome,
                                    bool probe) {
   const auto& d = outcome.delivery;
   const bool transport_failure = !d.delivered && d.http_status == 0;
-  std::vector<Notice> released, ended, waiting;
+  std::vector<Notice> released, ended;
+  std::size_t waiting = 0;
   int probes_failed = 0;
   bool went_down = false, came_up = false;
   std::string last_error;
@@ -43,7 +57,8 @@ void NoticePipeline::after_attempt(const ChannelInstance& instance, const SendOu
       gate.let_next_through = false;
       gate.probes_failed = 0;
       came_up = true;
-      released.swap(gate.parked);
+      for (auto& [_, n] : gate.parked) released.push_back(std::move(n));
+      gate.parked.clear();
     } else {
       ++gate.transport_failures;
       gate.last_error = d.detail;
@@ -54,18 +69,24 @@ void NoticePipeline::after_attempt(const ChannelInstance& instance, const SendOu
       } else if (probe) {
         probes_failed = ++gate.probes_failed;
         last_error = gate.last_error;
-        // Every parked notice loses an attempt to this probe: those out of attempts end.
+        // Every parked notice loses an attempt to this probe, in memory: those out of attempts
+        // end (and only they are stored).
         const auto now = now_ms();
-        std::vector<Notice> keep;
-        for (auto& n : gate.parked) {
+        const auto error = "not tried: channel \"" + instance.name +
+                           "\" is down (its probe failed: " + clipped(last_error) + ")";
+        for (auto it = gate.parked.begin(); it != gate.parked.end();) {
+          auto& n = it->second;
           ++n.attempts;
           n.update_ms = now;
-          n.error = "not tried: channel \"" + instance.name +
-                    "\" is down (its probe failed: " + clipped(last_error) + ")";
-          (n.attempts >= instance.delivery.attempts ? ended : keep).push_back(std::move(n));
+          n.error = error;
+          if (n.attempts < instance.delivery.attempts) {
+            ++it;
+            continue;
+          }
+          ended.push_back(std::move(n));
+          it = gate.parked.erase(it);
         }
-        gate.parked.swap(keep);
-        waiting = gate.parked;
+        waiting = gate.parked.size();
       } else {
         return;
       }
@@ -94,10 +115,9 @@ void NoticePipeline::after_attempt(const ChannelInstance& instance, const SendOu
       ++failed_;
       store(n);
     }
-    for (const auto& n : waiting) store(n);
     if (!ended.empty())
       spdlog::warn("channel {} is still down: {} notice(s) failed, out of attempts; {} wait",
-                   instance.name, ended.size(), waiting.size());
+                   instance.name, ended.size(), waiting);
     arm_probe(instance, probes_failed);
   }
 }
@@ -121,14 +141,13 @@ void NoticePipeline::probe(const std::string& channel_name) {
     auto& gate = gates_[channel_name];
     if (!gate.down) return;
     if (!instance || !instance->enabled) {
-      orphans.swap(gate.parked);
+      for (auto& [_, n] : gate.parked) orphans.push_back(std::move(n));
       gates_.erase(channel_name);
     } else if (gate.parked.empty()) {
       gate.let_next_through = true;  // the next notice to come is the probe
       return;
     } else {
-      notice = std::move(gate.parked.back());
-      gate.parked.pop_back();
+      notice = std::move(gate.parked.extract(gate.parked.begin()).mapped());
     }
   }
   if (!instance || !instance->enabled) {

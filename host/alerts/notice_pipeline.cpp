@@ -128,6 +128,12 @@ void NoticePipeline::stop() {
   }
   // Running deliveries end and submit their rows; queued ones stay stored for the next start.
   for (auto& queue : queues) queue->stop();
+  // Parked notices too, with the attempts their channel's failed probes charged them.
+  {
+    std::lock_guard lock(gates_mutex_);
+    for (const auto& [_, gate] : gates_)
+      for (const auto& [_, notice] : gate.parked) store(notice);
+  }
   journal_->flush();
   journal_->stop();
 }
@@ -421,6 +427,12 @@ Notice NoticePipeline::send_now(const ChannelInstance& instance, const Alert& al
   notice.end_ms = notice.update_ms;
   notice.next_ms = 0;
   store(notice);
+  return notice;
+}
+
+std::optional<Notice> NoticePipeline::find(const std::string& notice_id) const {
+  auto notice = store_.find(notice_id);
+  if (notice) overlay_parked(*notice);
   return notice;
 }
 

@@ -74,6 +74,12 @@ class NoticePipeline {
   /// Sends `alert` through `instance` now, outside the queues, and records it (origin "test").
   Notice send_now(const ChannelInstance& instance, const Alert& alert);
 
+  /// `notice` as stored, with what only memory knows laid over it: the attempts a notice parked
+  /// behind a down channel has been charged since it was stored (see Gate).
+  void overlay_parked(Notice& notice) const;
+  /// The stored notice with overlay_parked applied.
+  std::optional<Notice> find(const std::string& notice_id) const;
+
   Counts counts() const;
 
  private:
@@ -95,9 +101,9 @@ class NoticePipeline {
   /// Runs `job` on the instance's lane (made, or remade after its concurrency changed); dropped
   /// once stopping (the notice stays stored for the next start).
   void post_to_lane(const ChannelInstance& instance, WorkQueue::Job job);
-  /// True when the instance is down and `notice` was parked (not tried) instead; sets `probe`
-  /// when it goes through as the instance's probe.
-  bool park_if_down(const Notice& notice, bool& probe);
+  /// True when the instance is down and `notice` was parked (moved from: not tried) instead;
+  /// sets `probe` when it goes through as the instance's probe.
+  bool park_if_down(Notice& notice, bool& probe);
   /// Updates the instance's gate after an attempt.
   void after_attempt(const ChannelInstance& instance, const SendOutcome& outcome, bool probe);
   /// A down instance's probe is due: one parked notice is tried.
@@ -124,17 +130,20 @@ class NoticePipeline {
   /// A channel instance is down after kDownAfter transport failures in a row (refused, reset,
   /// timed out): notices are parked instead of tried, and one probe goes out at growing intervals
   /// (the instance's backoff). A failed probe costs every parked notice an attempt (so they still
-  /// end `failed`); a delivered one (or any answer) releases them all.
+  /// end `failed`); a delivered one (or any answer) releases them all. The attempts charged while
+  /// parked are kept here, not stored: only a parked notice's end (or the row of its next real
+  /// attempt) is written, and stop() stores them. After a crash a parked notice is charged its
+  /// attempts again: still bounded, at the cost of a few more probes.
   struct Gate {
     int transport_failures = 0;  ///< in a row
     bool down = false;
     bool let_next_through = false;  ///< a probe was due with nothing parked
     int probes_failed = 0;
     std::string last_error;
-    std::vector<Notice> parked;
+    std::map<std::string, Notice> parked;  ///< by notice id: oldest first
   };
   static constexpr int kDownAfter = 3;
-  std::mutex gates_mutex_;
+  mutable std::mutex gates_mutex_;
   std::unordered_map<std::string, Gate> gates_;
 
   std::mutex windows_mutex_;

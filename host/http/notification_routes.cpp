@@ -40,7 +40,7 @@ std::optional<std::int64_t> time_param(const Request& request, const std::string
 }  // namespace
 
 void add_notification_routes(Router& router, const NoticeStore& store, NoticePipeline& pipeline) {
-  router.add("GET", "/api/notifications", [&store](const Request& request) {
+  router.add("GET", "/api/notifications", [&store, &pipeline](const Request& request) {
     NoticeQuery query;
     query.channel_name = request.query("channel");
     query.status = request.query("status");
@@ -55,9 +55,12 @@ void add_notification_routes(Router& router, const NoticeStore& store, NoticePip
     query.until_ms = time_param(request, "until");
     query.page = whole_number(request, "page", 1, 1, 1'000'000);
     query.page_size = whole_number(request, "p_size", 20, 1, 500);
-    const auto page = store.list(query);
+    auto page = store.list(query);
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-    for (const auto& notice : page.notices) list->add(notice_json(notice));
+    for (auto& notice : page.notices) {
+      pipeline.overlay_parked(notice);
+      list->add(notice_json(notice));
+    }
     auto body = ok();
     body->set("total", page.total);
     body->set("count", static_cast<int>(page.notices.size()));
@@ -65,9 +68,9 @@ void add_notification_routes(Router& router, const NoticeStore& store, NoticePip
     return Response::json(body);
   });
 
-  router.add("GET", "/api/notifications/{id}", [&store](const Request& request) {
+  router.add("GET", "/api/notifications/{id}", [&pipeline](const Request& request) {
     const auto& id = request.param("id");
-    const auto notice = store.find(id);
+    const auto notice = pipeline.find(id);
     if (!notice) throw HttpError(404, "unknown notice \"" + id + "\"");
     auto body = ok();
     body->set("data", notice_json(*notice));

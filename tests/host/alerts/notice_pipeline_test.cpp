@@ -7,6 +7,8 @@
 
 #include <Poco/Net/ServerSocket.h>
 
+#include <map>
+
 namespace warden::host::test_alerts {
 namespace {
 
@@ -33,11 +35,12 @@ class NoticePipelineTest : public AlertFixture {
   NoticePipeline& pipeline() { return service->pipeline(); }
 
   /// The error of the first of `ids` charged an attempt for a failed probe of its down channel
-  /// (the probe itself carries the transport error), or "" after 10 s.
+  /// (the probe itself carries the transport error), or "" after 10 s. Such charges are kept in
+  /// memory, so this reads through the pipeline, as GET /api/notifications does.
   std::string charged_for_a_probe(const std::vector<std::string>& ids) {
     for (int round = 0; round < 1000; ++round) {
       for (const auto& id : ids) {
-        const auto error = service->notices().find(id)->error;
+        const auto error = pipeline().find(id)->error;
         if (error.find("is down") != std::string::npos) return error;
       }
       std::this_thread::sleep_for(10ms);
@@ -186,6 +189,48 @@ TEST_F(NoticePipelineTest, NoticesParkedBehindADeadChannelStillEndFailed) {
     auto n = wait_status(id, "failed");
     EXPECT_EQ(n.status, "failed") << id;
     EXPECT_EQ(n.attempts, 3) << id;
+  }
+}
+
+TEST_F(NoticePipelineTest, AFailedProbeChargesParkedNoticesWithoutARowEach) {
+  put_channel("dead", callback_channel(dead_url(), R"({"attempts": 3, "backoff": 0.02,
+      "max_backoff": 0.05})"));
+  constexpr int kNotices = 40;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kNotices; ++i)
+    ids.push_back(
+        pipeline().raise(alert("dead " + std::to_string(i)), {"dead"}, "api")[0].notice_id);
+  for (const auto& id : ids) EXPECT_EQ(wait_status(id, "failed").attempts, 3) << id;
+  // Created and failed rows, and one per real attempt (the first three and the probes); not a
+  // row per parked notice per probe (that would be 3 x 40 and more).
+  EXPECT_LT(pipeline().counts().rows, 2u * kNotices + 20u);
+}
+
+TEST_F(NoticePipelineTest, ParkedNoticesKeepTheirChargesAcrossAStopAndGoOutAfterIt) {
+  put_channel("dead", callback_channel(dead_url(), R"({"attempts": 10, "backoff": 0.05,
+      "max_backoff": 0.1})"));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10; ++i)
+    ids.push_back(pipeline().raise(alert("x" + std::to_string(i)), {"dead"}, "api")[0].notice_id);
+  ASSERT_NE(charged_for_a_probe(ids), "");
+  service->stop();  // stores what the failed probes charged the parked notices
+  std::map<std::string, Poco::Int64> stored_attempts;
+  Poco::Int64 most = 0;
+  for (const auto& id : ids) {
+    const auto n = *service->notices().find(id);
+    EXPECT_FALSE(notice_status::ended(n.status)) << id << " " << n.status;
+    EXPECT_LT(n.attempts, 10) << id;
+    stored_attempts[id] = n.attempts;
+    most = std::max(most, n.attempts);
+  }
+  EXPECT_GE(most, 1);
+  open();
+  put_channel("dead", callback_channel(receiver.url("/back")));  // it answers now
+  service->start();
+  for (const auto& id : ids) {
+    const auto n = wait_status(id, "sent");
+    EXPECT_EQ(n.status, "sent") << id;
+    EXPECT_EQ(n.attempts, stored_attempts[id] + 1) << id;
   }
 }
 
