@@ -4,6 +4,7 @@
 #include "cancel_markers.hpp"
 #include "flink_alerts.hpp"
 #include "flink_rest.hpp"
+#include "job_figures.hpp"
 #include "job_tracker.hpp"
 
 #include <warden/warden.hpp>
@@ -97,19 +98,19 @@ class FlinkJobsMonitor : public TimerAction {
       throw std::runtime_error(error);
     }
     std::vector<bool> watched(jobs->size());
-    std::size_t unread = 0;
-    std::string first_unread;
+    std::vector<flink::JobObservation*> running;
     for (std::size_t i = 0; i < jobs->size(); ++i) {
       auto& job = (*jobs)[i];
       watched[i] = s.watches(job.name);
-      if (!watched[i] || flink::is_terminal(job.state)) continue;
-      const bool ok = (!s.rules.restart_budget || rest.read_restarts(job)) &&
-                      (!s.rules.cp_max_failures || rest.read_checkpoints(job));
-      if (!ok && unread++ == 0) first_unread = rest.error();
+      if (watched[i] && !flink::is_terminal(job.state)) running.push_back(&job);
     }
-    if (unread > 0)
-      log().warn(std::to_string(unread) +
-                 " job(s) left unchecked this poll; first: " + first_unread);
+    const flink::Figures figures{s.rules.restart_budget.has_value(),
+                                 s.rules.cp_max_failures.has_value()};
+    flink::FigureReader reader(
+        rest, figures, [&tracker](const std::string& id) { return tracker.known_figures(id); });
+    if (const auto read = reader.read(running); read.unread > 0)
+      log().warn(std::to_string(read.unread) +
+                 " job(s) left unchecked this poll; first: " + read.first_error);
     context.now_ms = now_ms();
     const auto refused =
         raise_all(tracker, tracker.answered(*jobs, watched, context.now_ms), s, context, rest);

@@ -1,5 +1,7 @@
 #include "flink_rest.hpp"
 
+#include "overview_reader.hpp"
+
 #include <warden/json_value.hpp>
 #include <warden/text.hpp>
 
@@ -9,6 +11,8 @@
 #include <Poco/JSON/Parser.h>
 
 #include <cctype>
+#include <cmath>
+#include <stdexcept>
 #include <utility>
 
 namespace warden::plugins::flink {
@@ -17,15 +21,8 @@ namespace {
 using Poco::Dynamic::Var;
 
 constexpr std::size_t kMaxExceptionBytes = 2000;
-
-std::int64_t int_or(const Poco::JSON::Object& o, const std::string& key, std::int64_t fallback) {
-  if (!o.has(key) || o.isNull(key)) return fallback;
-  try {
-    return o.getValue<std::int64_t>(key);
-  } catch (const Poco::Exception&) {
-    return fallback;
-  }
-}
+constexpr const char* kRestarts = "numRestarts";
+constexpr const char* kFailedCheckpoints = "numberOfFailedCheckpoints";
 
 bool is_job_id(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
@@ -34,7 +31,41 @@ bool is_job_id(const std::string& id) {
   return true;
 }
 
+/// The figures in a metrics answer (a list of {"id": name, <field>: value}); a metric not listed
+/// counts 0. Throws std::invalid_argument for a value that is not a number.
+FigureSums metric_values(const Var& root, const std::string& field) {
+  FigureSums sums;
+  const auto list = root.type() == typeid(Poco::JSON::Array::Ptr)
+                        ? root.extract<Poco::JSON::Array::Ptr>()
+                        : Poco::JSON::Array::Ptr();
+  if (!list) throw std::invalid_argument("the answer is not a list of metrics");
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const auto item = list->getObject(static_cast<unsigned>(i));
+    if (!item || !item->has("id") || !item->has(field)) continue;
+    const std::string id = item->getValue<std::string>("id");
+    std::int64_t* into = id == kRestarts            ? &sums.restarts
+                         : id == kFailedCheckpoints ? &sums.checkpoints_failed
+                                                    : nullptr;
+    if (!into) continue;
+    const Var value = item->get(field);
+    try {
+      // Flink sends a job's metric value as a string ("3") and an aggregate as a double (3.0).
+      *into = std::llround(value.isString() ? std::stod(value.extract<std::string>())
+                                            : value.convert<double>());
+    } catch (const std::exception&) {
+      throw std::invalid_argument(id + " is not a number: " + truncated(json_text(value), 40));
+    }
+  }
+  return sums;
+}
+
 }  // namespace
+
+std::string Figures::metric_names() const {
+  std::string names = restarts ? kRestarts : "";
+  if (checkpoints) names += (names.empty() ? "" : ",") + std::string(kFailedCheckpoints);
+  return names;
+}
 
 std::string without_trailing_slash(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
@@ -76,32 +107,11 @@ std::optional<std::vector<JobObservation>> FlinkRest::overview() {
   const auto body = get("/jobs/overview");
   if (!body) return std::nullopt;
   try {
-    const Var root = Poco::JSON::Parser().parse(*body);
-    const auto object = root.extract<Poco::JSON::Object::Ptr>();
-    const auto list = object ? object->getArray("jobs") : nullptr;
-    if (!list) {
-      error_ = "GET /jobs/overview on " + where() + ": the answer has no \"jobs\" list";
-      return std::nullopt;
-    }
-    std::vector<JobObservation> jobs;
-    jobs.reserve(list->size());
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      const auto item = list->getObject(static_cast<unsigned>(i));
-      if (!item || !item->has("jid") || !item->has("state")) continue;
-      JobObservation job;
-      job.id = item->getValue<std::string>("jid");
-      job.name = item->has("name") ? item->getValue<std::string>("name") : job.id;
-      job.state = item->getValue<std::string>("state");
-      job.start_ms = int_or(*item, "start-time", -1);
-      job.end_ms = int_or(*item, "end-time", -1);
-      job.duration_ms = int_or(*item, "duration", 0);
-      jobs.push_back(std::move(job));
-    }
-    return jobs;
+    return read_overview(*body);
   } catch (const Poco::Exception& e) {
     error_ = "GET /jobs/overview on " + where() + ": not JSON: " + e.displayText();
   } catch (const std::exception& e) {
-    error_ = "GET /jobs/overview on " + where() + ": unexpected answer: " + e.what();
+    error_ = "GET /jobs/overview on " + where() + ": " + e.what();
   }
   return std::nullopt;
 }
@@ -125,49 +135,66 @@ std::optional<std::string> FlinkRest::root_exception(const std::string& job_id, 
   return std::nullopt;
 }
 
-bool FlinkRest::read_checkpoints(JobObservation& job) {
-  if (!is_job_id(job.id)) return false;
-  const std::string path = "/jobs/" + job.id + "/checkpoints";
+std::optional<std::string> FlinkRest::checkpoint_failure(const std::string& job_id) {
+  if (!is_job_id(job_id)) return std::string();
+  const std::string path = "/jobs/" + job_id + "/checkpoints";
+  const auto body = get(path);
+  if (!body) return std::nullopt;
+  try {
+    const Var root = Poco::JSON::Parser().parse(*body);
+    const auto message = json_at(root, "latest.failed.failure_message");
+    if (message && message->isString()) return first_lines(message->extract<std::string>(), 3, 500);
+    return std::string();
+  } catch (const Poco::Exception& e) {
+    error_ = "GET " + path + " on " + where() + ": not JSON: " + e.displayText();
+  }
+  return std::nullopt;
+}
+
+bool FlinkRest::read_figures(JobObservation& job, Figures which) {
+  if (!is_job_id(job.id)) {
+    error_ = "\"" + truncated(job.id, 80) + "\" is not a Flink job id";
+    return false;
+  }
+  const std::string path = "/jobs/" + job.id + "/metrics?get=" + which.metric_names();
   const auto body = get(path);
   if (!body) return false;
   try {
-    const Var root = Poco::JSON::Parser().parse(*body);
-    const auto failed = json_at(root, "counts.failed");
-    if (!failed || !failed->isNumeric()) {
-      error_ = "GET " + path + " on " + where() + ": the answer has no counts.failed";
-      return false;
-    }
-    job.checkpoints_failed = failed->convert<std::int64_t>();
-    if (const auto message = json_at(root, "latest.failed.failure_message");
-        message && message->isString())
-      job.last_checkpoint_failure = first_lines(message->extract<std::string>(), 3, 500);
+    // [{"id": "numRestarts", "value": "3"}, …]; a metric not reported yet is left out.
+    const auto values = metric_values(Poco::JSON::Parser().parse(*body), "value");
+    if (which.restarts) job.restarts = values.restarts;
+    if (which.checkpoints) job.checkpoints_failed = values.checkpoints_failed;
     return true;
   } catch (const Poco::Exception& e) {
     error_ = "GET " + path + " on " + where() + ": not JSON: " + e.displayText();
+  } catch (const std::exception& e) {
+    error_ = "GET " + path + " on " + where() + ": " + e.what();
   }
   return false;
 }
 
-bool FlinkRest::read_restarts(JobObservation& job) {
-  if (!is_job_id(job.id)) return false;
-  const std::string path = "/jobs/" + job.id + "/metrics?get=numRestarts";
-  const auto body = get(path);
-  if (!body) return false;
-  try {
-    const Var root = Poco::JSON::Parser().parse(*body);
-    const auto value = json_at(root, "0.value");
-    if (!value) {  // no such metric yet (the job is starting): no restarts
-      job.restarts = 0;
-      return true;
+std::optional<FigureSums> FlinkRest::sum_figures(const std::vector<std::string>& job_ids,
+                                                 Figures which) {
+  std::string ids;
+  for (const auto& id : job_ids) {
+    if (!is_job_id(id)) {
+      error_ = "\"" + truncated(id, 80) + "\" is not a Flink job id";
+      return std::nullopt;
     }
-    job.restarts = std::stoll(json_text(*value));
-    return true;
-  } catch (const Poco::Exception& e) {
-    error_ = "GET " + path + " on " + where() + ": not JSON: " + e.displayText();
-  } catch (const std::exception&) {
-    error_ = "GET " + path + " on " + where() + ": numRestarts is not a number";
+    ids += (ids.empty() ? "" : ",") + id;
   }
-  return false;
+  const std::string path = "/jobs/metrics?get=" + which.metric_names() + "&agg=sum&jobs=" + ids;
+  const auto body = get(path);
+  if (!body) return std::nullopt;
+  try {
+    // [{"id": "numRestarts", "sum": 3.0}, …]; a metric no selected job reports is left out.
+    return metric_values(Poco::JSON::Parser().parse(*body), "sum");
+  } catch (const Poco::Exception& e) {
+    error_ = "GET /jobs/metrics on " + where() + ": not JSON: " + e.displayText();
+  } catch (const std::exception& e) {
+    error_ = "GET /jobs/metrics on " + where() + ": " + e.what();
+  }
+  return std::nullopt;
 }
 
 bool FlinkRest::cancel(const std::string& job_id) {

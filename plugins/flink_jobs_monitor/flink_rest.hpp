@@ -11,6 +11,23 @@
 
 namespace warden::plugins::flink {
 
+/// The job-scope metrics a poll watches: numRestarts and numberOfFailedCheckpoints (the same count
+/// as the checkpoint statistics' counts.failed).
+struct Figures {
+  bool restarts = false;
+  bool checkpoints = false;
+
+  bool any() const { return restarts || checkpoints; }
+  /// The `get` query value: the metric names, comma-separated.
+  std::string metric_names() const;
+};
+
+/// Figures summed over several jobs.
+struct FigureSums {
+  std::int64_t restarts = 0;
+  std::int64_t checkpoints_failed = 0;
+};
+
 /// Reads a Flink JobManager's REST API (the shapes of Flink's REST documentation). Never throws:
 /// a failed call returns nullopt and says why in `error()`, naming the host and the path.
 class FlinkRest {
@@ -22,10 +39,14 @@ class FlinkRest {
   /// GET /jobs/{id}/exceptions: the root exception's first `lines` lines (the newest entry of
   /// `exceptionHistory`, else the older `root-exception`), or "" when there is none.
   std::optional<std::string> root_exception(const std::string& job_id, std::size_t lines);
-  /// GET /jobs/{id}/checkpoints: counts.failed and latest.failed.failure_message into `job`.
-  bool read_checkpoints(JobObservation& job);
-  /// GET /jobs/{id}/metrics?get=numRestarts into `job.restarts`.
-  bool read_restarts(JobObservation& job);
+  /// GET /jobs/{id}/checkpoints: latest.failed.failure_message's first lines ("" when none).
+  std::optional<std::string> checkpoint_failure(const std::string& job_id);
+  /// GET /jobs/{id}/metrics?get=…: the job's figures into `job` (0 for a metric not reported yet).
+  bool read_figures(JobObservation& job, Figures which);
+  /// GET /jobs/metrics?get=…&agg=sum&jobs=…: the figures summed over at most kMaxJobsPerSum jobs
+  /// (the ids go in the request line, which Flink caps at 4096 bytes).
+  std::optional<FigureSums> sum_figures(const std::vector<std::string>& job_ids, Figures which);
+  static constexpr std::size_t kMaxJobsPerSum = 64;
   /// PATCH /jobs/{id}?mode=cancel.
   bool cancel(const std::string& job_id);
 

@@ -44,6 +44,16 @@ std::string JobTracker::known_state(const std::string& job_id) const {
   return entry ? text_at(*entry, "s") : std::string();
 }
 
+KnownFigures JobTracker::known_figures(const std::string& job_id) const {
+  KnownFigures known;
+  const auto all = state_.getObject("jobs");
+  const auto entry = all ? all->getObject(job_id) : nullptr;
+  if (!entry) return known;
+  if (entry->has("r")) known.restarts = int_at(*entry, "r", 0);
+  if (entry->has("cf")) known.checkpoints_failed = int_at(*entry, "cf", 0);
+  return known;
+}
+
 std::vector<Event> JobTracker::answered(const std::vector<JobObservation>& observed,
                                         const std::vector<bool>& watched, std::int64_t now_ms) {
   std::vector<Event> events;

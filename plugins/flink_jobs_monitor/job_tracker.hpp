@@ -23,6 +23,12 @@ struct JobObservation {
   std::string last_checkpoint_failure;             ///< latest.failed.failure_message
 };
 
+/// A job's figures as the last poll recorded them (none: not recorded yet).
+struct KnownFigures {
+  std::optional<std::int64_t> restarts;
+  std::optional<std::int64_t> checkpoints_failed;
+};
+
 /// What the tracker compares against: the parts of the monitor's settings that decide alerts.
 struct TrackerRules {
   std::int64_t lost_after_ms = 30'000;
@@ -78,6 +84,8 @@ class JobTracker {
 
   /// The job's last-known state, or "" when it is not known.
   std::string known_state(const std::string& job_id) const;
+  /// The job's figures as recorded by the last poll that read them.
+  KnownFigures known_figures(const std::string& job_id) const;
 
  private:
   Poco::JSON::Object::Ptr jobs();

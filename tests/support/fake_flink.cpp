@@ -14,6 +14,7 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <map>
@@ -62,7 +63,7 @@ struct FakeFlinkCluster::State {
   std::map<std::string, FakeFlinkJob> jobs;
   std::vector<std::string> order;
   std::vector<std::string> cancels;
-  std::size_t overview_requests = 0;
+  std::map<std::string, std::size_t> requests;  ///< by kind (see FakeFlinkCluster::requests)
   std::chrono::milliseconds delay{0};
   bool down = false;
 
@@ -150,22 +151,80 @@ struct FakeFlinkCluster::State {
     return {200, text(root)};
   }
 
-  Answer restarts(const FakeFlinkJob& j) const {
+  static std::int64_t metric(const FakeFlinkJob& j, const std::string& name) {
+    return name == "numRestarts" ? j.restarts : j.checkpoints_failed;
+  }
+  static bool known_metric(const std::string& name) {
+    return name == "numRestarts" || name == "numberOfFailedCheckpoints";
+  }
+
+  /// GET /jobs/{id}/metrics?get=a,b: [{"id": a, "value": "3"}, …] (values are strings).
+  Answer job_metrics(const FakeFlinkJob& j, const std::vector<std::string>& names) const {
     Array list;
-    Object::Ptr metric = new Object;
-    metric->set("id", "numRestarts");
-    metric->set("value", std::to_string(j.restarts));
-    list.add(metric);
+    for (const auto& name : names) {
+      if (!known_metric(name)) continue;
+      Object::Ptr m = new Object;
+      m->set("id", name);
+      m->set("value", std::to_string(metric(j, name)));
+      list.add(m);
+    }
     return {200, text(list)};
+  }
+
+  /// GET /jobs/metrics?get=a,b&agg=sum&jobs=x,y: [{"id": a, "sum": 3.0}, …] over the selected
+  /// jobs that still run (Flink drops a finished job's metrics); every job when none is selected.
+  Answer aggregated_metrics(const std::vector<std::string>& names, const std::string& agg,
+                            const std::vector<std::string>& selected) const {
+    Array list;
+    for (const auto& name : names) {
+      if (!known_metric(name)) continue;
+      double sum = 0;
+      bool any = false;
+      for (const auto& [id, j] : jobs) {
+        const bool chosen =
+            selected.empty() || std::find(selected.begin(), selected.end(), id) != selected.end();
+        if (!chosen || terminal(j.state)) continue;
+        sum += static_cast<double>(metric(j, name));
+        any = true;
+      }
+      if (!any) continue;
+      Object::Ptr m = new Object;
+      m->set("id", name);
+      if (agg.empty() || agg.find("sum") != std::string::npos) m->set("sum", sum);
+      list.add(m);
+    }
+    return {200, text(list)};
+  }
+
+  static std::vector<std::string> query_list(const Poco::URI& uri, const std::string& key) {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : uri.getQueryParameters()) {
+      if (k != key) continue;
+      std::istringstream in(v);
+      for (std::string item; std::getline(in, item, ',');) out.push_back(item);
+    }
+    return out;
+  }
+
+  static std::string kind_of(const std::vector<std::string>& parts) {
+    if (parts.size() == 2 && (parts[1] == "overview" || parts[1] == "metrics"))
+      return parts[1] == "overview" ? "overview" : "jobs-metrics";
+    if (parts.size() == 3) return parts[2] == "metrics" ? "job-metrics" : parts[2];
+    return "other";
   }
 
   Answer answer(const std::string& method, const Poco::URI& uri) {
     std::vector<std::string> parts;
     uri.getPathSegments(parts);
     std::lock_guard lock(mutex);
-    if (parts.size() == 2 && parts[0] == "jobs" && parts[1] == "overview") ++overview_requests;
+    ++requests[kind_of(parts)];
     if (down) return {503, R"({"errors":["Service temporarily unavailable"]})"};
     if (parts.size() == 2 && parts[1] == "overview" && method == "GET") return overview();
+    if (parts.size() == 2 && parts[1] == "metrics" && method == "GET") {
+      const auto agg = query_list(uri, "agg");
+      return aggregated_metrics(query_list(uri, "get"), agg.empty() ? "" : agg.front(),
+                                query_list(uri, "jobs"));
+    }
     if (parts.size() < 2 || parts[0] != "jobs") return {404, R"({"errors":["Not found."]})"};
     const auto found = jobs.find(parts[1]);
     if (found == jobs.end()) return {404, R"({"errors":["Job could not be found."]})"};
@@ -181,7 +240,7 @@ struct FakeFlinkCluster::State {
     if (parts.size() == 3 && method == "GET") {
       if (parts[2] == "exceptions") return exceptions(j);
       if (parts[2] == "checkpoints") return checkpoints(j);
-      if (parts[2] == "metrics") return restarts(j);
+      if (parts[2] == "metrics") return job_metrics(j, query_list(uri, "get"));
     }
     return {404, R"({"errors":["Not found."]})"};
   }
@@ -293,8 +352,13 @@ std::vector<std::string> FakeFlinkCluster::cancels() const {
 }
 
 std::size_t FakeFlinkCluster::overview_requests() const {
+  return requests("overview");
+}
+
+std::size_t FakeFlinkCluster::requests(const std::string& kind) const {
   std::lock_guard lock(state_->mutex);
-  return state_->overview_requests;
+  const auto found = state_->requests.find(kind);
+  return found == state_->requests.end() ? 0 : found->second;
 }
 
 }  // namespace warden::test

@@ -32,7 +32,8 @@ struct FakeFlinkJob {
 
 /// A Flink JobManager's REST API on 127.0.0.1 and a free port, answering with the JSON shapes of
 /// Flink's REST documentation: GET /jobs/overview, /jobs/{id}/exceptions, /jobs/{id}/checkpoints,
-/// /jobs/{id}/metrics?get=numRestarts, and PATCH /jobs/{id}?mode=cancel (the job turns CANCELED).
+/// /jobs/{id}/metrics?get=numRestarts,numberOfFailedCheckpoints, the aggregated
+/// /jobs/metrics?get=…&agg=sum&jobs=…, and PATCH /jobs/{id}?mode=cancel (the job turns CANCELED).
 /// Tests change jobs as a script goes; thread-safe. Stops on destruction.
 class FakeFlinkCluster {
  public:
@@ -58,6 +59,9 @@ class FakeFlinkCluster {
   std::vector<std::string> cancels() const;
   /// GET /jobs/overview requests answered (or refused while down).
   std::size_t overview_requests() const;
+  /// Requests answered (or refused while down) of one kind: "overview", "jobs-metrics" (the
+  /// aggregated one), "job-metrics", "checkpoints", "exceptions".
+  std::size_t requests(const std::string& kind) const;
 
   struct State;
 
