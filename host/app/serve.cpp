@@ -89,6 +89,13 @@ int serve(const std::optional<std::filesystem::path>& config_file,
     timers.load(tasks);  // before tasks start, so that no run starts unseen
     // Channel instances, notices and circuit breaking; plugins raise alerts through the relay.
     AlertService alerts(database, registry, shared_services);
+    // Schedules and tasks naming channel instances (options_from: channels) are checked against
+    // them when saved.
+    registry.provide_list("channels", [&alerts] {
+      std::vector<std::string> names;
+      for (const auto& instance : alerts.channels().list()) names.push_back(instance->name);
+      return names;
+    });
     alerts.connect(*shared_services.alerts);
     alerts.start();
     tasks.start();
@@ -125,6 +132,7 @@ int serve(const std::optional<std::filesystem::path>& config_file,
     timers.stop();  // running timer actions end and their outcomes are committed
     tasks.stop();   // running steps end and their boundaries are committed
     alerts.stop();  // after tasks and timers (they may raise alerts); queued notices stay
+    registry.provide_list("channels", {});
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());
     std::cerr << "warden serve: " << e.what() << "\n";

@@ -160,11 +160,32 @@ std::vector<std::string> PluginRegistry::loaded_keys(Kind kind) const {
   return out;
 }
 
+void PluginRegistry::provide_list(const std::string& name,
+                                  std::function<std::vector<std::string>()> source) {
+  std::lock_guard lock(lists_mutex_);
+  if (source)
+    lists_[name] = std::move(source);
+  else
+    lists_.erase(name);
+}
+
+std::optional<std::vector<std::string>> PluginRegistry::provided_list(
+    const std::string& name) const {
+  std::function<std::vector<std::string>()> source;
+  {
+    std::lock_guard lock(lists_mutex_);
+    const auto found = lists_.find(name);
+    if (found == lists_.end()) return std::nullopt;
+    source = found->second;
+  }
+  return source();
+}
+
 OptionsProvider registry_options(const PluginRegistry& registry) {
   return [&registry](const std::string& list) -> std::optional<std::vector<std::string>> {
     if (list == "solutions") return registry.loaded_keys(Kind::solution);
     if (list == "timer_actions") return registry.loaded_keys(Kind::timer_action);
-    return std::nullopt;  // channel instances arrive with the alert-channel API
+    return registry.provided_list(list);
   };
 }
 

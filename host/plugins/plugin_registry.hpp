@@ -5,6 +5,7 @@
 #include "host/plugins/problem.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -53,6 +54,12 @@ class PluginRegistry {
 
   const std::vector<std::filesystem::path>& directories() const { return dirs_; }
 
+  /// Another host list `options_from` may name (`channels`: the channel instances), kept by the
+  /// part of the host that owns it; an empty `source` withdraws it.
+  void provide_list(const std::string& name, std::function<std::vector<std::string>()> source);
+  /// That list now, or nullopt when nothing provides it.
+  std::optional<std::vector<std::string>> provided_list(const std::string& name) const;
+
  private:
   std::vector<std::filesystem::path> dirs_;
   std::mutex reload_mutex_;  // one reload at a time
@@ -61,10 +68,12 @@ class PluginRegistry {
   std::vector<std::shared_ptr<const PluginRecord>> duplicates_;  // later folders of a taken key
   std::map<std::filesystem::path, std::string>
       fingerprints_;  // what each folder's files looked like
+  mutable std::mutex lists_mutex_;
+  std::map<std::string, std::function<std::vector<std::string>()>> lists_;
 };
 
-/// The host's lists for `options_from` as far as the registry knows them (`solutions`,
-/// `timer_actions`); other lists are left unchecked.
+/// The host's lists for `options_from`: `solutions`, `timer_actions`, and those provided to the
+/// registry (`channels`); other lists are left unchecked.
 OptionsProvider registry_options(const PluginRegistry& registry);
 
 }  // namespace warden::host

@@ -260,6 +260,30 @@ TEST_F(FlinkMonitor, ASigkillNeitherRepeatsOldAlertsNorMissesChangesMadeWhileDow
   EXPECT_EQ(alerts().size(), 2u);
 }
 
+TEST_F(FlinkMonitor, AScheduleNamingAnUnknownChannelInstanceIsRefusedWhenSaved) {
+  auto r = call("POST", "/api/schedules",
+                R"({"name": "flink", "action": "flink_jobs_monitor", "timer_type": "time_cycle", )"
+                R"("defined": "R/PT5S", "params": {"restUrl": ")" +
+                    flink_.url() + R"(", "channels": ["ops", "pager"]}})");
+  ASSERT_EQ(r.status, 400) << r.body;
+  ASSERT_TRUE(r.json);
+  const auto errors = r.json->getObject("errors");
+  ASSERT_TRUE(errors) << r.body;
+  EXPECT_EQ(errors->optValue<std::string>("params.channels", ""),
+            "unknown channel \"pager\" (known channels: ops)")
+      << r.body;
+  // Once the instance exists, the same schedule is taken.
+  auto put = call(
+      "PUT", "/api/channels/pager",
+      R"({"channel": "http_callback", "config": {"url": ")" + receiver_.url("/pager") + R"("}})");
+  ASSERT_EQ(put.status, 201) << put.body;
+  r = call("POST", "/api/schedules",
+           R"({"name": "flink", "action": "flink_jobs_monitor", "timer_type": "time_cycle", )"
+           R"("defined": "R/PT5S", "params": {"restUrl": ")" +
+               flink_.url() + R"(", "channels": ["ops", "pager"]}})");
+  EXPECT_EQ(r.status, 201) << r.body;
+}
+
 TEST_F(FlinkMonitor, ASlowClusterMakesFiringsSkipInsteadOfOverlapping) {
   add_running(1, "slow");
   flink_.set_delay(2500ms);
