@@ -21,6 +21,9 @@ bool NoticePipeline::park_if_down(Notice& notice, bool& probe) {
     probe = true;
     return false;
   }
+  // The alert is read back from alert_json if the notice goes out: a parked notice may wait long,
+  // and it alone would keep the alert alive.
+  notice.alert.reset();
   auto id = notice.notice_id;
   it->second.parked.insert_or_assign(std::move(id), std::move(notice));
   return true;
@@ -113,7 +116,7 @@ void NoticePipeline::after_attempt(const ChannelInstance& instance, const SendOu
       n.next_ms = 0;
       n.end_ms = now;
       ++failed_;
-      store(n);
+      store(std::move(n));
     }
     if (!ended.empty())
       spdlog::warn("channel {} is still down: {} notice(s) failed, out of attempts; {} wait",

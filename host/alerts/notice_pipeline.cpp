@@ -79,7 +79,7 @@ NoticePipeline::NoticePipeline(NoticeStore& store, const ChannelInstances& chann
       breaker_(breaker),
       sender_(std::move(sender)),
       journal_(std::make_unique<Journal>(
-          "notice", [&store](const std::vector<Notice>& rows) { store.write(rows); },
+          "notice", [&store](std::vector<Notice>& rows) { store.write(rows); },
           [](const Notice& n) { return n.notice_id; })) {}
 
 NoticePipeline::~NoticePipeline() {
@@ -154,8 +154,8 @@ Notice NoticePipeline::make_notice(const ChannelInstance& instance,
   return n;
 }
 
-void NoticePipeline::store(const Notice& notice, Journal::Then then) {
-  journal_->submit(notice, std::move(then));
+void NoticePipeline::store(Notice notice, Journal::Then then) {
+  journal_->submit(std::move(notice), std::move(then));
 }
 
 std::vector<Notice> NoticePipeline::raise(const Alert& alert,
@@ -214,13 +214,13 @@ std::vector<Notice> NoticePipeline::raise(const Alert& alert,
       windows_[key] = notice;
     }
     ++created_;
-    rows.push_back(notice);
     answer.push_back(notice);
+    rows.push_back(std::move(notice));
   }
 
   Waiter waiter;
   waiter.remaining = rows.size();
-  for (const auto& row : rows) store(row, waiter.then());
+  for (auto& row : rows) store(std::move(row), waiter.then());
   if (!waiter.wait())
     throw NoticeError(NoticeError::Kind::unavailable,
                       "the notices could not be stored; see the host log");
@@ -353,7 +353,7 @@ void NoticePipeline::finish_attempt(Notice notice, const ChannelInstance& instan
     notice.next_ms = 0;
     notice.end_ms = now;
     ++sent_;
-    store(notice);
+    store(std::move(notice));
     return;
   }
   notice.error =
@@ -375,7 +375,7 @@ void NoticePipeline::finish_attempt(Notice notice, const ChannelInstance& instan
   ++failed_;
   spdlog::warn("notice {} to channel {} failed after {} attempt(s): {}", notice.notice_id,
                notice.channel_name, notice.attempts, notice.error);
-  store(notice);
+  store(std::move(notice));
 }
 
 Notice NoticePipeline::replay(const std::string& notice_id) {

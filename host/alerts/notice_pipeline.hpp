@@ -90,7 +90,7 @@ class NoticePipeline {
                      const std::string& alert_json, const std::string& origin,
                      std::int64_t now) const;
   /// Stores `notice`; `then` runs after the commit.
-  void store(const Notice& notice, Journal::Then then = {});
+  void store(Notice notice, Journal::Then then = {});
   /// Queues the delivery at `due_ms` (now when past).
   void schedule(Notice notice, std::int64_t due_ms);
   void enqueue(Notice notice);

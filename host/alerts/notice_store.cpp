@@ -23,7 +23,7 @@ constexpr const char* kColumns =
 
 }  // namespace
 
-void NoticeStore::write(const std::vector<Notice>& notices) {
+void NoticeStore::write(std::vector<Notice>& notices) {
   if (notices.empty()) return;
   static const std::string sql =
       std::string("INSERT INTO notices (") + kColumns +
@@ -33,10 +33,9 @@ void NoticeStore::write(const std::vector<Notice>& notices) {
       "update_ms = excluded.update_ms, end_ms = excluded.end_ms, error = excluded.error, "
       "detail = excluded.detail, http_status = excluded.http_status, "
       "template_error = excluded.template_error, blocked_by = excluded.blocked_by";
-  std::vector<Notice> rows = notices;  // Poco binds a mutable vector
   auto session = database_.session();
   Poco::Data::Transaction tx(session);
-  session << sql, use(rows), now;
+  session << sql, use(notices), now;
   tx.commit();
 }
 

@@ -28,8 +28,8 @@ class NoticeStore {
  public:
   explicit NoticeStore(Database& database) : database_(database) {}
 
-  /// Inserts or replaces whole rows, in one transaction.
-  void write(const std::vector<Notice>& notices);
+  /// Inserts or replaces whole rows, in one transaction (Poco binds them in place, hence mutable).
+  void write(std::vector<Notice>& notices);
   std::optional<Notice> find(const std::string& notice_id) const;
   NoticePage list(const NoticeQuery& query) const;
   /// Notices not yet ended (created or sending), oldest first: what a start-up picks up again.

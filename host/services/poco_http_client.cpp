@@ -137,8 +137,8 @@ std::optional<std::string> read_body(std::istream& in, const Poco::Net::HTTPResp
   const bool has_length = response.hasContentLength();
   const auto announced = has_length ? response.getContentLength64() : Poco::Int64{0};
   if (has_length && announced > static_cast<Poco::Int64>(kMaxResponseBodyBytes)) return kTooLarge;
-  in.exceptions(std::ios::badbit);  // a read error propagates as Poco's exception
-  std::array<char, 64 * 1024> chunk{};
+  in.exceptions(std::ios::badbit);    // a read error propagates as Poco's exception
+  std::array<char, 64 * 1024> chunk;  // not zero-filled: only what is read into it is used
   while (in) {
     in.read(chunk.data(), chunk.size());
     body.append(chunk.data(), static_cast<std::size_t>(in.gcount()));

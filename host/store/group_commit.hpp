@@ -9,6 +9,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -27,7 +28,8 @@ class GroupCommit {
   /// Runs on the writer's thread after the commit: `ok` is false when the row could not be
   /// written (the error is logged). Keep it short: the next batch waits for it.
   using Then = std::function<void(bool ok)>;
-  using Write = std::function<void(const std::vector<Row>&)>;
+  /// Writes the rows in one transaction; it may bind them in place (they are not used after).
+  using Write = std::function<void(std::vector<Row>&)>;
   using KeyOf = std::function<std::string(const Row&)>;
 
   /// `what` names the rows in log lines ("task", "timer").
@@ -104,16 +106,21 @@ class GroupCommit {
   }
 
   void commit(std::vector<Entry>& batch) {
-    // A row changed several times since the last commit needs only its latest version.
+    // A row changed several times since the last commit needs only its latest version. The rows
+    // move out of the batch: only their keys are needed after this (for log lines).
     std::vector<Row> rows;
     rows.reserve(batch.size());
-    std::unordered_map<std::string, std::size_t> slot;
-    for (auto& entry : batch) {
-      auto [it, fresh] = slot.try_emplace(key_of_(entry.row), rows.size());
+    std::vector<std::string> keys;
+    keys.reserve(batch.size());
+    std::unordered_map<std::string_view, std::size_t> slot;
+    slot.reserve(batch.size());
+    for (auto& entry : batch) keys.push_back(key_of_(entry.row));
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      auto [it, fresh] = slot.try_emplace(keys[i], rows.size());
       if (fresh)
-        rows.push_back(entry.row);
+        rows.push_back(std::move(batch[i].row));
       else
-        rows[it->second] = entry.row;
+        rows[it->second] = std::move(batch[i].row);
     }
     bool ok = false;
     for (int attempt = 1; attempt <= 3 && !ok; ++attempt) {
@@ -133,12 +140,12 @@ class GroupCommit {
                     rows.size(), what_, attempt, error);
       if (attempt < 3) std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
     }
-    for (auto& entry : batch) {
-      if (!entry.then) continue;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (!batch[i].then) continue;
       try {
-        entry.then(ok);
+        batch[i].then(ok);
       } catch (const std::exception& e) {
-        spdlog::error("{} journal: after commit of {}: {}", what_, key_of_(entry.row), e.what());
+        spdlog::error("{} journal: after commit of {}: {}", what_, keys[i], e.what());
       }
     }
   }
