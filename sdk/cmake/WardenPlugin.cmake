@@ -14,6 +14,8 @@ function(warden_add_plugin key)
   # GNU "unique" symbols (libstdc++'s inline variables) would pin the library in memory forever:
   # without them a plugin is really unloaded when its folder is removed or replaced.
   target_compile_options(${ARG_TARGET} PRIVATE $<$<CXX_COMPILER_ID:GNU>:-fno-gnu-unique>)
+  # A symbol no source defines fails the build here, not the plugin's load in the host later.
+  target_link_options(${ARG_TARGET} PRIVATE $<$<PLATFORM_ID:Linux>:LINKER:--no-undefined>)
   set_target_properties(${ARG_TARGET} PROPERTIES
     PREFIX "lib"
     OUTPUT_NAME ${key}
