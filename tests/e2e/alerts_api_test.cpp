@@ -7,6 +7,7 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/ServerSocket.h>
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -210,6 +211,54 @@ TEST_F(AlertsApi, QueuedNoticesAreSentAfterAKill) {
   auto notice = wait_status(id, "sent");
   EXPECT_EQ(notice->getValue<std::string>("status"), "sent");
   EXPECT_EQ(notice->getValue<std::string>("detail"), "back");
+}
+
+TEST_F(AlertsApi, ParkedNoticesShowTheirChargesAndGoOutAfterAKill) {
+  int dead_port = 0;
+  {
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+    dead_port = socket.address().port();
+  }  // closed: connections to it are refused
+  put_callback("dead", "http://127.0.0.1:" + std::to_string(dead_port) + "/hook",
+               R"({"attempts": 20, "backoff": 0.05, "max_backoff": 0.1})");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i) {
+    auto r = call(
+        "POST", "/api/alerts",
+        R"({"channels": ["dead"], "alert": {"title": "parked )" + std::to_string(i) + R"("}})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    ids.push_back(r.json->getArray("data")->getObject(0)->getValue<std::string>("notice_id"));
+  }
+  // The channel is down: notices wait for its probe, and each failed probe charges them an
+  // attempt, which the listing shows although it is kept in memory.
+  Poco::JSON::Object::Ptr charged;
+  for (int i = 0; i < 1000 && !charged; ++i) {
+    auto list = call("GET", "/api/notifications?channel=dead&p_size=50");
+    ASSERT_EQ(list.status, 200) << list.body;
+    const auto data = list.json->getArray("data");
+    for (std::size_t k = 0; k < data->size() && !charged; ++k) {
+      const auto n = data->getObject(k);
+      if (n->getValue<std::string>("error").find("is down") != std::string::npos) charged = n;
+    }
+    if (!charged) std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_TRUE(charged) << "no notice was charged for a failed probe";
+  EXPECT_GE(charged->getValue<int>("attempts"), 1);
+  EXPECT_LT(charged->getValue<int>("attempts"), 20);
+  const auto one = call("GET", "/api/notifications/" + charged->getValue<std::string>("notice_id"));
+  EXPECT_NE(one.json->getObject("data")->getValue<std::string>("error").find("is down"),
+            std::string::npos);
+
+  // A crash loses the charges (the notices are tried again, still within their attempts), not
+  // the notices: they go out once the channel answers.
+  warden_->kill();
+  start();
+  put_callback("dead", receiver_.url("/back"), R"({"attempts": 20, "backoff": 0.05})");
+  for (const auto& id : ids) {
+    auto notice = wait_status(id, "sent");
+    EXPECT_EQ(notice->getValue<std::string>("status"), "sent") << id;
+    EXPECT_LE(notice->getValue<int>("attempts"), 20) << id;
+  }
 }
 
 }  // namespace
