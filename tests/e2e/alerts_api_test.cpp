@@ -142,6 +142,8 @@ TEST_F(AlertsApi, AlertsBecomeNoticesThatAreListedAndFiltered) {
   ASSERT_EQ(r.status, 200) << r.body;
   ASSERT_EQ(r.json->getValue<int>("count"), 1);
   const auto id = r.json->getArray("data")->getObject(0)->getValue<std::string>("notice_id");
+  EXPECT_EQ(r.body, R"({"result":"ok","count":1,"data":[{"notice_id":")" + id +
+                        R"(","channel":"a","status":"created","aggregated":1}]})");
   auto notice = wait_status(id, "sent");
   ASSERT_TRUE(notice);
   EXPECT_EQ(notice->getValue<std::string>("status"), "sent");
