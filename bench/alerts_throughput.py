@@ -139,7 +139,7 @@ def one_run(args, work, receiver_port, receiver_pid, scenario, run):
         commits = float(figures.get("warden_notice_commits_total", "nan"))
         rows = float(figures.get("warden_notice_rows_written_total", "nan"))
         api.close()
-        return {"commits": commits / len(sent), "rows": rows / len(sent),"rate": len(sent) / (last - t0), "p50": benchlib.percentile(latencies, 50),
+        return {"commits": commits / len(sent), "rows": rows / len(sent), "rate": len(sent) / (last - t0), "p50": benchlib.percentile(latencies, 50),
                 "p99": benchlib.percentile(latencies, 99),
                 "cpu_us": cpu.seconds / len(sent) * 1e6, "busy": cpu.machine_busy,
                 "client_us": client_cpu / len(sent) * 1e6,
@@ -154,6 +154,8 @@ def main():
     parser.add_argument("--concurrency", type=int, default=8,
                         help="the healthy channel's delivery threads")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scenarios", default="healthy,dead+healthy",
+                        help="comma-separated; the first is the baseline of the comparison")
     args = parser.parse_args()
     benchlib.exit_on_sigterm()
     binary = os.path.join(args.build, "bench", "bench_alert_receiver")
@@ -172,7 +174,7 @@ def main():
         receiver_port = int(line.split("http://", 1)[1].split()[0].rsplit(":", 1)[1])
         results = {}
         for run in range(args.runs):
-            for scenario in ("healthy", "dead+healthy"):
+            for scenario in args.scenarios.split(","):
                 r = one_run(args, work, receiver_port, receiver.pid, scenario, run)
                 results.setdefault(scenario, []).append(r)
                 print(f"  run {run + 1} {scenario:13s}: {r['rate']:7.0f} notices/s, "

@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace warden::host {
 
 using pipeline_detail::clipped;
@@ -110,13 +112,22 @@ void NoticePipeline::after_attempt(const ChannelInstance& instance, const SendOu
     return;
   }
   if (probes_failed > 0) {
+    // Thousands of notices may end at one probe. Stored a slice per commit, each waited for, so
+    // the alerts coming in meanwhile join those commits instead of waiting behind one long one.
     const auto now = now_ms();
-    for (auto& n : ended) {
-      n.status = notice_status::failed;
-      n.next_ms = 0;
-      n.end_ms = now;
-      ++failed_;
-      store(std::move(n));
+    for (std::size_t at = 0; at < ended.size(); at += kEndedPerCommit) {
+      const auto until = std::min(ended.size(), at + kEndedPerCommit);
+      std::vector<Notice> slice;
+      slice.reserve(until - at);
+      for (std::size_t i = at; i < until; ++i) {
+        auto& n = ended[i];
+        n.status = notice_status::failed;
+        n.next_ms = 0;
+        n.end_ms = now;
+        ++failed_;
+        slice.push_back(std::move(n));
+      }
+      store_and_wait(std::move(slice));
     }
     if (!ended.empty())
       spdlog::warn("channel {} is still down: {} notice(s) failed, out of attempts; {} wait",

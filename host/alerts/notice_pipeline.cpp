@@ -158,6 +158,13 @@ void NoticePipeline::store(Notice notice, Journal::Then then) {
   journal_->submit(std::move(notice), std::move(then));
 }
 
+bool NoticePipeline::store_and_wait(std::vector<Notice> rows) {
+  Waiter waiter;
+  waiter.remaining = 1;
+  journal_->submit_all(std::move(rows), waiter.then());
+  return waiter.wait();
+}
+
 std::vector<Notice> NoticePipeline::raise(const Alert& alert,
                                           const std::vector<std::string>& targets,
                                           const std::string& origin) {
@@ -218,10 +225,7 @@ std::vector<Notice> NoticePipeline::raise(const Alert& alert,
     rows.push_back(std::move(notice));
   }
 
-  Waiter waiter;
-  waiter.remaining = rows.size();
-  for (auto& row : rows) store(std::move(row), waiter.then());
-  if (!waiter.wait())
+  if (!store_and_wait(std::move(rows)))
     throw NoticeError(NoticeError::Kind::unavailable,
                       "the notices could not be stored; see the host log");
   // Stored: now they may go out. A window's notice goes out when the window closes.

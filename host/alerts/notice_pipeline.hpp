@@ -89,6 +89,8 @@ class NoticePipeline {
   Notice make_notice(const ChannelInstance& instance, const std::shared_ptr<const Alert>& alert,
                      const std::string& alert_json, const std::string& origin,
                      std::int64_t now) const;
+  /// Stores `rows` in one commit and waits for it; false when they could not be stored.
+  bool store_and_wait(std::vector<Notice> rows);
   /// Stores `notice`; `then` runs after the commit.
   void store(Notice notice, Journal::Then then = {});
   /// Queues the delivery at `due_ms` (now when past).
@@ -143,6 +145,8 @@ class NoticePipeline {
     std::map<std::string, Notice> parked;  ///< by notice id: oldest first
   };
   static constexpr int kDownAfter = 3;
+  /// Notices ended by one failed probe go to the store in slices of this many rows.
+  static constexpr std::size_t kEndedPerCommit = 256;
   mutable std::mutex gates_mutex_;
   std::unordered_map<std::string, Gate> gates_;
 

@@ -57,6 +57,27 @@ class GroupCommit {
     if (then) then(false);
   }
 
+  /// Several rows that go into one commit together; `then` runs once, after it.
+  void submit_all(std::vector<Row> rows, Then then = {}) {
+    if (rows.empty()) {
+      if (then) then(true);
+      return;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      if (!stopping_) {
+        for (std::size_t i = 0; i < rows.size(); ++i)
+          pending_.push_back({std::move(rows[i]), i + 1 == rows.size() ? std::move(then) : Then{}});
+        submitted_ += rows.size();
+        wake_.notify_one();
+        return;
+      }
+    }
+    spdlog::error("{} journal: {} changed after the journal stopped; the change is not stored",
+                  what_, key_of_(rows.front()));
+    if (then) then(false);
+  }
+
   /// Waits until everything submitted before the call is committed (or has failed).
   void flush() {
     std::unique_lock lock(mutex_);
