@@ -2,12 +2,16 @@
 // channel instance refuses or drops connections, and releasing them when it answers again.
 #include "host/alerts/channel_instances.hpp"
 #include "host/alerts/notice_pipeline.hpp"
+#include "host/alerts/notice_store.hpp"
 #include "host/alerts/pipeline_detail.hpp"
 #include "host/alerts/retry_policy.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <iterator>
+#include <string_view>
+#include <unordered_map>
 
 namespace warden::host {
 
@@ -23,11 +27,9 @@ bool NoticePipeline::park_if_down(Notice& notice, bool& probe) {
     probe = true;
     return false;
   }
-  // The alert is read back from alert_json if the notice goes out: a parked notice may wait long,
-  // and it alone would keep the alert alive.
-  notice.alert.reset();
-  auto id = notice.notice_id;
-  it->second.parked.insert_or_assign(std::move(id), std::move(notice));
+  Parked parked{notice.status, notice.attempts, notice.update_ms,
+                notice.error.empty() ? nullptr : std::make_shared<const std::string>(notice.error)};
+  it->second.parked.insert_or_assign(notice.notice_id, std::move(parked));
   return true;
 }
 
@@ -39,15 +41,57 @@ void NoticePipeline::overlay_parked(Notice& notice) const {
   const auto parked = gate->second.parked.find(notice.notice_id);
   if (parked == gate->second.parked.end()) return;
   notice.attempts = parked->second.attempts;
-  notice.error = parked->second.error;
+  notice.error = parked->second.error ? *parked->second.error : std::string();
   notice.update_ms = parked->second.update_ms;
+}
+
+Notice NoticePipeline::outcome_row(const std::string& notice_id, const Parked& parked, bool ended) {
+  Notice row;
+  row.outcome_only = true;
+  row.notice_id = notice_id;
+  row.status = ended ? notice_status::failed : parked.status;
+  row.attempts = parked.attempts;
+  row.update_ms = parked.update_ms;
+  row.end_ms = ended ? parked.update_ms : 0;
+  row.next_ms = ended ? 0 : parked.update_ms;
+  if (parked.error) row.error = *parked.error;
+  return row;
+}
+
+std::vector<Notice> NoticePipeline::unpark(std::vector<std::pair<std::string, Parked>> parked) {
+  journal_->flush();
+  std::vector<std::string> ids;
+  ids.reserve(parked.size());
+  for (const auto& [id, _] : parked) ids.push_back(id);
+  std::vector<Notice> notices;
+  try {
+    notices = store_.find_many(ids);
+  } catch (const std::exception& e) {
+    spdlog::error("notices: {} parked notice(s) could not be read back: {}", ids.size(), e.what());
+    return notices;
+  }
+  std::unordered_map<std::string_view, const Parked*> memory;
+  for (const auto& [id, p] : parked) memory.emplace(id, &p);
+  for (auto& n : notices) {
+    const Parked& p = *memory.at(n.notice_id);
+    n.status = p.status;
+    n.attempts = p.attempts;
+    n.update_ms = p.update_ms;
+    n.error = p.error ? *p.error : std::string();
+  }
+  std::sort(notices.begin(), notices.end(),
+            [](const Notice& a, const Notice& b) { return a.notice_id < b.notice_id; });
+  if (notices.size() < parked.size())
+    spdlog::error("notices: {} parked notice(s) are missing from the store",
+                  parked.size() - notices.size());
+  return notices;
 }
 
 void NoticePipeline::after_attempt(const ChannelInstance& instance, const SendOutcome& outcome,
                                    bool probe) {
   const auto& d = outcome.delivery;
   const bool transport_failure = !d.delivered && d.http_status == 0;
-  std::vector<Notice> released, ended;
+  std::vector<std::pair<std::string, Parked>> released, ended;
   std::size_t waiting = 0;
   int probes_failed = 0;
   bool went_down = false, came_up = false;
@@ -62,7 +106,8 @@ void NoticePipeline::after_attempt(const ChannelInstance& instance, const SendOu
       gate.let_next_through = false;
       gate.probes_failed = 0;
       came_up = true;
-      for (auto& [_, n] : gate.parked) released.push_back(std::move(n));
+      released.assign(std::make_move_iterator(gate.parked.begin()),
+                      std::make_move_iterator(gate.parked.end()));
       gate.parked.clear();
     } else {
       ++gate.transport_failures;
@@ -77,18 +122,19 @@ void NoticePipeline::after_attempt(const ChannelInstance& instance, const SendOu
         // Every parked notice loses an attempt to this probe, in memory: those out of attempts
         // end (and only they are stored).
         const auto now = now_ms();
-        const auto error = "not tried: channel \"" + instance.name +
-                           "\" is down (its probe failed: " + clipped(last_error) + ")";
+        const auto error = std::make_shared<const std::string>(
+            "not tried: channel \"" + instance.name +
+            "\" is down (its probe failed: " + clipped(last_error) + ")");
         for (auto it = gate.parked.begin(); it != gate.parked.end();) {
-          auto& n = it->second;
-          ++n.attempts;
-          n.update_ms = now;
-          n.error = error;
-          if (n.attempts < instance.delivery.attempts) {
+          auto& p = it->second;
+          ++p.attempts;
+          p.update_ms = now;
+          p.error = error;
+          if (p.attempts < instance.delivery.attempts) {
             ++it;
             continue;
           }
-          ended.push_back(std::move(n));
+          ended.emplace_back(it->first, std::move(p));
           it = gate.parked.erase(it);
         }
         waiting = gate.parked.size();
@@ -108,25 +154,19 @@ void NoticePipeline::after_attempt(const ChannelInstance& instance, const SendOu
   if (came_up) {
     spdlog::info("channel {} is up again; {} parked notice(s) go out", instance.name,
                  released.size());
-    for (auto& n : released) enqueue(std::move(n));
+    for (auto& n : unpark(std::move(released))) enqueue(std::move(n));
     return;
   }
   if (probes_failed > 0) {
     // Thousands of notices may end at one probe. Stored a slice per commit, each waited for, so
     // the alerts coming in meanwhile join those commits instead of waiting behind one long one.
-    const auto now = now_ms();
     for (std::size_t at = 0; at < ended.size(); at += kEndedPerCommit) {
       const auto until = std::min(ended.size(), at + kEndedPerCommit);
       std::vector<Notice> slice;
       slice.reserve(until - at);
-      for (std::size_t i = at; i < until; ++i) {
-        auto& n = ended[i];
-        n.status = notice_status::failed;
-        n.next_ms = 0;
-        n.end_ms = now;
-        ++failed_;
-        slice.push_back(std::move(n));
-      }
+      for (std::size_t i = at; i < until; ++i)
+        slice.push_back(outcome_row(ended[i].first, ended[i].second, /*ended=*/true));
+      failed_ += slice.size();
       store_and_wait(std::move(slice));
     }
     if (!ended.empty())
@@ -148,29 +188,42 @@ void NoticePipeline::arm_probe(const ChannelInstance& instance, int probes_faile
 
 void NoticePipeline::probe(const std::string& channel_name) {
   const auto instance = channels_.find(channel_name);
-  std::vector<Notice> orphans;  // the instance is gone or disabled: nothing will probe for them
-  Notice notice;
+  std::vector<std::pair<std::string, Parked>> taken;
   {
     std::lock_guard lock(gates_mutex_);
     auto& gate = gates_[channel_name];
     if (!gate.down) return;
     if (!instance || !instance->enabled) {
-      for (auto& [_, n] : gate.parked) orphans.push_back(std::move(n));
+      // Nothing will probe for them: each goes to deliver, which ends it failed, saying why.
+      taken.assign(std::make_move_iterator(gate.parked.begin()),
+                   std::make_move_iterator(gate.parked.end()));
       gates_.erase(channel_name);
     } else if (gate.parked.empty()) {
       gate.let_next_through = true;  // the next notice to come is the probe
       return;
     } else {
-      notice = std::move(gate.parked.extract(gate.parked.begin()).mapped());
+      auto oldest = gate.parked.extract(gate.parked.begin());
+      taken.emplace_back(std::move(oldest.key()), std::move(oldest.mapped()));
     }
   }
   if (!instance || !instance->enabled) {
-    for (auto& n : orphans) deliver(std::move(n));  // each ends failed, saying why
+    for (auto& n : unpark(std::move(taken))) deliver(std::move(n));
     return;
   }
-  post_to_lane(*instance, [this, notice = std::move(notice)]() mutable {
+  // Read back and tried on the channel's lane, not on the timer thread.
+  post_to_lane(*instance, [this, instance, taken = std::move(taken)]() mutable {
     --queued_;
-    deliver(std::move(notice), /*probe=*/true);
+    auto notices = unpark(std::move(taken));
+    if (notices.empty()) {  // unreadable: the next probe tries the next one
+      int probes_failed = 0;
+      {
+        std::lock_guard lock(gates_mutex_);
+        probes_failed = gates_[instance->name].probes_failed;
+      }
+      arm_probe(*instance, probes_failed);
+      return;
+    }
+    deliver(std::move(notices.front()), /*probe=*/true);
   });
 }
 

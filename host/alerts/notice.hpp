@@ -42,6 +42,11 @@ struct Notice {
   std::string template_error;  ///< alertTpl failed; the notice went out with the fallback
   std::string blocked_by;      ///< the circuit-breaking rule that matched
 
+  /// Not a column: the row only records how the notice stands (status, attempts, next_ms,
+  /// update_ms, end_ms, error); the rest is stored already. What a notice parked behind a down
+  /// channel, held in memory without its alert, is written with.
+  bool outcome_only = false;
+
   /// The alert itself when it was raised in this process (not a column: read back from
   /// `alert_json` after a restart).
   std::shared_ptr<const Alert> alert;

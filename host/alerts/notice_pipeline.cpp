@@ -132,7 +132,7 @@ void NoticePipeline::stop() {
   {
     std::lock_guard lock(gates_mutex_);
     for (const auto& [_, gate] : gates_)
-      for (const auto& [_, notice] : gate.parked) store(notice);
+      for (const auto& [id, parked] : gate.parked) store(outcome_row(id, parked, false));
   }
   journal_->flush();
   journal_->stop();

@@ -111,7 +111,6 @@ class NoticePipeline {
   /// A down instance's probe is due: one parked notice is tried.
   void probe(const std::string& channel_name);
   void arm_probe(const ChannelInstance& instance, int probes_failed);
-  std::vector<Notice> submit_all(std::vector<Notice> rows, std::vector<Notice> answer);
 
   NoticeStore& store_;
   const ChannelInstances& channels_;
@@ -136,14 +135,27 @@ class NoticePipeline {
   /// parked are kept here, not stored: only a parked notice's end (or the row of its next real
   /// attempt) is written, and stop() stores them. After a crash a parked notice is charged its
   /// attempts again: still bounded, at the cost of a few more probes.
+  /// What memory alone knows of a parked notice; the rest is stored, and read back when the
+  /// notice goes out (so thousands waiting behind a dead channel hold no alert each).
+  struct Parked {
+    std::string status;
+    Poco::Int64 attempts = 0;
+    Poco::Int64 update_ms = 0;
+    std::shared_ptr<const std::string> error;  ///< shared by all a probe charged
+  };
   struct Gate {
     int transport_failures = 0;  ///< in a row
     bool down = false;
     bool let_next_through = false;  ///< a probe was due with nothing parked
     int probes_failed = 0;
     std::string last_error;
-    std::map<std::string, Notice> parked;  ///< by notice id: oldest first
+    std::map<std::string, Parked> parked;  ///< by notice id: oldest first
   };
+  /// The stored notices behind `parked`, with what memory knows laid over them (the journal is
+  /// flushed first, so a row handed in just before parking is read as written).
+  std::vector<Notice> unpark(std::vector<std::pair<std::string, Parked>> parked);
+  /// The row that records a parked notice's attempts (and its end, when `ended`).
+  static Notice outcome_row(const std::string& notice_id, const Parked& parked, bool ended);
   static constexpr int kDownAfter = 3;
   /// Notices ended by one failed probe go to the store in slices of this many rows.
   static constexpr std::size_t kEndedPerCommit = 256;

@@ -7,6 +7,9 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Data/Transaction.h>
 
+#include <algorithm>
+#include <iterator>
+
 template <>
 class Poco::Data::TypeHandler<warden::host::Notice>
     : public warden::host::RowTypeHandler<warden::host::Notice> {};
@@ -25,7 +28,7 @@ constexpr const char* kColumns =
 
 void NoticeStore::write(std::vector<Notice>& notices) {
   if (notices.empty()) return;
-  static const std::string sql =
+  static const std::string upsert =
       std::string("INSERT INTO notices (") + kColumns +
       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (notice_id) DO "
       "UPDATE SET status = excluded.status, alert_json = excluded.alert_json, "
@@ -33,9 +36,29 @@ void NoticeStore::write(std::vector<Notice>& notices) {
       "update_ms = excluded.update_ms, end_ms = excluded.end_ms, error = excluded.error, "
       "detail = excluded.detail, http_status = excluded.http_status, "
       "template_error = excluded.template_error, blocked_by = excluded.blocked_by";
+  // A batch holds one row per notice, so whole rows and outcomes can go in either order.
+  const auto outcomes_from = std::stable_partition(notices.begin(), notices.end(),
+                                                   [](const Notice& n) { return !n.outcome_only; });
+  std::vector<std::string> ids, statuses, errors;
+  std::vector<Poco::Int64> attempts, next, updated, ended;
+  for (auto it = outcomes_from; it != notices.end(); ++it) {
+    ids.push_back(std::move(it->notice_id));
+    statuses.push_back(std::move(it->status));
+    errors.push_back(std::move(it->error));
+    attempts.push_back(it->attempts);
+    next.push_back(it->next_ms);
+    updated.push_back(it->update_ms);
+    ended.push_back(it->end_ms);
+  }
+  notices.erase(outcomes_from, notices.end());
   auto session = database_.session();
   Poco::Data::Transaction tx(session);
-  session << sql, use(notices), now;
+  if (!notices.empty()) session << upsert, use(notices), now;
+  if (!ids.empty())
+    session << "UPDATE notices SET status = ?, attempts = ?, next_ms = ?, update_ms = ?, "
+               "end_ms = ?, error = ? WHERE notice_id = ?",
+        use(statuses), use(attempts), use(next), use(updated), use(ended), use(errors), use(ids),
+        now;
   tx.commit();
 }
 
@@ -47,6 +70,26 @@ std::optional<Notice> NoticeStore::find(const std::string& notice_id) const {
       use(id), now;
   if (rows.empty()) return std::nullopt;
   return rows.front();
+}
+
+std::vector<Notice> NoticeStore::find_many(const std::vector<std::string>& notice_ids) const {
+  constexpr std::size_t kPerQuery = 500;
+  std::vector<Notice> rows;
+  auto session = database_.session();
+  for (std::size_t at = 0; at < notice_ids.size(); at += kPerQuery) {
+    const auto until = std::min(notice_ids.size(), at + kPerQuery);
+    std::string marks;
+    for (std::size_t i = at; i < until; ++i) marks += i == at ? "?" : ", ?";
+    std::vector<Notice> chunk;
+    Poco::Data::Statement select(session);
+    select << std::string("SELECT ") + kColumns + " FROM notices WHERE notice_id IN (" + marks +
+                  ")",
+        into(chunk);
+    for (std::size_t i = at; i < until; ++i) select, useRef(notice_ids[i]);
+    select.execute();
+    std::move(chunk.begin(), chunk.end(), std::back_inserter(rows));
+  }
+  return rows;
 }
 
 NoticePage NoticeStore::list(const NoticeQuery& query) const {

@@ -28,9 +28,12 @@ class NoticeStore {
  public:
   explicit NoticeStore(Database& database) : database_(database) {}
 
-  /// Inserts or replaces whole rows, in one transaction (Poco binds them in place, hence mutable).
+  /// Inserts or replaces whole rows, and updates the outcome of `outcome_only` ones, in one
+  /// transaction (Poco binds them in place, hence mutable).
   void write(std::vector<Notice>& notices);
   std::optional<Notice> find(const std::string& notice_id) const;
+  /// The stored notices among `notice_ids`, in no particular order.
+  std::vector<Notice> find_many(const std::vector<std::string>& notice_ids) const;
   NoticePage list(const NoticeQuery& query) const;
   /// Notices not yet ended (created or sending), oldest first: what a start-up picks up again.
   std::vector<Notice> unfinished() const;
