@@ -81,9 +81,9 @@ def put_channel(api, name, url, delivery):
         raise RuntimeError(f"PUT /api/channels/{name}: HTTP {status}: {answer}")
 
 
-def one_run(args, work, receiver_port, receiver_pid, scenario, run):
+def one_run(args, work, receiver_port, receiver_pid, scenario, run, slot):
     with benchlib.Procs() as procs:
-        warden = benchlib.Warden(procs, args.build, work, name=f"warden-{scenario}-{run}",
+        warden = benchlib.Warden(procs, args.build, work, name=f"warden-{scenario}-{run}-{slot}",
                                  http_threads=64)
         api = benchlib.Client(warden.port)
         put_channel(api, "healthy", f"http://{HOST}:{receiver_port}/hook",
@@ -155,7 +155,8 @@ def main():
                         help="the healthy channel's delivery threads")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scenarios", default="healthy,dead+healthy",
-                        help="comma-separated; the first is the baseline of the comparison")
+                        help="comma-separated, run in turn; the first is the baseline of the "
+                             "comparison (healthy,healthy measures the noise of the machine)")
     args = parser.parse_args()
     benchlib.exit_on_sigterm()
     binary = os.path.join(args.build, "bench", "bench_alert_receiver")
@@ -174,9 +175,12 @@ def main():
         receiver_port = int(line.split("http://", 1)[1].split()[0].rsplit(":", 1)[1])
         results = {}
         for run in range(args.runs):
-            for scenario in args.scenarios.split(","):
-                r = one_run(args, work, receiver_port, receiver.pid, scenario, run)
-                results.setdefault(scenario, []).append(r)
+            names = args.scenarios.split(",")
+            for slot, scenario in enumerate(names):
+                r = one_run(args, work, receiver_port, receiver.pid, scenario, run, slot)
+                # The same scenario twice (healthy,healthy) shows how far runs alone differ.
+                label = scenario if names.count(scenario) == 1 else f"{scenario} ({slot + 1})"
+                results.setdefault(label, []).append(r)
                 print(f"  run {run + 1} {scenario:13s}: {r['rate']:7.0f} notices/s, "
                       f"p50 {r['p50']:6.1f} ms, p99 {r['p99']:6.1f} ms, "
                       f"CPU per notice: warden {r['cpu_us']:4.0f} us, clients {r['client_us']:4.0f} us, "

@@ -158,7 +158,7 @@ class NoticePipeline {
   static Notice outcome_row(const std::string& notice_id, const Parked& parked, bool ended);
   static constexpr int kDownAfter = 3;
   /// Notices ended by one failed probe go to the store in slices of this many rows.
-  static constexpr std::size_t kEndedPerCommit = 256;
+  static constexpr std::size_t kEndedPerCommit = 64;
   mutable std::mutex gates_mutex_;
   std::unordered_map<std::string, Gate> gates_;
 

@@ -2,6 +2,7 @@
 
 #include "host/store/database.hpp"
 #include "host/store/row_type_handler.hpp"
+#include "host/store/sqlite_writer.hpp"
 
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
@@ -36,31 +37,23 @@ void NoticeStore::write(std::vector<Notice>& notices) {
       "update_ms = excluded.update_ms, end_ms = excluded.end_ms, error = excluded.error, "
       "detail = excluded.detail, http_status = excluded.http_status, "
       "template_error = excluded.template_error, blocked_by = excluded.blocked_by";
+  static const std::string outcome =
+      "UPDATE notices SET status = ?, attempts = ?, next_ms = ?, update_ms = ?, end_ms = ?, "
+      "error = ? WHERE notice_id = ?";
   // A batch holds one row per notice, so whole rows and outcomes can go in either order.
   const auto outcomes_from = std::stable_partition(notices.begin(), notices.end(),
                                                    [](const Notice& n) { return !n.outcome_only; });
-  std::vector<std::string> ids, statuses, errors;
-  std::vector<Poco::Int64> attempts, next, updated, ended;
-  for (auto it = outcomes_from; it != notices.end(); ++it) {
-    ids.push_back(std::move(it->notice_id));
-    statuses.push_back(std::move(it->status));
-    errors.push_back(std::move(it->error));
-    attempts.push_back(it->attempts);
-    next.push_back(it->next_ms);
-    updated.push_back(it->update_ms);
-    ended.push_back(it->end_ms);
-  }
-  notices.erase(outcomes_from, notices.end());
-  auto session = database_.session();
-  Poco::Data::Transaction tx(session);
-  if (!notices.empty()) session << upsert, use(notices), now;
-  if (!ids.empty())
-    session << "UPDATE notices SET status = ?, attempts = ?, next_ms = ?, update_ms = ?, "
-               "end_ms = ?, error = ? WHERE notice_id = ?",
-        use(statuses), use(attempts), use(next), use(updated), use(ended), use(errors), use(ids),
-        now;
+  if (!writer_) writer_ = std::make_unique<SqliteWriter>(database_.session());
+  SqliteWriter::Transaction tx(*writer_);
+  for (auto it = notices.begin(); it != outcomes_from; ++it) writer_->run_row(upsert, *it);
+  for (auto it = outcomes_from; it != notices.end(); ++it)
+    writer_->run(outcome, it->status, it->attempts, it->next_ms, it->update_ms, it->end_ms,
+                 it->error, it->notice_id);
   tx.commit();
 }
+
+NoticeStore::NoticeStore(Database& database) : database_(database) {}
+NoticeStore::~NoticeStore() = default;
 
 std::optional<Notice> NoticeStore::find(const std::string& notice_id) const {
   std::vector<Notice> rows;

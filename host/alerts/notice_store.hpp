@@ -2,6 +2,7 @@
 
 #include "host/alerts/notice.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 namespace warden::host {
 
 class Database;
+class SqliteWriter;
 
 /// What `GET /api/notifications` filters by; every field optional. Newest first.
 struct NoticeQuery {
@@ -26,10 +28,11 @@ struct NoticePage {
 /// The `notices` table (migration 11). Parameterised SQL only; thread-safe (a session per call).
 class NoticeStore {
  public:
-  explicit NoticeStore(Database& database) : database_(database) {}
+  explicit NoticeStore(Database& database);
+  ~NoticeStore();
 
   /// Inserts or replaces whole rows, and updates the outcome of `outcome_only` ones, in one
-  /// transaction (Poco binds them in place, hence mutable).
+  /// transaction, on a connection of its own (SqliteWriter). One writer thread (the journal's).
   void write(std::vector<Notice>& notices);
   std::optional<Notice> find(const std::string& notice_id) const;
   /// The stored notices among `notice_ids`, in no particular order.
@@ -40,6 +43,7 @@ class NoticeStore {
 
  private:
   Database& database_;
+  std::unique_ptr<SqliteWriter> writer_;  // made by the first write, on the writer's thread
 };
 
 }  // namespace warden::host
