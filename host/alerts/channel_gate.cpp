@@ -18,19 +18,36 @@ namespace warden::host {
 using pipeline_detail::clipped;
 using pipeline_detail::random01;
 
-bool NoticePipeline::park_if_down(Notice& notice, bool& probe) {
+bool NoticePipeline::park_if_down(Notice& notice, bool& probe, Poco::Int64 max_attempts) {
   std::lock_guard lock(gates_mutex_);
   auto it = gates_.find(notice.channel_name);
   if (it == gates_.end() || !it->second.down || probe) return false;
-  if (it->second.let_next_through) {
-    it->second.let_next_through = false;
+  auto& gate = it->second;
+  if (gate.let_next_through) {
+    gate.let_next_through = false;
     probe = true;
     return false;
   }
-  Parked parked{notice.status, notice.attempts, notice.update_ms,
-                notice.error.empty() ? nullptr : std::make_shared<const std::string>(notice.error)};
-  it->second.parked.insert_or_assign(notice.notice_id, std::move(parked));
+  Parked parked{notice.status,
+                notice.attempts,
+                notice.update_ms,
+                notice.error.empty() ? nullptr : std::make_shared<const std::string>(notice.error),
+                gate.probes_failed,
+                gate.probes_failed +
+                    static_cast<int>(std::max<Poco::Int64>(1, max_attempts - notice.attempts))};
+  gate.ends.emplace(parked.ends_at, notice.notice_id);
+  gate.parked.insert_or_assign(notice.notice_id, std::move(parked));
   return true;
+}
+
+NoticePipeline::Parked NoticePipeline::charged(const Gate& gate, Parked parked) {
+  const int probes = gate.probes_failed - parked.charged_from;
+  if (probes <= 0) return parked;
+  parked.attempts += probes;
+  parked.update_ms = gate.charged_ms;
+  parked.error = gate.charge_error;
+  parked.charged_from = gate.probes_failed;
+  return parked;
 }
 
 void NoticePipeline::overlay_parked(Notice& notice) const {
@@ -38,11 +55,12 @@ void NoticePipeline::overlay_parked(Notice& notice) const {
   std::lock_guard lock(gates_mutex_);
   const auto gate = gates_.find(notice.channel_name);
   if (gate == gates_.end()) return;
-  const auto parked = gate->second.parked.find(notice.notice_id);
-  if (parked == gate->second.parked.end()) return;
-  notice.attempts = parked->second.attempts;
-  notice.error = parked->second.error ? *parked->second.error : std::string();
-  notice.update_ms = parked->second.update_ms;
+  const auto found = gate->second.parked.find(notice.notice_id);
+  if (found == gate->second.parked.end()) return;
+  const Parked parked = charged(gate->second, found->second);
+  notice.attempts = parked.attempts;
+  notice.error = parked.error ? *parked.error : std::string();
+  notice.update_ms = parked.update_ms;
 }
 
 Notice NoticePipeline::outcome_row(const std::string& notice_id, const Parked& parked, bool ended) {
@@ -102,13 +120,15 @@ void NoticePipeline::after_attempt(const ChannelInstance& instance, const SendOu
     if (!transport_failure) {
       gate.transport_failures = 0;
       if (!gate.down) return;
+      came_up = true;
+      released.reserve(gate.parked.size());
+      for (auto& [id, parked] : gate.parked)
+        released.emplace_back(id, charged(gate, std::move(parked)));
+      gate.parked.clear();
+      gate.ends.clear();
       gate.down = false;
       gate.let_next_through = false;
       gate.probes_failed = 0;
-      came_up = true;
-      released.assign(std::make_move_iterator(gate.parked.begin()),
-                      std::make_move_iterator(gate.parked.end()));
-      gate.parked.clear();
     } else {
       ++gate.transport_failures;
       gate.last_error = d.detail;
@@ -119,23 +139,19 @@ void NoticePipeline::after_attempt(const ChannelInstance& instance, const SendOu
       } else if (probe) {
         probes_failed = ++gate.probes_failed;
         last_error = gate.last_error;
-        // Every parked notice loses an attempt to this probe, in memory: those out of attempts
-        // end (and only they are stored).
-        const auto now = now_ms();
-        const auto error = std::make_shared<const std::string>(
+        // Every parked notice loses an attempt to this probe, in memory (see charged()): those
+        // now out of attempts end, and only they are stored.
+        gate.charged_ms = now_ms();
+        gate.charge_error = std::make_shared<const std::string>(
             "not tried: channel \"" + instance.name +
             "\" is down (its probe failed: " + clipped(last_error) + ")");
-        for (auto it = gate.parked.begin(); it != gate.parked.end();) {
-          auto& p = it->second;
-          ++p.attempts;
-          p.update_ms = now;
-          p.error = error;
-          if (p.attempts < instance.delivery.attempts) {
-            ++it;
-            continue;
-          }
-          ended.emplace_back(it->first, std::move(p));
-          it = gate.parked.erase(it);
+        for (auto end = gate.ends.begin(); end != gate.ends.end() && end->first <= probes_failed;
+             end = gate.ends.erase(end)) {
+          const auto found = gate.parked.find(end->second);
+          // Gone (probed, released) or parked again since, with another end.
+          if (found == gate.parked.end() || found->second.ends_at != end->first) continue;
+          ended.emplace_back(found->first, charged(gate, std::move(found->second)));
+          gate.parked.erase(found);
         }
         waiting = gate.parked.size();
       } else {
@@ -195,15 +211,15 @@ void NoticePipeline::probe(const std::string& channel_name) {
     if (!gate.down) return;
     if (!instance || !instance->enabled) {
       // Nothing will probe for them: each goes to deliver, which ends it failed, saying why.
-      taken.assign(std::make_move_iterator(gate.parked.begin()),
-                   std::make_move_iterator(gate.parked.end()));
+      for (auto& [id, parked] : gate.parked)
+        taken.emplace_back(id, charged(gate, std::move(parked)));
       gates_.erase(channel_name);
     } else if (gate.parked.empty()) {
       gate.let_next_through = true;  // the next notice to come is the probe
       return;
     } else {
       auto oldest = gate.parked.extract(gate.parked.begin());
-      taken.emplace_back(std::move(oldest.key()), std::move(oldest.mapped()));
+      taken.emplace_back(std::move(oldest.key()), charged(gate, std::move(oldest.mapped())));
     }
   }
   if (!instance || !instance->enabled) {

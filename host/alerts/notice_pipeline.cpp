@@ -132,7 +132,8 @@ void NoticePipeline::stop() {
   {
     std::lock_guard lock(gates_mutex_);
     for (const auto& [_, gate] : gates_)
-      for (const auto& [id, parked] : gate.parked) store(outcome_row(id, parked, false));
+      for (const auto& [id, parked] : gate.parked)
+        store(outcome_row(id, charged(gate, parked), false));
   }
   journal_->flush();
   journal_->stop();
@@ -302,7 +303,8 @@ void NoticePipeline::enqueue(Notice notice) {
     return;
   }
   bool probe = false;
-  if (instance->enabled && park_if_down(notice, probe)) return;  // waits for the channel's probe
+  if (instance->enabled && park_if_down(notice, probe, instance->delivery.attempts))
+    return;  // waits for the channel's probe
   post_to_lane(*instance, [this, probe, notice = std::move(notice)]() mutable {
     --queued_;
     deliver(std::move(notice), probe);
@@ -321,7 +323,8 @@ void NoticePipeline::deliver(Notice notice, bool probe) {
     store(notice);
     return;
   }
-  if (park_if_down(notice, probe)) return;  // may make this attempt the probe
+  if (park_if_down(notice, probe, instance->delivery.attempts))
+    return;  // may make this attempt the probe
   Alert alert;
   try {
     alert = alert_of(notice);

@@ -105,7 +105,7 @@ class NoticePipeline {
   void post_to_lane(const ChannelInstance& instance, WorkQueue::Job job);
   /// True when the instance is down and `notice` was parked (moved from: not tried) instead;
   /// sets `probe` when it goes through as the instance's probe.
-  bool park_if_down(Notice& notice, bool& probe);
+  bool park_if_down(Notice& notice, bool& probe, Poco::Int64 max_attempts);
   /// Updates the instance's gate after an attempt.
   void after_attempt(const ChannelInstance& instance, const SendOutcome& outcome, bool probe);
   /// A down instance's probe is due: one parked notice is tried.
@@ -139,18 +139,26 @@ class NoticePipeline {
   /// notice goes out (so thousands waiting behind a dead channel hold no alert each).
   struct Parked {
     std::string status;
-    Poco::Int64 attempts = 0;
+    Poco::Int64 attempts = 0;  ///< when parked; see charged()
     Poco::Int64 update_ms = 0;
-    std::shared_ptr<const std::string> error;  ///< shared by all a probe charged
+    std::shared_ptr<const std::string> error;
+    int charged_from = 0;  ///< the gate's probes_failed when parked
+    int ends_at = 0;       ///< the probes_failed at which it is out of attempts
   };
+  /// Failed probes charge parked notices lazily: a probe costs O(notices it ends), not O(parked).
   struct Gate {
     int transport_failures = 0;  ///< in a row
     bool down = false;
     bool let_next_through = false;  ///< a probe was due with nothing parked
     int probes_failed = 0;
     std::string last_error;
-    std::map<std::string, Parked> parked;  ///< by notice id: oldest first
+    Poco::Int64 charged_ms = 0;                       ///< when the last probe failed
+    std::shared_ptr<const std::string> charge_error;  ///< what it charged parked notices with
+    std::map<std::string, Parked> parked;             ///< by notice id: oldest first
+    std::multimap<int, std::string> ends;  ///< ends_at -> notice id (stale ones are skipped)
   };
+  /// `parked` with the failed probes since it was parked charged.
+  static Parked charged(const Gate& gate, Parked parked);
   /// The stored notices behind `parked`, with what memory knows laid over them (the journal is
   /// flushed first, so a row handed in just before parking is read as written).
   std::vector<Notice> unpark(std::vector<std::pair<std::string, Parked>> parked);
