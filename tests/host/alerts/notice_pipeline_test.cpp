@@ -48,6 +48,18 @@ class NoticePipelineTest : public AlertFixture {
     return "";
   }
 
+  /// Raises `n` alerts to a channel instance "dead" (10 attempts, 0.05 s backoff) whose URL refuses
+  /// connections, and waits until a failed probe has charged them; their ids, or none after 10 s.
+  std::vector<std::string> park_behind_a_dead_channel(int n) {
+    put_channel("dead", callback_channel(dead_url(), R"({"attempts": 10, "backoff": 0.05,
+        "max_backoff": 0.1})"));
+    std::vector<std::string> ids;
+    for (int i = 0; i < n; ++i)
+      ids.push_back(pipeline().raise(alert("x" + std::to_string(i)), {"dead"}, "api")[0].notice_id);
+    if (charged_for_a_probe(ids).empty()) return {};
+    return ids;
+  }
+
   HttpReceiver receiver;
 };
 
@@ -207,12 +219,8 @@ TEST_F(NoticePipelineTest, AFailedProbeChargesParkedNoticesWithoutARowEach) {
 }
 
 TEST_F(NoticePipelineTest, ParkedNoticesKeepTheirChargesAcrossAStopAndGoOutAfterIt) {
-  put_channel("dead", callback_channel(dead_url(), R"({"attempts": 10, "backoff": 0.05,
-      "max_backoff": 0.1})"));
-  std::vector<std::string> ids;
-  for (int i = 0; i < 10; ++i)
-    ids.push_back(pipeline().raise(alert("x" + std::to_string(i)), {"dead"}, "api")[0].notice_id);
-  ASSERT_NE(charged_for_a_probe(ids), "");
+  const auto ids = park_behind_a_dead_channel(10);
+  ASSERT_FALSE(ids.empty());
   service->stop();  // stores what the failed probes charged the parked notices
   std::map<std::string, Poco::Int64> stored_attempts;
   Poco::Int64 most = 0;
@@ -250,12 +258,8 @@ TEST_F(NoticePipelineTest, ASuccessfulTestSendReleasesTheNoticesOfADownChannel) 
 }
 
 TEST_F(NoticePipelineTest, NoticesWaitingForARemovedChannelEndFailed) {
-  put_channel("dead", callback_channel(dead_url(), R"({"attempts": 10, "backoff": 0.05,
-      "max_backoff": 0.1})"));
-  std::vector<std::string> ids;
-  for (int i = 0; i < 10; ++i)
-    ids.push_back(pipeline().raise(alert("x" + std::to_string(i)), {"dead"}, "api")[0].notice_id);
-  ASSERT_NE(charged_for_a_probe(ids), "");
+  const auto ids = park_behind_a_dead_channel(10);
+  ASSERT_FALSE(ids.empty());
   EXPECT_TRUE(service->channels().remove("dead"));
   for (const auto& id : ids) {
     auto n = wait_status(id, "failed", 5s);
