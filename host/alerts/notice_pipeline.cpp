@@ -80,7 +80,11 @@ NoticePipeline::NoticePipeline(NoticeStore& store, const ChannelInstances& chann
       sender_(std::move(sender)),
       journal_(std::make_unique<Journal>(
           "notice", [&store](std::vector<Notice>& rows) { store.write(rows); },
-          [](const Notice& n) { return n.notice_id; })) {}
+          // An outcome row never replaces a whole row of the same notice in a batch (the whole
+          // row's detail would be lost): both are written, the whole one first (NoticeStore).
+          [](const Notice& n) {
+            return n.outcome_only ? "outcome " + n.notice_id : n.notice_id;
+          })) {}
 
 NoticePipeline::~NoticePipeline() {
   stop();

@@ -40,7 +40,8 @@ void NoticeStore::write(std::vector<Notice>& notices) {
   static const std::string outcome =
       "UPDATE notices SET status = ?, attempts = ?, next_ms = ?, update_ms = ?, end_ms = ?, "
       "error = ? WHERE notice_id = ?";
-  // A batch holds one row per notice, so whole rows and outcomes can go in either order.
+  // Whole rows first, then outcomes: a batch may hold a notice's whole row and, after it, its
+  // outcome (the pipeline keys them apart), and the outcome is the later state.
   const auto outcomes_from = std::stable_partition(notices.begin(), notices.end(),
                                                    [](const Notice& n) { return !n.outcome_only; });
   if (!writer_) writer_ = std::make_unique<SqliteWriter>(database_.session());
