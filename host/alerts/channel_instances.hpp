@@ -1,6 +1,7 @@
 #pragma once
 
 #include "host/alerts/channel_instance.hpp"
+#include "host/services/request_error.hpp"
 
 #include <Poco/JSON/Object.h>
 
@@ -22,19 +23,7 @@ class ChannelStore;
 class PluginRegistry;
 
 /// A channel-instance request that cannot be carried out; `kind` says how an API answers it.
-class ChannelError : public std::runtime_error {
- public:
-  enum class Kind { invalid, not_found };
-  ChannelError(Kind kind, const std::string& message,
-               std::map<std::string, std::string> errors = {})
-      : std::runtime_error(message), kind_(kind), errors_(std::move(errors)) {}
-  Kind kind() const { return kind_; }
-  const std::map<std::string, std::string>& errors() const { return errors_; }
-
- private:
-  Kind kind_;
-  std::map<std::string, std::string> errors_;
-};
+using ChannelError = RequestError;
 
 /// The configured alert channels (SPEC §5): checked against their plugin's manifest (SPEC §3) when
 /// saved, stored durably, held in memory for the pipeline. Thread-safe; readers get immutable

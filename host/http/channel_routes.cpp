@@ -3,20 +3,12 @@
 #include "host/alerts/alert_json.hpp"
 #include "host/alerts/channel_instances.hpp"
 #include "host/alerts/notice_pipeline.hpp"
+#include "host/http/request_error_answer.hpp"
 
 #include <Poco/JSON/Array.h>
 
 namespace warden::host::http {
 namespace {
-
-template <class Body>
-Response answer(Body&& body) {
-  try {
-    return body();
-  } catch (const ChannelError& e) {
-    throw HttpError(e.kind() == ChannelError::Kind::not_found ? 404 : 400, e.what(), e.errors());
-  }
-}
 
 ChannelInstances::Snapshot existing(const ChannelInstances& channels, const std::string& name) {
   auto instance = channels.find(name);
