@@ -140,8 +140,11 @@ def one_run(args, work, receiver_port, receiver_pid, scenario, run, slot):
                        if line.startswith("warden_notice_"))
         commits = float(figures.get("warden_notice_commits_total", "nan"))
         rows = float(figures.get("warden_notice_rows_written_total", "nan"))
+        write_s = float(figures.get("warden_notice_write_seconds_total", "nan"))
         api.close()
-        return {"commits": commits / len(sent), "rows": rows / len(sent), "rate": len(sent) / (last - t0), "p50": benchlib.percentile(latencies, 50),
+        return {"commits": commits / len(sent), "rows": rows / len(sent),
+                "commit_ms": write_s / commits * 1000, "journal_busy": write_s / (last - t0),
+                "rate": len(sent) / (last - t0), "p50": benchlib.percentile(latencies, 50),
                 "p99": benchlib.percentile(latencies, 99),
                 "cpu_us": cpu.seconds / len(sent) * 1e6, "busy": cpu.machine_busy,
                 "client_us": client_cpu / len(sent) * 1e6,
@@ -187,7 +190,8 @@ def main():
                       f"p50 {r['p50']:6.1f} ms, p99 {r['p99']:6.1f} ms, "
                       f"CPU per notice: warden {r['cpu_us']:4.0f} us, clients {r['client_us']:4.0f} us, "
                       f"receiver {r['receiver_us']:4.0f} us; machine busy {r['busy']:.0%}; "
-                      f"{r['commits']:.2f} commits and {r['rows']:.2f} rows per notice",
+                      f"{r['commits']:.2f} commits and {r['rows']:.2f} rows per notice, "
+                      f"{r['commit_ms']:.2f} ms per commit, journal busy {r['journal_busy']:.0%}",
                       flush=True)
     print()
     base = None

@@ -63,5 +63,8 @@ struct Notice {
 
 /// `nt_<uuid v7>`.
 std::string make_notice_id(std::int64_t unix_ms);
+/// The least notice id made at or after `unix_ms`: ids sort as the times they were made do (their
+/// UUIDv7 starts with the milliseconds, in hex), so a time range is a range of ids.
+std::string notice_id_floor(std::int64_t unix_ms);
 
 }  // namespace warden::host

@@ -457,6 +457,7 @@ NoticePipeline::Counts NoticePipeline::counts() const {
   c.retries = retries_;
   c.commits = journal_->commits();
   c.rows = journal_->rows();
+  c.write_seconds = journal_->write_seconds();
   c.queued = static_cast<std::size_t>(std::max<std::int64_t>(0, queued_.load()));
   c.waiting = static_cast<std::size_t>(std::max<std::int64_t>(0, waiting_.load()));
   return c;

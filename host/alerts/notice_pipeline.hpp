@@ -43,6 +43,7 @@ class NoticePipeline {
   struct Counts {
     std::uint64_t created = 0, sent = 0, failed = 0, blocked = 0, aggregated = 0, retries = 0;
     std::uint64_t commits = 0, rows = 0;
+    double write_seconds = 0;
     std::size_t queued = 0;   ///< deliveries waiting in channel queues
     std::size_t waiting = 0;  ///< retries and dedupe windows armed
   };

@@ -31,7 +31,11 @@ std::string alert_metrics_text(const NoticePipeline& pipeline) {
       << "warden_notice_commits_total " << c.commits << "\n"
       << "# HELP warden_notice_rows_written_total Notice rows those transactions wrote.\n"
       << "# TYPE warden_notice_rows_written_total counter\n"
-      << "warden_notice_rows_written_total " << c.rows << "\n";
+      << "warden_notice_rows_written_total " << c.rows << "\n"
+      << "# HELP warden_notice_write_seconds_total Time the notice journal spent writing and "
+         "committing.\n"
+      << "# TYPE warden_notice_write_seconds_total counter\n"
+      << "warden_notice_write_seconds_total " << c.write_seconds << "\n";
   return out.str();
 }
 

@@ -57,6 +57,19 @@ const std::vector<Migration>& all_migrations() {
        "circuit-breaking rules",
        {"CREATE TABLE circuit_breaking (rule_id VARCHAR(64) PRIMARY KEY, position BIGINT NOT NULL, "
         "rule_json TEXT NOT NULL)"}},
+      {13,
+       "notice indexes by state",
+       // A notice waiting behind a dead channel then touches only pages its healthy siblings touch
+       // too (the tail of the unfinished index), not its channel's own region of every index; and
+       // notice_id is creation-ordered (UUIDv7), so it stands in for create_ms.
+       {"DROP INDEX notices_by_status", "DROP INDEX notices_by_channel",
+        "DROP INDEX notices_by_create",
+        "CREATE INDEX notices_unfinished ON notices (notice_id) "
+        "WHERE status IN ('created', 'sending')",
+        "CREATE INDEX notices_ended_by_channel ON notices (channel_name, notice_id) "
+        "WHERE status NOT IN ('created', 'sending')",
+        "CREATE INDEX notices_ended_by_status ON notices (status, notice_id) "
+        "WHERE status NOT IN ('created', 'sending')"}},
   };
   return migrations;
 }

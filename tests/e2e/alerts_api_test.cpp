@@ -167,6 +167,17 @@ TEST_F(AlertsApi, AlertsBecomeNoticesThatAreListedAndFiltered) {
   EXPECT_EQ(call("GET", "/api/notifications?p_size=0").status, 400);
   EXPECT_EQ(call("GET", "/api/notifications?since=yesterday").status, 400);
   EXPECT_EQ(call("GET", "/api/notifications/nt_none").status, 404);
+  r = call("GET", "/api/notifications?channel=a&since=2020-01-01T00:00:00Z");
+  EXPECT_EQ(r.json->getValue<int>("total"), 1);
+  r = call("GET", "/api/notifications?channel=a&until=2020-01-01T00:00:00Z");
+  EXPECT_EQ(r.json->getValue<int>("total"), 0);
+
+  const auto metrics = call("GET", "/metrics").body;
+  EXPECT_NE(metrics.find("warden_notices_total{outcome=\"sent\"} 1\n"), std::string::npos);
+  const std::string written = "\nwarden_notice_write_seconds_total ";
+  const auto at = metrics.find(written);
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_GT(std::stod(metrics.substr(at + written.size())), 0.0);  // writing took some time
 }
 
 TEST_F(AlertsApi, CircuitBreakingBlocksAndReplaySendsLater) {

@@ -1,5 +1,6 @@
 // The notices table: whole rows and outcome-only rows in one write, a notice's outcome landing on
-// top of its whole row; and reading many notices back by id.
+// top of its whole row; reading many notices back by id; and listing them by channel, status and
+// time, newest first, whether they have ended or not.
 #include "host/alerts/notice_store.hpp"
 
 #include "host/store/database.hpp"
@@ -70,6 +71,85 @@ TEST_F(NoticeStoreTest, ManyNoticesAreReadBackByIdAcrossQueries) {
   EXPECT_TRUE(std::any_of(found.begin(), found.end(),
                           [](const Notice& n) { return n.notice_id == "nt_1199"; }));
   EXPECT_TRUE(store_.find_many({}).empty());
+}
+
+/// Notices made a second apart from 1,000,000 ms, alternately to channels a and b, and in turn
+/// sent, created, failed and sending (so a's have ended and b's have not).
+std::vector<Notice> mixed(int count) {
+  static const char* statuses[] = {notice_status::sent, notice_status::created,
+                                   notice_status::failed, notice_status::sending};
+  std::vector<Notice> rows;
+  for (int i = 0; i < count; ++i) {
+    const std::int64_t ms = 1'000'000 + 1000 * i;
+    Notice n = whole(make_notice_id(ms));
+    n.channel_name = i % 2 ? "b" : "a";
+    n.status = statuses[i % 4];
+    n.create_ms = n.update_ms = ms;
+    rows.push_back(n);
+  }
+  return rows;
+}
+
+std::vector<std::int64_t> times(const NoticePage& page) {
+  std::vector<std::int64_t> out;
+  for (const auto& n : page.notices) out.push_back(n.create_ms);
+  return out;
+}
+
+TEST_F(NoticeStoreTest, AChannelsNoticesAreListedNewestFirstWhetherEndedOrNot) {
+  auto rows = mixed(12);
+  rows[4].status = notice_status::created;  // two of a's have not ended
+  rows[8].status = notice_status::sending;
+  store_.write(rows);
+  NoticeQuery query;
+  query.channel_name = "a";
+  query.page_size = 4;
+  auto page = store_.list(query);
+  EXPECT_EQ(page.total, 6);
+  EXPECT_EQ(times(page), (std::vector<std::int64_t>{1'010'000, 1'008'000, 1'006'000, 1'004'000}));
+  EXPECT_EQ(page.notices[1].status, "sending");
+  query.page = 2;
+  page = store_.list(query);
+  EXPECT_EQ(times(page), (std::vector<std::int64_t>{1'002'000, 1'000'000}));
+  query.channel_name = "nobody";
+  EXPECT_EQ(store_.list(query).total, 0);
+}
+
+TEST_F(NoticeStoreTest, NoticesAreListedByStatusAndByTimeRange) {
+  auto rows = mixed(12);
+  store_.write(rows);
+  NoticeQuery query;
+  query.status = notice_status::failed;
+  EXPECT_EQ(times(store_.list(query)),
+            (std::vector<std::int64_t>{1'010'000, 1'006'000, 1'002'000}));
+  query.status = notice_status::created;
+  query.channel_name = "b";
+  EXPECT_EQ(times(store_.list(query)),
+            (std::vector<std::int64_t>{1'009'000, 1'005'000, 1'001'000}));
+
+  NoticeQuery range;  // inclusive at both ends
+  range.since_ms = 1'003'000;
+  range.until_ms = 1'006'000;
+  auto page = store_.list(range);
+  EXPECT_EQ(page.total, 4);
+  EXPECT_EQ(times(page), (std::vector<std::int64_t>{1'006'000, 1'005'000, 1'004'000, 1'003'000}));
+  range.since_ms = 1'003'001;
+  range.until_ms = 1'005'999;
+  range.channel_name = "a";
+  EXPECT_EQ(times(store_.list(range)), (std::vector<std::int64_t>{1'004'000}));
+
+  NoticeQuery all;
+  all.page_size = 500;
+  EXPECT_EQ(store_.list(all).total, 12);
+  EXPECT_EQ(store_.list(all).notices.front().create_ms, 1'011'000);
+}
+
+TEST_F(NoticeStoreTest, UnfinishedNoticesAreReadOldestFirst) {
+  auto rows = mixed(8);
+  store_.write(rows);
+  std::vector<std::int64_t> unfinished;
+  for (const auto& n : store_.unfinished()) unfinished.push_back(n.create_ms);
+  EXPECT_EQ(unfinished, (std::vector<std::int64_t>{1'001'000, 1'003'000, 1'005'000, 1'007'000}));
 }
 
 }  // namespace
