@@ -41,6 +41,9 @@ struct Notice {
   Poco::Int64 http_status = 0;
   std::string template_error;  ///< alertTpl failed; the notice went out with the fallback
   std::string blocked_by;      ///< the circuit-breaking rule that matched
+  /// The notice whose row holds the alert, when this one's does not: an alert sent to several
+  /// channels is stored once, with the first of its notices. Reads fill `alert_json` in.
+  std::string alert_of;
 
   /// Not a column: the row only records how the notice stands (status, attempts, next_ms,
   /// update_ms, end_ms, error); the rest is stored already. What a notice parked behind a down
@@ -51,13 +54,13 @@ struct Notice {
   /// `alert_json` after a restart).
   std::shared_ptr<const Alert> alert;
 
-  static constexpr std::size_t kFields = 18;
+  static constexpr std::size_t kFields = 19;
   template <class Visit>
   void fields(Visit&& visit) {
     visit(notice_id), visit(channel_name), visit(channel), visit(origin), visit(status),
         visit(alert_json), visit(dedupe_key), visit(aggregated), visit(attempts), visit(next_ms),
         visit(create_ms), visit(update_ms), visit(end_ms), visit(error), visit(detail),
-        visit(http_status), visit(template_error), visit(blocked_by);
+        visit(http_status), visit(template_error), visit(blocked_by), visit(alert_of);
   }
 };
 

@@ -202,9 +202,11 @@ std::vector<Notice> NoticePipeline::raise(const Alert& alert,
   const auto alert_json = json_text(*alert_to_json(alert));
   std::vector<Notice> rows;    // to store
   std::vector<Notice> answer;  // what the caller hears about, one per target
-  std::vector<std::pair<Notice, std::int64_t>> to_schedule;
+  std::string holder;          // the first new notice: its row holds the alert for the others
   for (const auto& instance : instances) {
-    Notice notice = make_notice(*instance, shared_alert, alert_json, origin, now);
+    Notice notice =
+        make_notice(*instance, shared_alert, holder.empty() ? alert_json : "", origin, now);
+    notice.alert_of = holder;
     if (auto rule = breaker_.match(alert, instance->name, now)) {
       notice.status = notice_status::blocked;
       notice.blocked_by = *rule;
@@ -225,6 +227,7 @@ std::vector<Notice> NoticePipeline::raise(const Alert& alert,
       notice.next_ms = now + instance->delivery.dedupe_window_ms;
       windows_[key] = notice;
     }
+    if (holder.empty()) holder = notice.notice_id;
     ++created_;
     answer.push_back(notice);
     rows.push_back(std::move(notice));

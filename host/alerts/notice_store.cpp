@@ -23,7 +23,13 @@ namespace {
 constexpr const char* kColumns =
     "notice_id, channel_name, channel, origin, status, alert_json, dedupe_key, aggregated, "
     "attempts, next_ms, create_ms, update_ms, end_ms, error, detail, http_status, template_error, "
-    "blocked_by";
+    "blocked_by, alert_of";
+/// kColumns as read: a notice whose alert is stored with another notice reads it from there.
+constexpr const char* kRead =
+    "notice_id, channel_name, channel, origin, status, CASE WHEN alert_of = '' THEN alert_json "
+    "ELSE (SELECT holder.alert_json FROM notices AS holder WHERE holder.notice_id = "
+    "notices.alert_of) END, dedupe_key, aggregated, attempts, next_ms, create_ms, update_ms, "
+    "end_ms, error, detail, http_status, template_error, blocked_by, alert_of";
 
 // The partial indexes' own conditions (migration 13), written out: the planner uses such an index
 // only for a query whose WHERE holds its condition word for word.
@@ -36,7 +42,8 @@ void NoticeStore::write(std::vector<Notice>& notices) {
   if (notices.empty()) return;
   static const std::string upsert =
       std::string("INSERT INTO notices (") + kColumns +
-      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (notice_id) DO "
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (notice_id) "
+      "DO "
       "UPDATE SET status = excluded.status, alert_json = excluded.alert_json, "
       "aggregated = excluded.aggregated, attempts = excluded.attempts, next_ms = excluded.next_ms, "
       "update_ms = excluded.update_ms, end_ms = excluded.end_ms, error = excluded.error, "
@@ -51,7 +58,10 @@ void NoticeStore::write(std::vector<Notice>& notices) {
                                                    [](const Notice& n) { return !n.outcome_only; });
   if (!writer_) writer_ = std::make_unique<SqliteWriter>(database_.session());
   SqliteWriter::Transaction tx(*writer_);
-  for (auto it = notices.begin(); it != outcomes_from; ++it) writer_->run_row(upsert, *it);
+  for (auto it = notices.begin(); it != outcomes_from; ++it) {
+    if (!it->alert_of.empty()) it->alert_json.clear();  // its holder's row has it
+    writer_->run_row(upsert, *it);
+  }
   for (auto it = outcomes_from; it != notices.end(); ++it)
     writer_->run(outcome, it->status, it->attempts, it->next_ms, it->update_ms, it->end_ms,
                  it->error, it->notice_id);
@@ -65,7 +75,7 @@ std::optional<Notice> NoticeStore::find(const std::string& notice_id) const {
   std::vector<Notice> rows;
   std::string id = notice_id;
   auto session = database_.session();
-  session << std::string("SELECT ") + kColumns + " FROM notices WHERE notice_id = ?", into(rows),
+  session << std::string("SELECT ") + kRead + " FROM notices WHERE notice_id = ?", into(rows),
       use(id), now;
   if (rows.empty()) return std::nullopt;
   return rows.front();
@@ -81,8 +91,7 @@ std::vector<Notice> NoticeStore::find_many(const std::vector<std::string>& notic
     for (std::size_t i = at; i < until; ++i) marks += i == at ? "?" : ", ?";
     std::vector<Notice> chunk;
     Poco::Data::Statement select(session);
-    select << std::string("SELECT ") + kColumns + " FROM notices WHERE notice_id IN (" + marks +
-                  ")",
+    select << std::string("SELECT ") + kRead + " FROM notices WHERE notice_id IN (" + marks + ")",
         into(chunk);
     for (std::size_t i = at; i < until; ++i) select, useRef(notice_ids[i]);
     select.execute();
@@ -140,7 +149,7 @@ NoticePage NoticeStore::list(const NoticeQuery& query) const {
   }
   std::string sql;
   for (std::size_t i = 0; i < parts.size(); ++i)
-    sql += (i ? " UNION ALL SELECT " : "SELECT ") + std::string(kColumns) + where(parts[i]);
+    sql += (i ? " UNION ALL SELECT " : "SELECT ") + std::string(kRead) + where(parts[i]);
   sql += " ORDER BY notice_id DESC LIMIT ? OFFSET ?";
   Poco::Int64 limit = query.page_size;
   Poco::Int64 offset = static_cast<Poco::Int64>(query.page - 1) * query.page_size;
@@ -155,7 +164,7 @@ NoticePage NoticeStore::list(const NoticeQuery& query) const {
 std::vector<Notice> NoticeStore::unfinished() const {
   std::vector<Notice> rows;
   auto session = database_.session();
-  session << std::string("SELECT ") + kColumns + " FROM notices WHERE " + kUnfinished +
+  session << std::string("SELECT ") + kRead + " FROM notices WHERE " + kUnfinished +
                  " ORDER BY notice_id",
       into(rows), now;
   return rows;

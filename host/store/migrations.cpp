@@ -58,7 +58,7 @@ const std::vector<Migration>& all_migrations() {
        {"CREATE TABLE circuit_breaking (rule_id VARCHAR(64) PRIMARY KEY, position BIGINT NOT NULL, "
         "rule_json TEXT NOT NULL)"}},
       {13,
-       "notice indexes by state",
+       "notice indexes by state; an alert stored once for all its notices",
        // A notice waiting behind a dead channel then touches only pages its healthy siblings touch
        // too (the tail of the unfinished index), not its channel's own region of every index; and
        // notice_id is creation-ordered (UUIDv7), so it stands in for create_ms.
@@ -69,7 +69,8 @@ const std::vector<Migration>& all_migrations() {
         "CREATE INDEX notices_ended_by_channel ON notices (channel_name, notice_id) "
         "WHERE status NOT IN ('created', 'sending')",
         "CREATE INDEX notices_ended_by_status ON notices (status, notice_id) "
-        "WHERE status NOT IN ('created', 'sending')"}},
+        "WHERE status NOT IN ('created', 'sending')",
+        "ALTER TABLE notices ADD COLUMN alert_of VARCHAR(64) NOT NULL DEFAULT ''"}},
   };
   return migrations;
 }

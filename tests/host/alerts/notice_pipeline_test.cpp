@@ -5,6 +5,7 @@
 #include "tests/host/alerts/alert_fixture.hpp"
 #include "tests/support/http_receiver.hpp"
 
+#include <Poco/Data/Session.h>
 #include <Poco/Net/ServerSocket.h>
 
 #include <map>
@@ -384,6 +385,46 @@ TEST_F(NoticePipelineTest, QueuedNoticesAreSentAfterARestart) {
   auto sent = wait_status(id, "sent");
   EXPECT_EQ(sent.status, "sent");
   EXPECT_EQ(sent.attempts, 2);
+}
+
+TEST_F(NoticePipelineTest, AnAlertToSeveralChannelsIsStoredOnceAndGoesOutWholeAfterARestart) {
+  HttpReceiver other;
+  put_channel("now", callback_channel(receiver.url("/now")));
+  other.respond("/later", CannedResponse{503, "down"});
+  put_channel("later", callback_channel(other.url("/later"), R"({"attempts": 5, "backoff": 0.3})"));
+  const auto notices = pipeline().raise(alert("Shared"), {"now", "later"}, "api");
+  ASSERT_EQ(notices.size(), 2u);
+  const auto& later = notices[1].notice_id;
+  ASSERT_TRUE(other.wait_for(1));
+  wait_notice(later, [](const Notice& n) { return n.attempts == 1; });
+  service->stop();
+
+  const auto stored = [this](const std::string& id) {  // the alert as the row itself holds it
+    std::string alert_json;
+    std::string key = id;
+    auto session = database->session();
+    session << "SELECT alert_json FROM notices WHERE notice_id = ?",
+        Poco::Data::Keywords::into(alert_json), Poco::Data::Keywords::use(key),
+        Poco::Data::Keywords::now;
+    return alert_json;
+  };
+  EXPECT_NE(stored(notices[0].notice_id).find("Shared"), std::string::npos);
+  EXPECT_EQ(stored(later), "");
+  const auto read = service->notices().find(later);
+  EXPECT_EQ(parse_object(read->alert_json)->getValue<std::string>("title"), "Shared");
+  EXPECT_EQ(read->alert_of, notices[0].notice_id);
+
+  other.respond("/later", CannedResponse{200, "ok"});
+  open();
+  service->start();  // the "later" notice is read back without its alert, and sent with it
+  EXPECT_EQ(wait_status(later, "sent").status, "sent");
+  ASSERT_TRUE(other.wait_for(2));
+  EXPECT_EQ(parse_object(other.requests()[1].body)->getValue<std::string>("title"), "Shared");
+  NoticeQuery query;
+  query.channel_name = "later";
+  const auto listed = service->notices().list(query);
+  ASSERT_EQ(listed.notices.size(), 1u);
+  EXPECT_EQ(parse_object(listed.notices[0].alert_json)->getValue<std::string>("title"), "Shared");
 }
 
 TEST_F(NoticePipelineTest, SendNowAnswersWithTheVendorsReply) {
