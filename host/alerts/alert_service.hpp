@@ -18,7 +18,9 @@ class PluginRegistry;
 /// `stop` lets deliveries in progress end and be stored.
 class AlertService {
  public:
-  AlertService(Database& database, const PluginRegistry& registry, const SharedServices& services);
+  /// `notice_max_age_ms`: how long an ended notice is kept after its last change.
+  AlertService(Database& database, const PluginRegistry& registry, const SharedServices& services,
+               std::int64_t notice_max_age_ms = NoticePipeline::kDefaultMaxAgeMs);
   ~AlertService() { stop(); }
   AlertService(const AlertService&) = delete;
   AlertService& operator=(const AlertService&) = delete;

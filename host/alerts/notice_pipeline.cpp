@@ -73,11 +73,13 @@ struct NoticePipeline::Waiter {
 };
 
 NoticePipeline::NoticePipeline(NoticeStore& store, const ChannelInstances& channels,
-                               const CircuitBreaker& breaker, ChannelSender sender)
+                               const CircuitBreaker& breaker, ChannelSender sender,
+                               std::int64_t max_age_ms)
     : store_(store),
       channels_(channels),
       breaker_(breaker),
       sender_(std::move(sender)),
+      max_age_ms_(max_age_ms),
       journal_(std::make_unique<Journal>(
           "notice", [&store](std::vector<Notice>& rows) { store.write(rows); },
           // An outcome row never replaces a whole row of the same notice in a batch (the whole
@@ -115,6 +117,23 @@ void NoticePipeline::start() {
     schedule(std::move(notice), notice.next_ms);
   }
   if (picked) spdlog::info("notices: picked up {} unfinished from the store", picked);
+  timers_.schedule_at_ms(now, [this] { remove_expired(); });
+}
+
+void NoticePipeline::remove_expired() {
+  const auto now = now_ms();
+  std::size_t removed = 0;
+  try {
+    removed = store_.remove_ended(now - max_age_ms_, kRemovedPerSlice);
+  } catch (const std::exception& e) {
+    spdlog::warn("notices: could not delete old ended notices (tried again in an hour): {}",
+                 e.what());
+  }
+  removed_ += removed;
+  if (removed > 0)
+    spdlog::info("notices: deleted {} ended more than {} s ago", removed, max_age_ms_ / 1000);
+  timers_.schedule_at_ms(removed == kRemovedPerSlice ? now : now + kRemoveEveryMs,
+                         [this] { remove_expired(); });
 }
 
 void NoticePipeline::stop() {
@@ -458,6 +477,7 @@ NoticePipeline::Counts NoticePipeline::counts() const {
   c.blocked = blocked_;
   c.aggregated = aggregated_;
   c.retries = retries_;
+  c.removed = removed_;
   c.commits = journal_->commits();
   c.rows = journal_->rows();
   c.write_seconds = journal_->write_seconds();

@@ -37,24 +37,28 @@ using NoticeError = RequestError;
 /// sleeping thread) with the instance's backoff, honouring Retry-After, until its attempts run out.
 /// With a dedupe window, alerts with one dedupe key become one notice that says how many. Every
 /// change goes through a group-commit journal; a notice is queued only once stored, and a start
-/// picks up every notice that was created or sending.
+/// picks up every notice that was created or sending. Ended notices are deleted `max_age_ms` after
+/// their last change (checked at start, then hourly).
 class NoticePipeline {
  public:
   struct Counts {
     std::uint64_t created = 0, sent = 0, failed = 0, blocked = 0, aggregated = 0, retries = 0;
     std::uint64_t commits = 0, rows = 0;
+    std::uint64_t removed = 0;  ///< ended notices deleted for their age
     double write_seconds = 0;
     std::size_t queued = 0;   ///< deliveries waiting in channel queues
     std::size_t waiting = 0;  ///< retries and dedupe windows armed
   };
 
   NoticePipeline(NoticeStore& store, const ChannelInstances& channels,
-                 const CircuitBreaker& breaker, ChannelSender sender);
+                 const CircuitBreaker& breaker, ChannelSender sender,
+                 std::int64_t max_age_ms = kDefaultMaxAgeMs);
+  static constexpr std::int64_t kDefaultMaxAgeMs = 15LL * 24 * 3600 * 1000;
   ~NoticePipeline();
   NoticePipeline(const NoticePipeline&) = delete;
   NoticePipeline& operator=(const NoticePipeline&) = delete;
 
-  /// Picks up the notices a previous run left created or sending.
+  /// Picks up the notices a previous run left created or sending, and starts deleting old ones.
   void start();
   /// Lets running deliveries end and be stored; queued notices stay stored for the next start.
   void stop();
@@ -112,11 +116,17 @@ class NoticePipeline {
   /// A down instance's probe is due: one parked notice is tried.
   void probe(const std::string& channel_name);
   void arm_probe(const ChannelInstance& instance, int probes_failed);
+  /// Deletes one slice of the ended notices past max_age_ms, then arms the next slice (at once
+  /// while there are more, so retries on the same timer thread go between slices, else in an hour).
+  void remove_expired();
+  static constexpr std::size_t kRemovedPerSlice = 1000;
+  static constexpr std::int64_t kRemoveEveryMs = 3600LL * 1000;
 
   NoticeStore& store_;
   const ChannelInstances& channels_;
   const CircuitBreaker& breaker_;
   ChannelSender sender_;
+  const std::int64_t max_age_ms_;
 
   struct Lane {
     int threads = 0;
@@ -175,7 +185,7 @@ class NoticePipeline {
   std::unordered_map<std::string, Notice> windows_;  ///< channel + dedupe key -> open notice
 
   std::atomic<std::uint64_t> created_{0}, sent_{0}, failed_{0}, blocked_{0}, aggregated_{0},
-      retries_{0};
+      retries_{0}, removed_{0};
   std::atomic<std::int64_t> queued_{0}, waiting_{0};
 
   TimerQueue timers_;

@@ -170,4 +170,25 @@ std::vector<Notice> NoticeStore::unfinished() const {
   return rows;
 }
 
+std::size_t NoticeStore::remove_ended(std::int64_t before_ms, std::size_t at_most) {
+  // A holder's referrers were made in the same millisecond (raise()): they share the first 16
+  // characters of its id ("nt_" and the 48-bit time), so only that id range is searched for them.
+  static const std::string remove =
+      std::string(
+          "DELETE FROM notices WHERE notice_id IN (SELECT notice_id FROM notices AS old "
+          "WHERE ") +
+      kEnded +
+      " AND notice_id < ? AND update_ms < ? AND NOT EXISTS (SELECT 1 FROM notices AS kept "
+      "WHERE kept.notice_id >= substr(old.notice_id, 1, 16) AND kept.notice_id < "
+      "substr(old.notice_id, 1, 16) || 'g' AND kept.alert_of = old.notice_id AND (kept.status IN "
+      "('created', 'sending') OR kept.update_ms >= ?)) ORDER BY notice_id LIMIT ?)";
+  std::string below = notice_id_floor(before_ms);
+  Poco::Int64 before = before_ms;
+  Poco::Int64 limit = static_cast<Poco::Int64>(at_most);
+  auto session = database_.session();
+  Poco::Data::Statement statement(session);
+  statement << remove, use(below), use(before), use(before), use(limit);
+  return statement.execute();
+}
+
 }  // namespace warden::host

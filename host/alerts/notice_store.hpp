@@ -40,6 +40,10 @@ class NoticeStore {
   NoticePage list(const NoticeQuery& query) const;
   /// Notices not yet ended (created or sending), oldest first: what a start-up picks up again.
   std::vector<Notice> unfinished() const;
+  /// Deletes up to `at_most` notices that ended and last changed before `before_ms`, oldest first,
+  /// and returns how many. A notice holding the alert of a notice that stays (not ended, or changed
+  /// since, as a replay does) stays with it.
+  std::size_t remove_ended(std::int64_t before_ms, std::size_t at_most);
 
  private:
   Database& database_;

@@ -88,7 +88,7 @@ int serve(const std::optional<std::filesystem::path>& config_file,
     TimerService timers(timer_store, registry, shared_services, timer_options);
     timers.load(tasks);  // before tasks start, so that no run starts unseen
     // Channel instances, notices and circuit breaking; plugins raise alerts through the relay.
-    AlertService alerts(database, registry, shared_services);
+    AlertService alerts(database, registry, shared_services, config.notice_max_age * 1000);
     // Schedules and tasks naming channel instances (options_from: channels) are checked against
     // them when saved.
     registry.provide_list("channels", [&alerts] {

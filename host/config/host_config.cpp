@@ -11,8 +11,8 @@ const std::set<std::string> kEnvironments = {"TEST", "STAGE", "PRODUCTION"};
 const std::set<std::string> kKnownKeys = {
     "default_env",  "service",       "source_db",     "max_status_task", "listen",
     "plugins_dir",  "workers",       "http_threads",  "log_level",       "max_body_bytes",
-    "task_timeout", "task_timeouts", "timer_workers", "timer_max_age",   "mq_conf",
-    "TEST",         "STAGE",         "PRODUCTION"};
+    "task_timeout", "task_timeouts", "timer_workers", "timer_max_age",   "notice_max_age",
+    "mq_conf",      "TEST",          "STAGE",         "PRODUCTION"};
 
 class Reader {
  public:
@@ -95,6 +95,8 @@ void read_file(const std::filesystem::path& file, HostConfig& config,
   if (auto n = root["http_threads"]) config.http_threads = r.positive_int(n, "http_threads");
   if (auto n = root["timer_workers"]) config.timer_workers = r.positive_int(n, "timer_workers");
   if (auto n = root["timer_max_age"]) config.timer_max_age = r.non_negative_int(n, "timer_max_age");
+  if (auto n = root["notice_max_age"])
+    config.notice_max_age = r.non_negative_int(n, "notice_max_age");
   if (auto n = root["task_timeout"]) config.task_timeout = r.non_negative_int(n, "task_timeout");
   if (auto n = root["task_timeouts"]) {
     if (!n.IsMap()) r.fail(n, "task_timeouts", "must map a solution to its timeout in seconds");

@@ -34,6 +34,8 @@ struct HostConfig {
   int timer_workers = 4;                     ///< threads that run timer actions
   /// Seconds a timer that will not fire again is kept (seed 001's 15 days).
   std::int64_t timer_max_age = 15LL * 24 * 3600;
+  /// Seconds an ended notice (sent, failed or blocked) is kept after its last change.
+  std::int64_t notice_max_age = 15LL * 24 * 3600;
 };
 
 /// Command-line values that win over the file (empty: not given).

@@ -35,7 +35,11 @@ std::string alert_metrics_text(const NoticePipeline& pipeline) {
       << "# HELP warden_notice_write_seconds_total Time the notice journal spent writing and "
          "committing.\n"
       << "# TYPE warden_notice_write_seconds_total counter\n"
-      << "warden_notice_write_seconds_total " << c.write_seconds << "\n";
+      << "warden_notice_write_seconds_total " << c.write_seconds << "\n"
+      << "# HELP warden_notices_removed_total Ended notices deleted for being older than "
+         "notice_max_age.\n"
+      << "# TYPE warden_notices_removed_total counter\n"
+      << "warden_notices_removed_total " << c.removed << "\n";
   return out.str();
 }
 

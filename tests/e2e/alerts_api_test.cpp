@@ -226,6 +226,26 @@ TEST_F(AlertsApi, QueuedNoticesAreSentAfterAKill) {
   EXPECT_EQ(notice->getValue<std::string>("detail"), "back");
 }
 
+TEST_F(AlertsApi, EndedNoticesOlderThanNoticeMaxAgeAreDeletedAtStart) {
+  put_callback("ops", receiver_.url("/ops"));
+  auto r = call("POST", "/api/alerts", R"({"alert": {"title": "Old news"}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto id = r.json->getArray("data")->getObject(0)->getValue<std::string>("notice_id");
+  ASSERT_EQ(wait_status(id, "sent")->getValue<std::string>("status"), "sent");
+  warden_->kill();
+  std::this_thread::sleep_for(1100ms);  // older than the one second allowed below
+  dir_.write("warden.yaml", "plugins_dir: " + std::string(WARDEN_STAGED_PLUGINS_DIR) +
+                                "\nlog_level: warn\nnotice_max_age: 1\nTEST:\n  database: sqlite:" +
+                                (dir_.path() / "warden.db").string() + "\n");
+  start();
+  for (int i = 0; i < 500 && call("GET", "/api/notifications/" + id).status == 200; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(call("GET", "/api/notifications/" + id).status, 404);
+  EXPECT_EQ(call("GET", "/api/notifications").json->getValue<int>("total"), 0);
+  EXPECT_NE(call("GET", "/metrics").body.find("\nwarden_notices_removed_total 1\n"),
+            std::string::npos);
+}
+
 TEST_F(AlertsApi, ParkedNoticesShowTheirChargesAndGoOutAfterAKill) {
   int dead_port = 0;
   {

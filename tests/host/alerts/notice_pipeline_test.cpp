@@ -427,6 +427,32 @@ TEST_F(NoticePipelineTest, AnAlertToSeveralChannelsIsStoredOnceAndGoesOutWholeAf
   EXPECT_EQ(parse_object(listed.notices[0].alert_json)->getValue<std::string>("title"), "Shared");
 }
 
+TEST_F(NoticePipelineTest, EndedNoticesAreDeletedOnceTheyAreOlderThanTheMaxAge) {
+  put_channel("hook", callback_channel(receiver.url("/hook")));
+  receiver.respond("/slow", CannedResponse{503, "down"});
+  put_channel("slow", callback_channel(receiver.url("/slow"), R"({"attempts": 5, "backoff": 30})"));
+  const auto sent = pipeline().raise(alert("Done"), {"hook"}, "api")[0].notice_id;
+  const auto waiting = pipeline().raise(alert("Retrying"), {"slow"}, "api")[0].notice_id;
+  ASSERT_EQ(wait_status(sent, "sent").status, "sent");
+  wait_notice(waiting, [](const Notice& n) { return n.attempts == 1; });
+  service->stop();
+
+  open();  // the default age: both are young
+  service->start();
+  std::this_thread::sleep_for(200ms);
+  EXPECT_TRUE(service->notices().find(sent));
+  EXPECT_EQ(pipeline().counts().removed, 0u);
+  service->stop();
+
+  notice_max_age_ms = 100;  // the sent notice is older than that
+  open();
+  service->start();
+  for (int i = 0; i < 500 && service->notices().find(sent); ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_FALSE(service->notices().find(sent));
+  EXPECT_EQ(pipeline().counts().removed, 1u);
+  EXPECT_EQ(service->notices().find(waiting)->status, "sending");  // not ended: kept
+}
+
 TEST_F(NoticePipelineTest, SendNowAnswersWithTheVendorsReply) {
   receiver.respond("/test", CannedResponse{200, "{\"received\": true}"});
   auto instance = put_channel("t", callback_channel(receiver.url("/test")));

@@ -152,5 +152,57 @@ TEST_F(NoticeStoreTest, UnfinishedNoticesAreReadOldestFirst) {
   EXPECT_EQ(unfinished, (std::vector<std::int64_t>{1'001'000, 1'003'000, 1'005'000, 1'007'000}));
 }
 
+TEST_F(NoticeStoreTest, EndedNoticesPastTheirAgeAreRemovedOldestFirstAndTheRestKept) {
+  auto rows = mixed(12);
+  rows[3].status = notice_status::blocked;
+  rows[3].update_ms = 1'003'000;
+  rows[2].update_ms = 1'008'000;  // ended long after it was made (a late failure or a replay)
+  store_.write(rows);
+  // Ended and changed before 1,006,000: 0 (sent), 3 (blocked) and 4 (sent); 1 and 5 have not
+  // ended, 2 changed since.
+  EXPECT_EQ(store_.remove_ended(1'006'000, 2), 2u);  // at most 2, the oldest
+  EXPECT_FALSE(store_.find(rows[0].notice_id));
+  EXPECT_FALSE(store_.find(rows[3].notice_id));
+  EXPECT_TRUE(store_.find(rows[4].notice_id));
+  EXPECT_EQ(store_.remove_ended(1'006'000, 1000), 1u);
+  EXPECT_EQ(store_.remove_ended(1'006'000, 1000), 0u);
+  NoticeQuery all;
+  all.page_size = 500;
+  EXPECT_EQ(store_.list(all).total, 9);
+  for (int kept : {1, 2, 5, 6}) EXPECT_TRUE(store_.find(rows[kept].notice_id)) << "notice " << kept;
+}
+
+TEST_F(NoticeStoreTest, AnOldAlertHolderStaysWhileANoticeThatReadsItsAlertStays) {
+  // Two alerts, each to two channels in one millisecond: the first notice holds the alert.
+  std::vector<Notice> rows;
+  for (std::int64_t ms : {5'000, 6'000}) {
+    Notice holder = whole(make_notice_id(ms));
+    holder.status = notice_status::sent;
+    holder.create_ms = holder.update_ms = ms;
+    Notice other = whole(make_notice_id(ms));
+    other.alert_of = holder.notice_id;
+    other.create_ms = ms;
+    other.status = notice_status::failed;
+    other.update_ms = ms;
+    rows.push_back(holder);
+    rows.push_back(other);
+  }
+  rows[3].status = notice_status::created;  // the second alert's other notice was replayed
+  rows[3].update_ms = 90'000;
+  store_.write(rows);
+  EXPECT_EQ(store_.remove_ended(10'000, 1000), 2u);  // the first alert's two notices
+  EXPECT_FALSE(store_.find(rows[0].notice_id));
+  EXPECT_FALSE(store_.find(rows[1].notice_id));
+  EXPECT_TRUE(store_.find(rows[2].notice_id));
+  const auto replayed = store_.find(rows[3].notice_id);
+  ASSERT_TRUE(replayed);
+  EXPECT_EQ(replayed->alert_json, R"({"title":"t"})");  // still read from its holder
+
+  std::vector<Notice> ended{rows[3]};  // once it has ended and aged too, both go
+  ended[0].status = notice_status::sent;
+  store_.write(ended);
+  EXPECT_EQ(store_.remove_ended(100'000, 1000), 2u);
+}
+
 }  // namespace
 }  // namespace warden::host

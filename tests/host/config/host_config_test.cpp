@@ -63,6 +63,16 @@ TEST(HostConfig, DefaultsWithoutAFile) {
   EXPECT_EQ(c.env, "TEST");
   EXPECT_EQ(c.database, "sqlite:var/warden.db");
   EXPECT_FALSE(c.services);
+  EXPECT_EQ(c.timer_max_age, 15 * 24 * 3600);
+  EXPECT_EQ(c.notice_max_age, 15 * 24 * 3600);
+}
+
+TEST(HostConfig, ReadsHowLongTimersAndNoticesAreKept) {
+  test::TempDir dir;
+  auto file = dir.write("w.yaml", "timer_max_age: 60\nnotice_max_age: 604800\n");
+  auto c = load_host_config(file, {});
+  EXPECT_EQ(c.timer_max_age, 60);
+  EXPECT_EQ(c.notice_max_age, 604800);
 }
 
 struct BadConfig {
@@ -92,7 +102,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"default_env: DEV\n", "default_env: unknown environment \"DEV\""},
         BadConfig{"listen: [a\n", "bad.yaml:2: invalid YAML"},
         BadConfig{"source_db:\n  aaa: 3\n", "bad.yaml:2: source_db.aaa: must be a mapping"},
-        BadConfig{"- a\n- b\n", "must be a mapping of settings"}));
+        BadConfig{"- a\n- b\n", "must be a mapping of settings"},
+        BadConfig{"notice_max_age: -1\n", "bad.yaml:1: notice_max_age: must not be negative"}));
 
 }  // namespace
 }  // namespace warden::host
