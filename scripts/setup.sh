@@ -12,6 +12,9 @@ packages=(
   libkainjow-mustache-dev
   libgtest-dev libgmock-dev
   python3 curl
+  ccache  # rebuilds across build folders (normal and sanitizer) and fresh clones stay cheap
+  libabsl-dev  # absl::time_zone: IANA zones with their POSIX rule past the last explicit transition
+  stress-ng  # the busy-machine check (tests/stress.sh)
   python3-aiosmtpd  # the email channel's tests: a real SMTP server
   prometheus-alertmanager  # the Alertmanager webhook e2e test: the real sender
 )

@@ -2,10 +2,10 @@
 
 #include "host/alerts/alert_json.hpp"
 #include "host/alerts/channel_store.hpp"
-#include "host/http/iso_time.hpp"
+#include "host/runtime/iso_time.hpp"
 #include "host/plugins/plugin_registry.hpp"
 #include "host/services/mustache_renderer.hpp"
-#include "host/timers/timer_queue.hpp"
+#include "host/runtime/timer_queue.hpp"
 
 #include <warden/templates.hpp>
 
@@ -64,7 +64,7 @@ std::vector<std::string> ChannelInstances::enabled_names() const {
 ChannelInstances::Snapshot ChannelInstances::put(const std::string& name,
                                                  const Poco::JSON::Object& body, bool& created) {
   if (auto problem = channel_name_problem(name); !problem.empty())
-    throw ChannelError(ChannelError::Kind::invalid, "channel name \"" + name + "\" " + problem);
+    throw RequestError(RequestError::Kind::invalid, "channel name \"" + name + "\" " + problem);
   std::map<std::string, std::string> errors;
   for (const auto& [field, _] : body)
     if (field != "channel" && field != "enabled" && field != "config" && field != "delivery" &&
@@ -123,7 +123,7 @@ ChannelInstances::Snapshot ChannelInstances::put(const std::string& name,
     }
   }
   if (!errors.empty())
-    throw ChannelError(ChannelError::Kind::invalid, "invalid channel \"" + name + "\"", errors);
+    throw RequestError(RequestError::Kind::invalid, "invalid channel \"" + name + "\"", errors);
 
   instance.update_ms = now_ms();
   instance.create_ms = previous ? previous->create_ms : instance.update_ms;
@@ -157,8 +157,8 @@ Poco::JSON::Object::Ptr ChannelInstances::to_json(const ChannelInstance& instanc
   }
   o->set("delivery", instance.delivery.to_json());
   o->set("plugin_loaded", record && record->loaded());
-  o->set("create_time", http::iso8601(instance.create_ms));
-  o->set("update_time", http::iso8601(instance.update_ms));
+  o->set("create_time", iso8601(instance.create_ms));
+  o->set("update_time", iso8601(instance.update_ms));
   return o;
 }
 

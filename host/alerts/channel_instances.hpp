@@ -1,7 +1,7 @@
 #pragma once
 
 #include "host/alerts/channel_instance.hpp"
-#include "host/services/request_error.hpp"
+#include "host/runtime/request_error.hpp"
 
 #include <Poco/JSON/Object.h>
 
@@ -22,9 +22,6 @@ namespace warden::host {
 class ChannelStore;
 class PluginRegistry;
 
-/// A channel-instance request that cannot be carried out; `kind` says how an API answers it.
-using ChannelError = RequestError;
-
 /// The configured alert channels (SPEC §5): checked against their plugin's manifest (SPEC §3) when
 /// saved, stored durably, held in memory for the pipeline. Thread-safe; readers get immutable
 /// snapshots.
@@ -43,7 +40,7 @@ class ChannelInstances {
 
   /// Creates or replaces `name` from `{"channel", "enabled"?, "config", "delivery"?}`. A password
   /// sent as "******" (or left out) keeps its stored value. alertTpl must parse and render a sample
-  /// alert. Throws ChannelError (invalid) with every problem by field. Returns the saved instance;
+  /// alert. Throws RequestError (invalid) with every problem by field. Returns the saved instance;
   /// `created` tells whether it is new.
   Snapshot put(const std::string& name, const Poco::JSON::Object& body, bool& created);
   /// False when there was no such instance.

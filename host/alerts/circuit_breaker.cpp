@@ -1,8 +1,8 @@
 #include "host/alerts/circuit_breaker.hpp"
 
 #include "host/store/database.hpp"
-#include "host/tasks/task_id.hpp"
-#include "host/timers/timer_queue.hpp"
+#include "host/runtime/ids.hpp"
+#include "host/runtime/timer_queue.hpp"
 
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Transaction.h>

@@ -1,6 +1,6 @@
 #include "host/alerts/notice.hpp"
 
-#include "host/tasks/task_id.hpp"
+#include "host/runtime/ids.hpp"
 
 #include <algorithm>
 

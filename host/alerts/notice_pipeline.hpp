@@ -2,10 +2,10 @@
 
 #include "host/alerts/channel_sender.hpp"
 #include "host/alerts/notice.hpp"
-#include "host/services/request_error.hpp"
-#include "host/store/group_commit.hpp"
-#include "host/tasks/work_queue.hpp"
-#include "host/timers/timer_queue.hpp"
+#include "host/runtime/request_error.hpp"
+#include "host/runtime/group_commit.hpp"
+#include "host/runtime/work_queue.hpp"
+#include "host/runtime/timer_queue.hpp"
 
 #include <warden/alert.hpp>
 

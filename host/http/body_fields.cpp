@@ -1,7 +1,7 @@
 #include "host/http/body_fields.hpp"
 
 #include "host/http/http_error.hpp"
-#include "host/http/iso_time.hpp"
+#include "host/runtime/iso_time.hpp"
 
 #include <Poco/JSON/Parser.h>
 

@@ -1,7 +1,7 @@
 #include "host/http/circuit_breaking_routes.hpp"
 
 #include "host/alerts/circuit_breaker.hpp"
-#include "host/timers/timer_queue.hpp"
+#include "host/runtime/timer_queue.hpp"
 
 #include <Poco/JSON/Array.h>
 

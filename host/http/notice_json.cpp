@@ -1,6 +1,6 @@
 #include "host/http/notice_json.hpp"
 
-#include "host/http/iso_time.hpp"
+#include "host/runtime/iso_time.hpp"
 #include "host/http/json.hpp"
 
 #include <Poco/JSON/Parser.h>

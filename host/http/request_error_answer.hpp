@@ -2,7 +2,7 @@
 
 #include "host/http/http_error.hpp"
 #include "host/http/response.hpp"
-#include "host/services/request_error.hpp"
+#include "host/runtime/request_error.hpp"
 
 namespace warden::host::http {
 

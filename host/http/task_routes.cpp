@@ -1,10 +1,10 @@
 #include "host/http/task_routes.hpp"
 
 #include "host/http/body_fields.hpp"
-#include "host/http/iso_time.hpp"
+#include "host/runtime/iso_time.hpp"
 #include "host/http/request_error_answer.hpp"
 #include "host/tasks/task_manager.hpp"
-#include "host/timers/timer_queue.hpp"
+#include "host/runtime/timer_queue.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "host/store/group_commit.hpp"
+#include "host/runtime/group_commit.hpp"
 #include "host/tasks/task_record.hpp"
 #include "host/tasks/task_store.hpp"
 

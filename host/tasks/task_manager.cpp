@@ -2,7 +2,7 @@
 
 #include "host/tasks/poll_wait.hpp"
 #include "host/tasks/step_runner.hpp"
-#include "host/tasks/task_id.hpp"
+#include "host/runtime/ids.hpp"
 
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
@@ -108,10 +108,10 @@ Poco::JSON::Object::Ptr TaskManager::check_condition(const std::string& service,
                                                      const Poco::JSON::Object& condition) const {
   auto record = registry_.find(service);
   if (!accepts(service) || !record)
-    throw TaskError(TaskError::Kind::invalid, "service not support",
+    throw RequestError(RequestError::Kind::invalid, "service not support",
                     {{"service", "\"" + service + "\" is not an enabled solution"}});
   auto checked = record->manifest->schema.apply(condition, nullptr, registry_options(registry_));
-  if (!checked.ok()) throw TaskError(TaskError::Kind::invalid, "invalid condition", checked.errors);
+  if (!checked.ok()) throw RequestError(RequestError::Kind::invalid, "invalid condition", checked.errors);
   return checked.values;
 }
 
@@ -132,7 +132,7 @@ std::int64_t TaskManager::timeout_for(const std::string& service,
 
 std::string TaskManager::create(const std::string& service, const Poco::JSON::Object& condition,
                                 std::optional<std::int64_t> timeout_ms, bool queue) {
-  if (!accepting_) throw TaskError(TaskError::Kind::unavailable, "the host is shutting down");
+  if (!accepting_) throw RequestError(RequestError::Kind::unavailable, "the host is shutting down");
   auto values = check_condition(service, condition);
   TaskRecord record;
   record.create_ms = now_ms();
@@ -164,7 +164,7 @@ void TaskManager::commit_and_wait(TaskRecord record, std::function<void()> then_
     done->set_value(ok);
   });
   if (!future.get())
-    throw TaskError(TaskError::Kind::unavailable,
+    throw RequestError(RequestError::Kind::unavailable,
                     "the task could not be stored; the host log says why");
 }
 
@@ -223,13 +223,13 @@ TaskPage TaskManager::list(const TaskQuery& query) {
 TaskRecord TaskManager::update_status(const std::string& task_id, TaskStatus status,
                                       const std::string& message) {
   if (status != TaskStatus::running && !is_terminal(status))
-    throw TaskError(TaskError::Kind::invalid, "status must be running, finished or failed, not " +
+    throw RequestError(RequestError::Kind::invalid, "status must be running, finished or failed, not " +
                                                   std::string(to_string(status)));
   std::unique_lock lock(mutex_);
   auto it = active_.find(task_id);
   if (it == active_.end()) {
     auto stored = store_.find(task_id);
-    if (!stored) throw TaskError(TaskError::Kind::not_found, "unknown task_id \"" + task_id + "\"");
+    if (!stored) throw RequestError(RequestError::Kind::not_found, "unknown task_id \"" + task_id + "\"");
     it = active_.emplace(task_id, Active{std::move(*stored)}).first;
   }
   auto& active = it->second;
@@ -237,7 +237,7 @@ TaskRecord TaskManager::update_status(const std::string& task_id, TaskStatus sta
   if (is_terminal(r.status)) {
     std::string was(to_string(r.status));
     if (!active.executing && active.version == 0) active_.erase(it);  // loaded just now
-    throw TaskError(TaskError::Kind::conflict, "task \"" + task_id + "\" has already " +
+    throw RequestError(RequestError::Kind::conflict, "task \"" + task_id + "\" has already " +
                                                    (was == "finished" ? "finished" : "failed") +
                                                    "; /api/start_task queues it again");
   }
@@ -262,28 +262,28 @@ TaskRecord TaskManager::update_status(const std::string& task_id, TaskStatus sta
   TaskRecord answer = r;
   lock.unlock();
   if (!future.get())
-    throw TaskError(TaskError::Kind::unavailable,
+    throw RequestError(RequestError::Kind::unavailable,
                     "the task could not be stored; the host log says why");
   return answer;
 }
 
 void TaskManager::restart(const std::string& task_id) {
-  if (!accepting_) throw TaskError(TaskError::Kind::unavailable, "the host is shutting down");
+  if (!accepting_) throw RequestError(RequestError::Kind::unavailable, "the host is shutting down");
   std::unique_lock lock(mutex_);
   TaskRecord r;
   if (auto it = active_.find(task_id); it != active_.end()) {
     r = it->second.record;
   } else {
     auto stored = store_.find(task_id);
-    if (!stored) throw TaskError(TaskError::Kind::not_found, "unknown task_id \"" + task_id + "\"");
+    if (!stored) throw RequestError(RequestError::Kind::not_found, "unknown task_id \"" + task_id + "\"");
     r = std::move(*stored);
   }
   if (is_queued_or_running(r.status))
-    throw TaskError(TaskError::Kind::conflict,
+    throw RequestError(RequestError::Kind::conflict,
                     "task \"" + task_id + "\" is " + std::string(to_string(r.status)) +
                         "; only a ready, finished or failed task can be started");
   if (!accepts(r.service))
-    throw TaskError(TaskError::Kind::conflict, "task \"" + task_id + "\" is of service \"" +
+    throw RequestError(RequestError::Kind::conflict, "task \"" + task_id + "\" is of service \"" +
                                                    r.service +
                                                    "\", which is not an enabled solution now");
   const std::uint64_t version = active_.count(task_id) ? active_[task_id].version : 0;
@@ -312,7 +312,7 @@ void TaskManager::restart(const std::string& task_id) {
   });
   lock.unlock();
   if (!future.get())
-    throw TaskError(TaskError::Kind::unavailable,
+    throw RequestError(RequestError::Kind::unavailable,
                     "the task could not be stored; the host log says why");
 }
 
@@ -322,7 +322,7 @@ void TaskManager::update_condition(const std::string& task_id,
   auto it = active_.find(task_id);
   if (it == active_.end()) {
     auto stored = store_.find(task_id);
-    if (!stored) throw TaskError(TaskError::Kind::not_found, "unknown task_id \"" + task_id + "\"");
+    if (!stored) throw RequestError(RequestError::Kind::not_found, "unknown task_id \"" + task_id + "\"");
     it = active_.emplace(task_id, Active{std::move(*stored)}).first;
   }
   auto& active = it->second;
@@ -332,7 +332,7 @@ void TaskManager::update_condition(const std::string& task_id,
   if (is_queued_or_running(active.record.status)) {
     auto status = std::string(to_string(active.record.status));
     forget_unchanged();
-    throw TaskError(TaskError::Kind::conflict, "task \"" + task_id + "\" is " + status +
+    throw RequestError(RequestError::Kind::conflict, "task \"" + task_id + "\" is " + status +
                                                    "; its condition can change once it has ended");
   }
   Poco::JSON::Object::Ptr values;
@@ -348,7 +348,7 @@ void TaskManager::update_condition(const std::string& task_id,
   commit_locked(active, [done](bool ok) { done->set_value(ok); });
   lock.unlock();
   if (!future.get())
-    throw TaskError(TaskError::Kind::unavailable,
+    throw RequestError(RequestError::Kind::unavailable,
                     "the task could not be stored; the host log says why");
 }
 

@@ -3,14 +3,14 @@
 #include "host/config/host_config.hpp"
 #include "host/plugins/plugin_registry.hpp"
 #include "host/services/host_services_impl.hpp"
-#include "host/services/request_error.hpp"
+#include "host/runtime/request_error.hpp"
 #include "host/tasks/step_runner.hpp"
 #include "host/tasks/task_journal.hpp"
 #include "host/tasks/task_listener.hpp"
 #include "host/tasks/task_record.hpp"
 #include "host/tasks/task_store.hpp"
-#include "host/tasks/work_queue.hpp"
-#include "host/timers/timer_queue.hpp"
+#include "host/runtime/work_queue.hpp"
+#include "host/runtime/timer_queue.hpp"
 
 #include <Poco/JSON/Object.h>
 
@@ -27,9 +27,6 @@
 #include <vector>
 
 namespace warden::host {
-
-/// A task request that cannot be carried out.
-using TaskError = RequestError;
 
 struct TaskManagerOptions {
   int workers = 4;  ///< threads that run steps
@@ -126,7 +123,7 @@ class TaskManager {
   /// Submits `active`'s record to the journal; `then` runs after the commit. An ended or ready
   /// task is forgotten once its latest change is committed (reads then go to the store).
   void commit_locked(Active& active, TaskJournal::Then then = {});
-  /// Commits a record and waits for it; throws TaskError::unavailable when it cannot be stored.
+  /// Commits a record and waits for it; throws RequestError::unavailable when it cannot be stored.
   void commit_and_wait(TaskRecord record, std::function<void()> then_locked = {});
   bool accepts(const std::string& service) const;
 

@@ -2,13 +2,13 @@
 
 #include "host/plugins/plugin_registry.hpp"
 #include "host/services/host_services_impl.hpp"
-#include "host/services/request_error.hpp"
-#include "host/store/group_commit.hpp"
+#include "host/runtime/request_error.hpp"
+#include "host/runtime/group_commit.hpp"
 #include "host/tasks/task_listener.hpp"
 #include "host/tasks/task_record.hpp"
-#include "host/tasks/work_queue.hpp"
+#include "host/runtime/work_queue.hpp"
 #include "host/timers/timer_action_runner.hpp"
-#include "host/timers/timer_queue.hpp"
+#include "host/runtime/timer_queue.hpp"
 #include "host/timers/timer_record.hpp"
 #include "host/timers/timer_store.hpp"
 

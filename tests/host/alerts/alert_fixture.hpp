@@ -44,7 +44,7 @@ class AlertFixture : public ::testing::Test {
     bool created = false;
     try {
       return service->channels().put(name, *parse_object(body), created);
-    } catch (const ChannelError& e) {
+    } catch (const RequestError& e) {
       std::string errors;
       for (const auto& [k, v] : e.errors()) errors += k + ": " + v + "\n";
       ADD_FAILURE() << e.what() << "\n" << errors;

@@ -11,7 +11,7 @@ class ChannelInstancesTest : public AlertFixture {
     bool created = false;
     try {
       service->channels().put(name, *parse_object(body), created);
-    } catch (const ChannelError& e) {
+    } catch (const RequestError& e) {
       if (message) *message = e.what();
       return e.errors();
     }
@@ -72,7 +72,7 @@ TEST_F(ChannelInstancesTest, EveryProblemIsReportedAtOnce) {
   errors = refusal("x", R"({"config": {}})");
   EXPECT_TRUE(errors.contains("channel"));
   bool created = false;
-  EXPECT_THROW(service->channels().put("bad name!", *parse_object("{}"), created), ChannelError);
+  EXPECT_THROW(service->channels().put("bad name!", *parse_object("{}"), created), RequestError);
 }
 
 TEST_F(ChannelInstancesTest, ATemplateThatCannotRenderIsRefusedWithItsLine) {

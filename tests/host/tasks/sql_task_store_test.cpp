@@ -1,5 +1,5 @@
 #include "host/store/database.hpp"
-#include "host/tasks/task_id.hpp"
+#include "host/runtime/ids.hpp"
 #include "host/tasks/task_store.hpp"
 #include "tests/support/temp_dir.hpp"
 

@@ -228,7 +228,7 @@ TEST_F(Tasks, AStoppedHostLeavesWaitsStoredAndTheNextOneFinishesThemWithoutRepea
 TEST_F(Tasks, QueuedTasksOfAStoppedHostRunOnTheNextStart) {
   auto& first = start();
   first.stop();  // accepts nothing now
-  EXPECT_THROW(create(R"({})", {}, true, "test"), TaskError);
+  EXPECT_THROW(create(R"({})", {}, true, "test"), RequestError);
   // A task stored as waiting (as a killed host leaves it) is run by the next host.
   TaskRecord queued;
   queued.task_id = "ts_test_queued";
@@ -276,21 +276,21 @@ TEST_F(Tasks, QueuedOrRunningTasksCannotBeStartedOrChanged) {
   try {
     manager_->restart(id);
     FAIL();
-  } catch (const TaskError& e) {
-    EXPECT_EQ(e.kind(), TaskError::Kind::conflict);
+  } catch (const RequestError& e) {
+    EXPECT_EQ(e.kind(), RequestError::Kind::conflict);
     EXPECT_NE(std::string(e.what()).find("is running"), std::string::npos) << e.what();
   }
   try {
     manager_->update_condition(id, *json(R"({"mode": "fail"})"));
     FAIL();
-  } catch (const TaskError& e) {
-    EXPECT_EQ(e.kind(), TaskError::Kind::conflict);
+  } catch (const RequestError& e) {
+    EXPECT_EQ(e.kind(), RequestError::Kind::conflict);
   }
   try {
     manager_->restart("ts_scripted_nope");
     FAIL();
-  } catch (const TaskError& e) {
-    EXPECT_EQ(e.kind(), TaskError::Kind::not_found);
+  } catch (const RequestError& e) {
+    EXPECT_EQ(e.kind(), RequestError::Kind::not_found);
   }
 }
 
@@ -299,7 +299,7 @@ TEST_F(Tasks, ConditionsAreCheckedAgainstTheSolutionsFields) {
   try {
     create(R"({"mode": "sideways", "delay_ms": "soon", "extra": 1})");
     FAIL();
-  } catch (const TaskError& e) {
+  } catch (const RequestError& e) {
     EXPECT_EQ(std::string(e.what()), "invalid condition");
     EXPECT_EQ(e.errors().size(), 3u);
     EXPECT_TRUE(e.errors().contains("extra"));
@@ -307,14 +307,14 @@ TEST_F(Tasks, ConditionsAreCheckedAgainstTheSolutionsFields) {
   try {
     create(R"({})", {}, true, "example");  // a timer action, not a solution
     FAIL();
-  } catch (const TaskError& e) {
+  } catch (const RequestError& e) {
     EXPECT_EQ(std::string(e.what()), "service not support");
   }
   TaskManagerOptions only_test;
   only_test.services = std::vector<std::string>{"test"};
   start(only_test);
   EXPECT_EQ(manager_->services(), std::vector<std::string>{"test"});
-  EXPECT_THROW(create(R"({})"), TaskError);
+  EXPECT_THROW(create(R"({})"), RequestError);
 }
 
 TEST_F(Tasks, AnExternalWorkerReportsRunningThenTheEnd) {
@@ -334,8 +334,8 @@ TEST_F(Tasks, AnExternalWorkerReportsRunningThenTheEnd) {
   try {
     manager_->update_status(id, TaskStatus::finished, "late");
     FAIL();
-  } catch (const TaskError& e) {
-    EXPECT_EQ(e.kind(), TaskError::Kind::conflict);
+  } catch (const RequestError& e) {
+    EXPECT_EQ(e.kind(), RequestError::Kind::conflict);
   }
 }
 

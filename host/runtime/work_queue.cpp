@@ -1,4 +1,4 @@
-#include "host/tasks/work_queue.hpp"
+#include "host/runtime/work_queue.hpp"
 
 #include <spdlog/spdlog.h>
 

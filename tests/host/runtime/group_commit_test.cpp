@@ -1,7 +1,7 @@
 // Group commit: rows handed in together go into one transaction and their caller hears once,
 // after it; a row changed twice before a commit is written once, as last changed; rows handed in
 // after stop() are reported not stored.
-#include "host/store/group_commit.hpp"
+#include "host/runtime/group_commit.hpp"
 
 #include <gtest/gtest.h>
 

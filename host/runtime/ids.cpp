@@ -1,4 +1,4 @@
-#include "host/tasks/task_id.hpp"
+#include "host/runtime/ids.hpp"
 
 #include <array>
 #include <random>

@@ -1,9 +1,9 @@
-#include "host/http/iso_time.hpp"
+#include "host/runtime/iso_time.hpp"
 
 #include <cstdio>
 #include <ctime>
 
-namespace warden::host::http {
+namespace warden::host {
 
 std::string iso8601(std::int64_t unix_ms) {
   std::int64_t seconds = unix_ms / 1000;
@@ -21,4 +21,4 @@ std::string iso8601(std::int64_t unix_ms) {
   return buffer;
 }
 
-}  // namespace warden::host::http
+}  // namespace warden::host

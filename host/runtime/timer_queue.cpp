@@ -1,4 +1,4 @@
-#include "host/timers/timer_queue.hpp"
+#include "host/runtime/timer_queue.hpp"
 
 #include <spdlog/spdlog.h>
 
