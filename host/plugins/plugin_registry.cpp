@@ -41,15 +41,17 @@ std::string fingerprint(const fs::path& folder) {
 std::vector<fs::path> plugin_folders(const fs::path& dir) {
   std::vector<fs::path> out;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    auto name = entry.path().filename().string();
-    if (name.starts_with(".")) continue;  // hidden: editors' and tools' folders
-    if (!entry.is_directory(ec)) continue;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    const fs::path& entry = it->path();
+    if (entry.filename().string().starts_with(".")) continue;  // editors' and tools' folders
+    std::error_code type_ec;
+    if (!it->is_directory(type_ec)) continue;
     // A folder of nothing but sub-folders (or nothing yet, while being copied in) is no plugin.
-    if (holds_files(entry.path()))
-      out.push_back(entry.path());
+    if (holds_files(entry))
+      out.push_back(entry);
     else
-      spdlog::debug("{} holds no files: not a plugin folder", entry.path().string());
+      spdlog::debug("{} holds no files: not a plugin folder", entry.string());
   }
   if (ec) spdlog::warn("cannot read plugins directory {}: {}", dir.string(), ec.message());
   std::sort(out.begin(), out.end());
