@@ -30,9 +30,9 @@ TEST(JsonNumber, ReadsWholeNumbersOfEveryWidthPocoHandsOut) {
 }
 
 TEST(JsonNumber, RefusesWithoutThrowingWhatNoInt64Holds) {
-  for (const std::string json :
-       {"9223372036854775808", "18446744073709551615", "1e300", "-1e300", "9.3e18", "-9.3e18",
-        "1.5", "true", "false", "null", "\"3\"", "[1]", "{}"}) {
+  for (const std::string& json : std::vector<std::string>{
+           "9223372036854775808", "18446744073709551615", "1e300", "-1e300", "9.3e18", "-9.3e18",
+           "1.5", "true", "false", "null", "\"3\"", "[1]", "{}"}) {
     SCOPED_TRACE(json);
     EXPECT_EQ(whole_number(parsed(json)), std::nullopt);
   }
@@ -91,16 +91,17 @@ TEST(JsonNumber, FindsIntegersPocoWouldMisread) {
   ASSERT_TRUE(found);
   EXPECT_EQ(wrapped.substr(found->offset, found->length), "18446744073709551617");
   EXPECT_EQ(found->offset, wrapped.rfind("18446744073709551617"));
-  for (const std::string json :
-       {"[18446744073709551616]", "[-9223372036854775809]", R"({"x": 99999999999999999999})",
-        "[0, -000000000000000000000000009223372036854775809]", "[1, 2, 3" + std::string(30, '4')}) {
+  for (const std::string& json : std::vector<std::string>{
+           "[18446744073709551616]", "[-9223372036854775809]", R"({"x": 99999999999999999999})",
+           "[0, -000000000000000000000000009223372036854775809]",
+           "[1, 2, 3" + std::string(30, '4')}) {
     SCOPED_TRACE(json);
     EXPECT_TRUE(integer_beyond_64_bits(json));
   }
-  for (const std::string json :
-       {"[18446744073709551615]", "[-9223372036854775808]", "[1e400]", "[1.8446744073709551617]",
-        "[184467440737095516170e-1]", R"({"s": "18446744073709551617"})",
-        R"({"s": "a \" 18446744073709551617 \\"})", R"(["\\", 1])", "[-]", "", "-"}) {
+  for (const std::string& json : std::vector<std::string>{
+           "[18446744073709551615]", "[-9223372036854775808]", "[1e400]", "[1.8446744073709551617]",
+           "[184467440737095516170e-1]", R"({"s": "18446744073709551617"})",
+           R"({"s": "a \" 18446744073709551617 \\"})", R"(["\\", 1])", "[-]", "", "-"}) {
     SCOPED_TRACE(json);
     EXPECT_FALSE(integer_beyond_64_bits(json));
   }
