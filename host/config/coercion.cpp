@@ -1,5 +1,7 @@
 #include "host/config/coercion.hpp"
 
+#include "host/runtime/json_number.hpp"
+
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
@@ -64,14 +66,7 @@ std::vector<Var> elements_of(const Var& list) {
 }
 
 std::optional<Int64> parse_int64(std::string_view text) {
-  if (text.starts_with('+')) {
-    text.remove_prefix(1);
-    if (text.empty() || !is_digit(text.front())) return std::nullopt;
-  }
-  Int64 value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
+  return host::whole_number_in_text(text);
 }
 
 std::optional<double> parse_double(std::string_view text) {
@@ -95,13 +90,7 @@ std::optional<Int64> whole_number(double value) {
 
 // A JSON number as Int64, when it is a whole number that fits.
 std::optional<Int64> integer_of(const Var& v) {
-  if (!is_number(v)) return std::nullopt;
-  if (!v.isInteger()) return whole_number(v.convert<double>());
-  try {
-    return v.convert<Int64>();
-  } catch (const Poco::RangeException&) {  // an UInt64 above INT64_MAX
-    return std::nullopt;
-  }
+  return host::whole_number(v);
 }
 
 // ---- text types ---------------------------------------------------------------------------------
@@ -142,7 +131,7 @@ Coerced to_decimal(const Var& value) {
     number = parse_double(trimmed(value.extract<std::string>()));
   else if (is_number(value))
     number = value.convert<double>();
-  if (!number) return std::string("must be a number");
+  if (!number || !std::isfinite(*number)) return std::string("must be a number");
   return accepted(Var(*number));
 }
 
@@ -351,6 +340,9 @@ std::optional<Int64> duration_seconds(std::string_view text) {
 
 // "64k", "64KB", "64KiB", "1 M", "512B": binary multiples whatever the spelling.
 std::optional<Int64> memory_bytes(std::string_view text) {
+  // std::regex recurses once per character: no size is longer than this, and a hostile text stays
+  // off the stack.
+  if (text.size() > 64) return std::nullopt;
   static const std::regex pattern(R"((\d+)\s*(?:([kmgt])(?:i?b)?|b)?)", std::regex::icase);
   std::match_results<std::string_view::const_iterator> m;
   if (!std::regex_match(text.begin(), text.end(), m, pattern)) return std::nullopt;
