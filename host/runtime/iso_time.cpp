@@ -28,6 +28,12 @@ class Reader {
   char peek() const { return at_end() ? '\0' : text_[pos_]; }
   std::string_view rest() const { return text_.substr(pos_); }
   void skip() { ++pos_; }
+  /// How many digits follow.
+  std::size_t digit_run() const {
+    std::size_t end = pos_;
+    while (end < text_.size() && is_digit(text_[end])) ++end;
+    return end - pos_;
+  }
 
   /// Exactly `count` digits, then no further digit.
   int digits(int count, const std::string& name) {
@@ -93,6 +99,7 @@ int read_offset_seconds(Reader& in) {
     throw in.fail("needs Z or an offset such as +02:00 after the time");
   const int sign = in.peek() == '-' ? -1 : 1;
   in.skip();
+  if (in.digit_run() == 4) throw in.fail("the offset needs a colon: ±HH:MM, e.g. +02:00");
   const int hours = in.digits(2, "the offset's hours");
   in.expect(':', "in the offset, which is written ±HH:MM");
   const int minutes = in.digits(2, "the offset's minutes");

@@ -147,9 +147,7 @@ INSTANTIATE_TEST_SUITE_P(
                     "e.g. 2019-10-01T12:00:00Z or 2019-10-02T08:09:40+02:00[Europe/Berlin]"),
         refused(
             T::date_time, R"("2024-05-01T01:30:00-0630")",
-            std::string(kDateTimeHint) +
-                ": expected ':' in the offset, which is written "
-                "±HH:MM, e.g. 2019-10-01T12:00:00Z or 2019-10-02T08:09:40+02:00[Europe/Berlin]"),
+            std::string(kDateTimeHint) + ": the offset needs a colon: ±HH:MM, e.g. +02:00"),
         ok(T::date_time, R"("2024-01-01T01:00:00+02:00")", R"("2023-12-31T23:00:00Z")"),
         ok(T::date_time, "1714550400000", R"("2024-05-01T08:00:00Z")"),
         ok(T::date_time, R"("1714550400000")", R"("2024-05-01T08:00:00Z")"),

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -101,7 +102,8 @@ TEST(IsoTime, RefusesEverythingElseNamingWhatIsWrong) {
       {"2027-06-01T00:00:00+25:00", "the offset's hours must be 00 to 14"},
       {"2027-06-01T00:00:00-99:99", "the offset's hours must be 00 to 14"},
       {"2027-06-01T00:00:00+14:01", "the offset must be within ±14:00"},
-      {"2027-06-01T00:00:00+0100", "expected ':' in the offset, which is written ±HH:MM" + e},
+      {"2027-06-01T00:00:00+0100", "the offset needs a colon: ±HH:MM, e.g. +02:00"},
+      {"2027-06-01T00:00:00+01", "expected ':' in the offset, which is written ±HH:MM" + e},
       {"2027-06-01T00:00:00+1:00", "the offset's hours must be exactly 2 digits"},
       {"2027-00-01T00:00:00Z", "the month must be 01 to 12"},
       {"2027-13-01T00:00:00Z", "the month must be 01 to 12"},

@@ -244,7 +244,9 @@ TEST(TimerDefinition, RefusesADueTimePast9999) {
     SCOPED_TRACE(text);
     const auto def = TimerDefinition::parse(type, text);
     const auto armed = utc("2026-01-01T00:00:00");
-    if (type == "time_cycle") EXPECT_EQ(iso(*def.due(armed, 0)), "7026-01-01T00:00:00.000Z");
+    if (type == "time_cycle") {
+      EXPECT_EQ(iso(*def.due(armed, 0)), "7026-01-01T00:00:00.000Z");
+    }
     try {
       def.due(armed, type == "time_cycle" ? 1 : 0);
       ADD_FAILURE() << "accepted";
