@@ -65,7 +65,8 @@ struct TimerView {
 /// only by the wake-up and hand-over to an action thread. An event is armed when its task's run
 /// starts (measured from that moment) and ends with that run; a firing whose task run has ended
 /// does nothing. A firing of a timer whose previous firing is still running is skipped and
-/// counted. At start-up, timers that fell due while the host was down follow their misfire policy.
+/// counted. At start-up, timers that fell due while the host was down follow their misfire policy;
+/// so does a timer armed with a start in the past (counted by search, never a burst).
 class TimerService final : public TaskListener {
  public:
   static constexpr const char* kForcedFail = "forced_fail";
