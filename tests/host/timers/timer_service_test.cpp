@@ -493,6 +493,27 @@ TEST_F(Timers, TimersThatFellDueWhileTheHostWasDownFollowTheirMisfirePolicy) {
   EXPECT_EQ(forever.due_ms, down_since + 12'000);  // the next one keeps its place in the cycle
 }
 
+TEST_F(Timers, ACronDownForHoursFiresItsLatestMissedMinuteOnceAndCountsTheRest) {
+  stop();
+  const auto minute = 60'000;
+  const auto now = now_ms();
+  auto cron = stale_schedule("minutely", "* * * * *", Misfire::fire_once, now - 3 * 3'600'000,
+                             probe_params());
+  cron.type = TimerType::cron;
+  cron.due_ms = (cron.armed_ms / minute + 1) * minute;          // its first minute
+  const auto missed = now / minute - cron.due_ms / minute + 1;  // minutes due by now
+  timer_store_.write({cron});
+  start();
+  wait_for([&] { return firings().size() >= 1; }, "the latest missed minute");
+  const auto record = timers_->schedule("minutely")->record;
+  EXPECT_GE(record.skipped, missed - 1);
+  EXPECT_LE(record.skipped, missed);  // a minute may have turned since `now`
+  EXPECT_EQ(record.state, TimerState::armed);
+  EXPECT_GT(record.due_ms, now);
+  EXPECT_EQ(record.due_ms % minute, 0);
+  EXPECT_LE(firings().size(), 2u);  // the missed one, and the next if a minute turned meanwhile
+}
+
 TEST_F(Timers, TimersPastTheirMaximumAgeAreCleanedUp) {
   stop();
   const auto now = now_ms();
