@@ -1,11 +1,11 @@
 #include "host/config/coercion.hpp"
 
 #include "host/runtime/json_number.hpp"
+#include "host/runtime/iso_time.hpp"
 
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
-#include <Poco/DateTimeParser.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/Timestamp.h>
@@ -220,33 +220,17 @@ std::string utc_text(const Poco::DateTime& utc) {
 
 Coerced from_epoch_millis(Int64 millis) {
   // Years 1 to 9999: what the normalized text (and Poco::DateTime) can spell.
-  constexpr Int64 kFirstMillis = -62135596800000;  // 0001-01-01T00:00:00Z
-  constexpr Int64 kLastMillis = 253402300799999;   // 9999-12-31T23:59:59.999Z
-  if (millis < kFirstMillis || millis > kLastMillis) return std::string(kDateTimeProblem);
+  if (millis < kFirstIsoMs || millis > kLastIsoMs) return std::string(kDateTimeProblem);
   return accepted(Var(utc_text(Poco::DateTime(Poco::Timestamp(millis * 1000)))));
 }
 
-// The pattern makes the zone mandatory and the fields strict, which Poco's lenient parser is not.
-bool is_iso_date_time_with_zone(const std::string& text) {
-  static const std::regex pattern(
-      R"((\d{4})-(\d{2})-(\d{2}))"
-      R"(T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))");
-  std::smatch m;
-  if (!std::regex_match(text, m, pattern)) return false;
-  int second = m[6].matched ? std::stoi(m[6]) : 0;
-  return Poco::DateTime::isValid(std::stoi(m[1]), std::stoi(m[2]), std::stoi(m[3]), std::stoi(m[4]),
-                                 std::stoi(m[5]), second);
-}
-
+// The one ISO 8601 reader (host/runtime/iso_time.hpp); its reason follows the general hint.
 Coerced from_iso_text(const std::string& text) {
-  if (!is_iso_date_time_with_zone(text)) return std::string(kDateTimeProblem);
-  Poco::DateTime parsed;
-  int zone_offset = 0;
-  if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, text, parsed,
-                                      zone_offset))
-    return std::string(kDateTimeProblem);
-  parsed.makeUTC(zone_offset);
-  return accepted(Var(utc_text(parsed)));
+  try {
+    return from_epoch_millis(parse_iso8601(text).unix_ms);
+  } catch (const IsoTimeError& e) {
+    return std::string(kDateTimeProblem) + ": " + e.reason();
+  }
 }
 
 Coerced to_date_time(const Var& value) {

@@ -5,8 +5,8 @@
 #include "host/http/notice_json.hpp"
 #include "host/http/request_error_answer.hpp"
 #include "host/runtime/json_number.hpp"
+#include "host/runtime/iso_time.hpp"
 
-#include <Poco/DateTimeParser.h>
 #include <Poco/JSON/Array.h>
 
 #include <algorithm>
@@ -33,13 +33,14 @@ int query_number(const Request& request, const std::string& name, int fallback, 
 std::optional<std::int64_t> time_param(const Request& request, const std::string& name) {
   const auto text = request.query(name);
   if (!text) return std::nullopt;
-  Poco::DateTime parsed;
-  int tzd = 0;
-  if (text->size() < 19 || !Poco::DateTimeParser::tryParse(*text, parsed, tzd))
+  try {
+    return parse_iso8601(*text).unix_ms;
+  } catch (const IsoTimeError& e) {
     throw HttpError(400, "query parameter \"" + name +
-                             "\" must be an ISO 8601 date and time, e.g. 2026-11-23T10:00:00Z");
-  parsed.makeUTC(tzd);
-  return parsed.timestamp().epochMicroseconds() / 1000;
+                             "\" must be an ISO 8601 date and time, e.g. "
+                             "2026-11-23T10:00:00Z: " +
+                             e.reason());
+  }
 }
 
 }  // namespace
