@@ -135,16 +135,17 @@ std::string with_line(const std::string& message, std::string_view tpl) {
   return line_at(tpl, std::stoull(digits)) + ": " + message.substr(0, at);
 }
 
-/// The limits kainjow must not meet unwarned: size, then nesting (read without recursion).
+/// The limits kainjow must not meet unwarned: nesting (read without recursion, and first, as the
+/// likelier attack), then size.
 std::optional<std::string> shape_problem(std::string_view tpl, const TemplateLimits& limits,
                                          TemplateShape& shape) {
-  if (tpl.size() > limits.max_template_bytes)
-    return "the template is longer than " + size_text(limits.max_template_bytes) + " (" +
-           std::to_string(tpl.size()) + " bytes)";
   shape = scan_template(tpl, limits.max_section_depth);
   if (shape.too_deep_at)
     return line_at(tpl, *shape.too_deep_at) + ": sections nested deeper than " +
            std::to_string(limits.max_section_depth);
+  if (tpl.size() > limits.max_template_bytes)
+    return "the template is longer than " + size_text(limits.max_template_bytes) + " (" +
+           std::to_string(tpl.size()) + " bytes)";
   return std::nullopt;
 }
 
