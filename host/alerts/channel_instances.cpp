@@ -28,6 +28,20 @@ const Poco::JSON::Object::Ptr& object_or_refuse(const Poco::JSON::Object& body,
   return out;
 }
 
+/// An alertTpl is refused when it is saved if it does not parse, or is over a limit for the sample
+/// alert (too deep, too slow, renders too much), rather than each time an alert is due.
+std::optional<std::string> alert_template_problem(const Poco::JSON::Object& config,
+                                                  const std::string& channel_name,
+                                                  TemplateRenderer& renderer) {
+  if (!config.has("alertTpl") || !config.get("alertTpl").isString()) return std::nullopt;
+  const auto tpl = config.getValue<std::string>("alertTpl");
+  if (auto problem = check_template(tpl)) return problem;
+  const auto rendered =
+      renderer.render(tpl, *sample_alert(channel_name).template_data(), Escape::none);
+  if (!rendered.ok()) return rendered.error + " for the sample alert";
+  return std::nullopt;
+}
+
 }  // namespace
 
 ChannelInstances::ChannelInstances(ChannelStore& store, const PluginRegistry& registry,
@@ -110,16 +124,8 @@ ChannelInstances::Snapshot ChannelInstances::put(const std::string& name,
     for (const auto& [field, message] : result.errors) errors["config." + field] = message;
     if (result.ok()) {
       instance.config = result.values;
-      if (instance.config->has("alertTpl") && instance.config->get("alertTpl").isString()) {
-        const auto tpl = instance.config->getValue<std::string>("alertTpl");
-        if (auto problem = check_template(tpl)) {
-          errors["config.alertTpl"] = *problem;
-        } else {
-          const auto rendered =
-              renderer_.render(tpl, *sample_alert(name).template_data(), Escape::none);
-          if (!rendered.ok()) errors["config.alertTpl"] = rendered.error;
-        }
-      }
+      if (auto problem = alert_template_problem(*instance.config, name, renderer_))
+        errors["config.alertTpl"] = *problem;
     }
   }
   if (!errors.empty())

@@ -7,8 +7,8 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <variant>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace warden::host {
@@ -36,11 +36,13 @@ class ConfigSchema {
 
   /// Checks `input`: unknown fields refused, defaults filled, values coerced to their type, every
   /// validator run; every failing field is reported at once. When `previous` is given (an update),
-  /// a password field sent as kMaskedSecret or left out keeps its previous value.
+  /// a secret field (a password, or one marked `secret`) sent as kMaskedSecret or left out keeps
+  /// its previous value.
   Result apply(const Poco::JSON::Object& input, const Poco::JSON::Object* previous = nullptr,
                const OptionsProvider& options = {}) const;
 
-  /// A copy of `values` with every password field that holds a value replaced by kMaskedSecret.
+  /// A copy of `values` with every secret field (a password, or one marked `secret`) that holds a
+  /// value replaced by kMaskedSecret.
   Poco::JSON::Object::Ptr masked(const Poco::JSON::Object& values) const;
 
   /// Coerces and validates one value for one field (as `apply` does for it). Returns the coerced

@@ -52,10 +52,13 @@ struct FieldSpec {
   std::string default_file;                         ///< as written in the manifest
   bool advanced = false;
   std::vector<FieldOption> options;  ///< enum
-  std::string options_from;          ///< selectable / multi_selectable: "channels", "solutions", …
+  std::string options_from;  ///< selectable / multi_selectable: "channels", "solutions", …
   bool identity = false;
+  bool secret =
+      false;  ///< `"secret": true`: never shown, like a password (e.g. a token in headers)
 
-  bool is_secret() const { return type == FieldType::password; }
+  /// Read endpoints show "******" instead of the value, and an update may keep it by sending that.
+  bool is_secret() const { return secret || type == FieldType::password; }
 };
 
 }  // namespace warden::host

@@ -1,6 +1,7 @@
 // The validators of SPEC §2, by hand rather than std::regex: the rules are short, and hand parsing
 // gives exact limits (label lengths, port ranges, IPv4 octets) without regex backtracking costs.
 #include "host/config/config_schema.hpp"
+#include "host/runtime/http_header_rules.hpp"
 
 #include <arpa/inet.h>
 
@@ -178,7 +179,32 @@ bool is_e164(std::string_view text) {
          all_digits(text.substr(1));
 }
 
-// ---- the validators -----------------------------------------------------------------------------
+// ---- HTTP headers -------------------------------------------------------------------------------
+
+std::string_view trimmed_blanks(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+// One `Name: value` line (its CRLF's CR already gone): what is wrong with it, or nothing.
+Message header_line_problem(std::string_view line) {
+  const std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return "expected \"Name: value\"";
+  const std::string name(trimmed_blanks(line.substr(0, colon)));
+  if (!is_http_token(name))
+    return "\"" + name + "\" is not a header name (letters, digits and !#$%&'*+-.^_`|~)";
+  if (is_framing_header(name))
+    return name +
+           " is set by Warden's HTTP client (Host, Content-Length, Transfer-Encoding, "
+           "Connection, TE and Upgrade cannot be set)";
+  if (!is_http_header_value(line.substr(colon + 1)))
+    return "the value of " + name + " holds a control character (a bare CR, a NUL, …)";
+  return std::nullopt;
+}
+
+// ---- the validators
+// -------------------------------------------------------------------------------------------------------------------------------------------------------
 // Each sees a non-empty value: run_validator answers for empty ones (SPEC §2's optional rule).
 
 Message require(std::string_view v) {
@@ -257,7 +283,28 @@ Message absolute_path(std::string_view v) {
   return fail_unless(v.front() == '/' && !has_nul(v), "must be an absolute path starting with /");
 }
 
-constexpr std::array<std::pair<std::string_view, Check>, 15> kValidators = {{
+// One `Name: value` per line (LF or CRLF), blank lines skipped: the lines an HTTP request can carry
+// as they are.
+Message http_header_lines(std::string_view v) {
+  std::size_t number = 0;
+  for (std::size_t start = 0; start <= v.size(); ++number) {
+    std::size_t end = std::min(v.find('\n', start), v.size());
+    std::string_view line = v.substr(start, end - start);
+    start = end + 1;
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    if (trimmed_blanks(line).empty()) continue;
+    if (auto problem = header_line_problem(line))
+      return "line " + std::to_string(number + 1) + ": " + *problem;
+  }
+  return std::nullopt;
+}
+
+Message http_header_value(std::string_view v) {
+  return fail_unless(is_http_header_value(v),
+                     "must be one header value: no line break or other control character");
+}
+
+constexpr std::array<std::pair<std::string_view, Check>, 17> kValidators = {{
     {"require", require},
     {"user_name", user_name},
     {"email", email},
@@ -273,6 +320,8 @@ constexpr std::array<std::pair<std::string_view, Check>, 15> kValidators = {{
     {"relative_path", relative_path},
     {"absolute_path", absolute_path},
     {"none_blank", none_blank},
+    {"http_header_lines", http_header_lines},
+    {"http_header_value", http_header_value},
 }};
 
 Check find_validator(std::string_view name) {

@@ -33,7 +33,7 @@ const std::set<std::string, std::less<>> kTopLevelProperties = {
     "library", "description", "fields", "author", "homepage"};
 const std::set<std::string, std::less<>> kFieldProperties = {
     "type",    "ordinal",      "validate", "label",   "placeholder",  "help",
-    "default", "default_file", "advanced", "options", "options_from", "identity"};
+    "default", "default_file", "advanced", "options", "options_from", "identity", "secret"};
 const std::set<std::string, std::less<>> kOptionLists = {"channels", "solutions", "timer_actions"};
 
 std::string in_quotes(const std::string& s) {
@@ -236,6 +236,7 @@ class ManifestChecker {
     f.help = string_property(o, "help", path + ".help", false).value_or("");
     f.advanced = bool_property(o, "advanced", path);
     f.identity = bool_property(o, "identity", path);
+    f.secret = bool_property(o, "secret", path);
     if (problems_.size() != before) return std::nullopt;  // options/defaults need a known type
 
     check_options(o, path, f);

@@ -1,5 +1,6 @@
 #include "host/services/poco_http_client.hpp"
 
+#include "host/runtime/http_header_rules.hpp"
 #include "host/services/http_session_pool.hpp"
 #include "host/services/tls_setup.hpp"
 
@@ -65,25 +66,14 @@ std::optional<Target> parse_target(const std::string& url, std::string& error) {
   return target;
 }
 
-// RFC 9110 token characters: what a method or a header name may be made of.
-bool is_token(std::string_view s) {
-  static constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           kSymbols.find(c) != std::string_view::npos;
-  });
-}
-
-// A line break in a value would let it add headers or a body of its own.
-bool is_header_value(std::string_view s) {
-  return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
-}
-
 std::optional<std::string> check_request(const HttpRequest& request) {
-  if (!is_token(request.method)) return "invalid HTTP method \"" + request.method + "\"";
+  if (!is_http_token(request.method)) return "invalid HTTP method \"" + request.method + "\"";
   for (const auto& [name, value] : request.headers) {
-    if (!is_token(name)) return "invalid header name \"" + name + "\"";
-    if (!is_header_value(value)) return "invalid value of header " + name + " (a line break)";
+    if (!is_http_token(name)) return "invalid header name \"" + name + "\"";
+    if (!is_http_header_value(value))
+      return "invalid value of header " + name + " (a line break or control character)";
+    if (is_framing_header(name))
+      return "header " + name + " is the HTTP client's to set, not a plugin's";
   }
   return std::nullopt;
 }

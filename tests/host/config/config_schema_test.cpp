@@ -165,6 +165,40 @@ TEST(ConfigSchemaMasked, HidesPasswordsThatHoldAValue) {
   EXPECT_EQ(values->getValue<std::string>("password"), "");  // a copy: the input is untouched
 }
 
+// A textarea marked `"secret": true` (http_callback's headers, holding `Authorization: Bearer …`).
+ConfigSchema callback_schema() {
+  FieldSpec headers = field("headers", FieldType::textarea, 2, {"http_header_lines"});
+  headers.secret = true;
+  return ConfigSchema({field("url", FieldType::input_text, 1, {"require", "url"}), headers});
+}
+
+TEST(ConfigSchemaMasked, HidesFieldsMarkedSecretLikePasswords) {
+  auto schema = callback_schema();
+  auto values = parse_object(R"({"url": "http://x/", "headers": "Authorization: Bearer t0k"})");
+  EXPECT_EQ(json_text(schema.masked(*values)), R"({"headers":"******","url":"http://x/"})");
+  values->set("headers", "");
+  EXPECT_EQ(schema.masked(*values)->getValue<std::string>("headers"), "");
+}
+
+TEST(ConfigSchemaSecretUpdate, AFieldMarkedSecretIsKeptWhenSentMaskedOrLeftOut) {
+  auto schema = callback_schema();
+  auto previous =
+      schema.apply(*parse_object(R"({"url": "http://x/", "headers": "Authorization: Bearer t0k"})"))
+          .values;
+  for (const char* sent :
+       {R"({"url": "http://y/", "headers": "******"})", R"({"url": "http://y/"})"}) {
+    auto result = schema.apply(*parse_object(sent), previous.get());
+    ASSERT_TRUE(result.ok()) << sent;
+    EXPECT_EQ(result.values->getValue<std::string>("headers"), "Authorization: Bearer t0k") << sent;
+  }
+  auto replaced =
+      schema.apply(*parse_object(R"({"url": "http://y/", "headers": "X-A: 1"})"), previous.get());
+  EXPECT_EQ(replaced.values->getValue<std::string>("headers"), "X-A: 1");
+  auto refused = schema.apply(*parse_object(R"({"url": "http://y/", "headers": "Host: evil"})"),
+                              previous.get());
+  EXPECT_EQ(refused.errors.count("headers"), 1u);
+}
+
 class ConfigSchemaUpdate : public ::testing::Test {
  protected:
   ConfigSchema schema_ = email_schema();

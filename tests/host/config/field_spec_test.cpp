@@ -52,12 +52,15 @@ TEST(FieldType, DistinctTypesHaveDistinctNames) {
   EXPECT_EQ(to_string(FieldType::file), "file");
 }
 
-TEST(FieldSpec, OnlyPasswordsAreSecret) {
+TEST(FieldSpec, PasswordsAndFieldsMarkedSecretAreSecret) {
   FieldSpec field;
   field.type = FieldType::password;
   EXPECT_TRUE(field.is_secret());
   field.type = FieldType::input_text;
   EXPECT_FALSE(field.is_secret());
+  field.type = FieldType::textarea;
+  field.secret = true;
+  EXPECT_TRUE(field.is_secret());
 }
 
 }  // namespace

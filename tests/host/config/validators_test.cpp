@@ -88,6 +88,13 @@ const std::vector<ValidatorTable> kTables = {
      {"/", "/var/lib/warden", "/a b/c"},
      {"var/lib", "./a", "~/a", "/a\0b"s},
      "must be an absolute path starting with /"},
+    {"http_header_value",
+     {"application/json", "text/plain; charset=utf-8", "a\tb", "ünï"},
+     {"application/json\r\nX-Evil: 1", "a\rb", "a\nb", "a\0b"s,
+      "a\x01"
+      "b",
+      "a\x7f"},
+     "must be one header value: no line break or other control character"},
 };
 
 class ValidatorTables : public ::testing::TestWithParam<ValidatorTable> {};
@@ -113,6 +120,36 @@ TEST(ValidatorNames, TheTablesCoverEverySpecValidator) {
     EXPECT_TRUE(is_known_validator(name)) << name;
     EXPECT_NE(std::find(covered.begin(), covered.end(), name), covered.end()) << name;
   }
+}
+
+TEST(HttpHeaderLines, AcceptsNameValueLinesAndBlankOnes) {
+  for (const std::string value :
+       {"Authorization: Bearer abc", "X-A: 1\nX-B: 2", "X-A: 1\r\n\r\nX-B:2\r\n", "\n  \n",
+        "X-Tab:\tv\t", "X-Empty:", "X-Odd!#$%&'*+-.^_`|~: v", "x-utf8: ünï"})
+    EXPECT_EQ(run_validator("http_header_lines", value), std::nullopt) << '"' << value << '"';
+}
+
+TEST(HttpHeaderLines, RefusesWhatCannotBeSentNamingTheLine) {
+  const auto problem = [](const std::string& value) {
+    return run_validator("http_header_lines", value).value_or("<accepted>");
+  };
+  EXPECT_EQ(problem("X-Ok: 1\nnot a header"), "line 2: expected \"Name: value\"");
+  EXPECT_EQ(problem("Bad Name: x"),
+            "line 1: \"Bad Name\" is not a header name (letters, digits and !#$%&'*+-.^_`|~)");
+  EXPECT_EQ(problem(": x"),
+            "line 1: \"\" is not a header name (letters, digits and !#$%&'*+-.^_`|~)");
+  EXPECT_EQ(problem("X-Ok: 1\n\nX-A: a\rb"),
+            "line 3: the value of X-A holds a control character (a bare CR, a NUL, …)");
+  EXPECT_EQ(problem("X-A: a\0b"s),
+            "line 1: the value of X-A holds a control character (a bare CR, a NUL, …)");
+  EXPECT_EQ(problem("X\rA: b"),
+            "line 1: \"X\rA\" is not a header name (letters, digits and !#$%&'*+-.^_`|~)");
+  for (const std::string name :
+       {"Host", "content-length", "Transfer-Encoding", "CONNECTION", "TE", "Upgrade"})
+    EXPECT_EQ(problem("X-Ok: 1\n" + name + ": x"),
+              "line 2: " + name +
+                  " is set by Warden's HTTP client (Host, Content-Length, Transfer-Encoding, "
+                  "Connection, TE and Upgrade cannot be set)");
 }
 
 TEST(ValidatorNames, UnknownNamesAreNotValidators) {

@@ -200,13 +200,35 @@ TEST(ServicesPocoHttpClient, RefusesHeaderInjection) {
   HttpRequest request;
   request.url = receiver.url("/");
   request.headers = {{"X-Evil", "a\r\nInjected: yes"}};
-  EXPECT_EQ(client.send(request).error, "invalid value of header X-Evil (a line break)");
+  EXPECT_EQ(client.send(request).error,
+            "invalid value of header X-Evil (a line break or control character)");
+  request.headers = {{"X-Evil", std::string("a\0b", 3)}};
+  EXPECT_TRUE(contains(client.send(request).error, "invalid value of header X-Evil"));
   request.headers = {{"Bad Name", "x"}};
   EXPECT_EQ(client.send(request).error, "invalid header name \"Bad Name\"");
   request.headers = {};
   request.method = "GET / HTTP/1.1\r\n";
   EXPECT_TRUE(contains(client.send(request).error, "invalid HTTP method"));
   EXPECT_TRUE(receiver.requests().empty());
+}
+
+TEST(ServicesPocoHttpClient, RefusesFramingHeadersSetByTheCaller) {
+  // One set beside the client's own would frame the request twice (Content-Length and chunked).
+  HttpReceiver receiver;
+  PocoHttpClient client;
+  HttpRequest request;
+  request.method = "POST";
+  request.url = receiver.url("/");
+  request.body = "{}";
+  for (const char* name :
+       {"Host", "content-length", "Transfer-Encoding", "Connection", "TE", "UPGRADE"}) {
+    request.headers = {{"X-Fine", "1"}, {name, "x"}};
+    EXPECT_EQ(client.send(request).error,
+              std::string("header ") + name + " is the HTTP client's to set, not a plugin's");
+  }
+  EXPECT_TRUE(receiver.requests().empty());
+  request.headers = {{"X-Hosted", "1"}, {"Content-Language", "en"}};
+  EXPECT_TRUE(client.send(request).ok());
 }
 
 TEST(ServicesPocoHttpClient, UnknownHostIsAnError) {

@@ -67,6 +67,19 @@ class HttpCallback : public ::testing::Test {
     return made;
   }
 
+  /// A channel whose `headers` were stored as they are, unchecked (saved by an older version).
+  std::shared_ptr<AlertChannel> channel_bypassing_checks(const std::string& path,
+                                                         const std::string& headers) {
+    auto checked = record->manifest->schema.apply(*parse_object("{" + url_field(path) + "}"));
+    EXPECT_TRUE(checked.ok());
+    checked.values->set("headers", headers);
+    std::string error;
+    auto made = record->library->create_as<AlertChannel>(error);
+    EXPECT_TRUE(made) << error;
+    if (made) made->bind(services, Config(checked.values));
+    return made;
+  }
+
   std::string url_field(const std::string& path) {
     return R"("url": ")" + receiver.url(path) + R"(")";
   }
@@ -190,15 +203,47 @@ TEST_F(HttpCallback, AMalformedTemplateFailsWithoutARequest) {
   EXPECT_TRUE(receiver.requests().empty());
 }
 
-TEST_F(HttpCallback, AMalformedHeaderLineFailsWithoutARequest) {
-  auto sender = channel("{" + url_field("/x") + R"(, "headers": "X-Ok: 1\nnot a header"})");
-  ASSERT_TRUE(sender);
-
-  Delivery delivery = sender->deliver(disk_alert());
-
-  EXPECT_FALSE(delivery.delivered);
-  EXPECT_EQ(delivery.detail, "headers line 2: expected \"Name: value\"");
+TEST_F(HttpCallback, StoredHeadersThatCannotBeSentFailWithoutARequest) {
+  // Saved before the manifest checked them: the plugin and the HTTP client still refuse them.
+  const auto fails_with = [&](const std::string& headers, const std::string& detail) {
+    auto sender = channel_bypassing_checks("/x", headers);
+    ASSERT_TRUE(sender);
+    Delivery delivery = sender->deliver(disk_alert());
+    EXPECT_FALSE(delivery.delivered);
+    EXPECT_EQ(delivery.detail, detail);
+  };
+  fails_with("X-Ok: 1\nnot a header", "headers line 2: expected \"Name: value\"");
+  fails_with("Content-Length: 5",
+             "header Content-Length is the HTTP client's to set, not a plugin's");
+  fails_with("Transfer-Encoding: chunked",
+             "header Transfer-Encoding is the HTTP client's to set, not a plugin's");
+  fails_with("X-A: a\rb", "invalid value of header X-A (a line break or control character)");
   EXPECT_TRUE(receiver.requests().empty());
+}
+
+TEST_F(HttpCallback, TheManifestRefusesHeadersThatCannotBeSent) {
+  const auto errors_of = [&](const std::string& fields) {
+    return record->manifest->schema
+        .apply(*parse_object("{" + url_field("/x") + ", " + fields + "}"))
+        .errors;
+  };
+  for (const char* headers :
+       {"Host: evil.example", "Content-Length: 5", "Transfer-Encoding: chunked",
+        "Connection: close", "TE: trailers", "Upgrade: h2c", "Bad Name: x", "X-A: a\\rb",
+        "X-A: a\\u0000b", "X-Ok: 1\\nnot a header"}) {
+    const auto errors = errors_of(std::string(R"("headers": ")") + headers + "\"");
+    EXPECT_EQ(errors.size(), 1u) << headers;
+    EXPECT_EQ(errors.count("headers"), 1u) << headers;
+  }
+  const auto errors = errors_of(R"("contentType": "application/json\r\nX-Evil: 1")");
+  EXPECT_EQ(errors.count("contentType"), 1u);
+  EXPECT_TRUE(errors_of(R"("headers": "Authorization: Bearer t\r\nX-B: 2\r\n")").empty());
+}
+
+TEST_F(HttpCallback, HeadersAreASecretField) {
+  // They hold `Authorization: Bearer …`: read endpoints show ******.
+  EXPECT_TRUE(record->manifest->schema.find("headers")->is_secret());
+  EXPECT_FALSE(record->manifest->schema.find("contentType")->is_secret());
 }
 
 TEST_F(HttpCallback, TheManifestRefusesAnotherMethodAndAMissingUrl) {
