@@ -86,6 +86,7 @@ Poco::JSON::Object::Ptr field_json(const FieldSpec& field) {
   out->set("options", options_of(field));
   out->set("options_from", text_or_null(field.options_from));
   out->set("identity", field.identity);
+  out->set("secret", field.is_secret());  // a form shows the value as ******
   return out;
 }
 

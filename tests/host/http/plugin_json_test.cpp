@@ -33,7 +33,7 @@ TEST(HttpPluginJson, FieldShowsEverythingTheFormNeeds) {
             R"({"name":"secretEnable","type":"enum","ordinal":2,"label":"Signing",)"
             R"("placeholder":"choose","help":"Markdown **help**","default":false,"advanced":true,)"
             R"("validate":["require"],"options":[{"label":"yes","value":true},)"
-            R"({"label":"no","value":false}],"options_from":null,"identity":true})");
+            R"({"label":"no","value":false}],"options_from":null,"identity":true,"secret":false})");
 }
 
 TEST(HttpPluginJson, PasswordDefaultsAreMasked) {
@@ -41,6 +41,7 @@ TEST(HttpPluginJson, PasswordDefaultsAreMasked) {
             "******");
   EXPECT_EQ(field_json(password_field(Poco::Dynamic::Var("")))->get("default").toString(), "");
   EXPECT_TRUE(field_json(password_field(std::nullopt))->get("default").isEmpty());
+  EXPECT_TRUE(field_json(password_field(std::nullopt))->getValue<bool>("secret"));
 }
 
 TEST(HttpPluginJson, FailedRecordWithoutManifestStillLists) {
