@@ -61,7 +61,7 @@ api() { curl -sf -H "Authorization: oot-secret" "http://127.0.0.1:$port$1" "${@:
 field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval('d' + sys.argv[1]))" "$1"; }
 
 plugin=$(api /api/plugins/hello)
-[[ $(field '["status"]' <<<"$plugin") == loaded ]] || fail "hello is not loaded: $plugin"
+[[ $(field '["data"]["status"]' <<<"$plugin") == loaded ]] || fail "hello is not loaded: $plugin"
 help_md=$(sed -n '/^## name$/{n;p;q}' help.md)
 grep -qF "$help_md" <<<"$plugin" || fail "help.md's \"## name\" was not merged: $plugin"
 echo "serve: hello loaded, its help.md merged"
