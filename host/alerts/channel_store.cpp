@@ -2,21 +2,15 @@
 
 #include "host/store/database.hpp"
 
+#include <warden/json_value.hpp>
+
 #include <Poco/Data/Session.h>
 #include <Poco/JSON/Parser.h>
-
-#include <sstream>
 
 using namespace Poco::Data::Keywords;
 
 namespace warden::host {
 namespace {
-
-std::string text_of(const Poco::JSON::Object& object) {
-  std::ostringstream out;
-  object.stringify(out);
-  return out.str();
-}
 
 Poco::JSON::Object::Ptr object_of(const std::string& text) {
   return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
@@ -52,8 +46,8 @@ std::vector<ChannelInstance> ChannelStore::list() const {
 void ChannelStore::put(const ChannelInstance& instance) {
   std::string name = instance.name, channel = instance.channel;
   int enabled = instance.enabled ? 1 : 0;
-  std::string config = text_of(*instance.config);
-  std::string delivery = text_of(*instance.delivery.to_json());
+  std::string config = compact_json(*instance.config);
+  std::string delivery = compact_json(*instance.delivery.to_json());
   Poco::Int64 created = instance.create_ms, updated = instance.update_ms;
   auto s = database_.session();
   s << "INSERT INTO channels (name, channel, enabled, config_json, delivery_json, create_ms, "

@@ -3,6 +3,8 @@
 #include "host/config/config_schema.hpp"
 #include "host/runtime/http_header_rules.hpp"
 
+#include <warden/vendor/contacts.hpp>
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -66,28 +68,7 @@ bool is_ipv6(std::string_view text) {
   return inet_pton(AF_INET6, copy.c_str(), address.data()) == 1;
 }
 
-bool is_label_char(char c) {
-  return is_alnum(c) || c == '-' || c == '_';
-}
-
-// RFC 1123 labels, also allowing `_` inside: container service names such as `flink_jobmanager`
-// are real host names on their networks.
-bool is_host_label(std::string_view label) {
-  return !label.empty() && label.size() <= 63 && all_of(label, is_label_char) &&
-         label.front() != '-' && label.back() != '-';
-}
-
-bool is_host_name(std::string_view text) {
-  if (text.empty() || text.size() > 253) return false;
-  // Dotted digits are an IPv4 address or nothing: "999.1.1.1" is not a host name.
-  if (all_of(text, [](char c) { return is_digit(c) || c == '.'; })) return false;
-  while (true) {
-    std::size_t dot = text.find('.');
-    if (!is_host_label(text.substr(0, dot))) return false;
-    if (dot == std::string_view::npos) return true;
-    text.remove_prefix(dot + 1);
-  }
-}
+using warden::is_host_name;
 
 bool is_port(std::string_view text) {
   if (!all_digits(text) || text.size() > 5) return false;
@@ -145,40 +126,6 @@ bool is_http_url(std::string_view url) {
   return is_authority(rest->substr(0, end));
 }
 
-// ---- email --------------------------------------------------------------------------------------
-
-bool is_local_part_char(char c) {
-  return is_alnum(c) || std::string_view("!#$%&'*+/=?^_`{|}~-.").find(c) != std::string_view::npos;
-}
-
-bool is_email_local_part(std::string_view local) {
-  return !local.empty() && local.size() <= 64 && all_of(local, is_local_part_char) &&
-         local.front() != '.' && local.back() != '.' && local.find("..") == std::string_view::npos;
-}
-
-bool is_email(std::string_view text) {
-  std::size_t at = text.rfind('@');
-  if (at == std::string_view::npos || text.size() > 254) return false;
-  std::string_view domain = text.substr(at + 1);
-  return is_email_local_part(text.substr(0, at)) && domain.find('.') != std::string_view::npos &&
-         is_host_name(domain);
-}
-
-// ---- mobile -------------------------------------------------------------------------------------
-
-bool is_chinese_mobile(std::string_view text) {
-  if (text.starts_with("+86")) {
-    text.remove_prefix(3);
-    if (!text.empty() && (text.front() == ' ' || text.front() == '-')) text.remove_prefix(1);
-  }
-  return text.size() == 11 && text.front() == '1' && all_digits(text);
-}
-
-bool is_e164(std::string_view text) {
-  return text.size() >= 9 && text.size() <= 16 && text.front() == '+' && text[1] != '0' &&
-         all_digits(text.substr(1));
-}
-
 // ---- HTTP headers -------------------------------------------------------------------------------
 
 std::string_view trimmed_blanks(std::string_view text) {
@@ -203,8 +150,7 @@ Message header_line_problem(std::string_view line) {
   return std::nullopt;
 }
 
-// ---- the validators
-// -------------------------------------------------------------------------------------------------------------------------------------------------------
+// ---- the validators -----------------------------------------------------------------------------
 // Each sees a non-empty value: run_validator answers for empty ones (SPEC §2's optional rule).
 
 Message require(std::string_view v) {
@@ -222,11 +168,11 @@ Message user_name(std::string_view v) {
 }
 
 Message email(std::string_view v) {
-  return fail_unless(is_email(v), "must be a valid email address");
+  return fail_unless(warden::is_email_address(v), "must be a valid email address");
 }
 
 Message mobile(std::string_view v) {
-  return fail_unless(is_chinese_mobile(v) || is_e164(v), "must be a mobile phone number");
+  return fail_unless(warden::is_mobile(v), "must be a mobile phone number");
 }
 
 Message forbid_start_with_number(std::string_view v) {

@@ -1,8 +1,6 @@
 #include "host/http/json.hpp"
 
-#include <Poco/JSON/Stringifier.h>
-
-#include <sstream>
+#include <warden/json_value.hpp>
 
 namespace warden::host::http {
 
@@ -51,9 +49,7 @@ Poco::JSON::Array::Ptr string_array(const std::vector<std::string>& values) {
 }
 
 std::string stringify(const Poco::Dynamic::Var& value) {
-  std::ostringstream out;
-  Poco::JSON::Stringifier::condense(value, out);
-  return out.str();
+  return compact_json(value);
 }
 
 }  // namespace warden::host::http

@@ -2,9 +2,9 @@
 
 #include "host/services/spdlog_logger.hpp"
 
-#include <Poco/JSON/Parser.h>
+#include <warden/json_value.hpp>
 
-#include <sstream>
+#include <Poco/JSON/Parser.h>
 
 namespace warden::host {
 namespace {
@@ -12,12 +12,6 @@ namespace {
 Poco::JSON::Object::Ptr parse_object(const std::string& text) {
   if (text.empty()) return new Poco::JSON::Object;
   return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
-}
-
-std::string stringify(const Poco::JSON::Object::Ptr& object) {
-  std::ostringstream out;
-  if (object) object->stringify(out);
-  return object ? out.str() : "{}";
 }
 
 }  // namespace
@@ -52,8 +46,8 @@ StepResult run_step(const PluginRecord& plugin, const TaskRecord& task, const So
     result.ok = status.ok;
     result.error = status.message;
     result.outcome = solution->outcome();
-    result.state = stringify(solution->state_json());
-    result.output = stringify(solution->output_json());
+    result.state = compact_json(*solution->state_json());
+    result.output = compact_json(*solution->output_json());
   } catch (const Poco::Exception& e) {
     result.ok = false;
     result.error = e.displayText();

@@ -4,8 +4,9 @@
 #include "host/tasks/step_runner.hpp"
 #include "host/runtime/ids.hpp"
 
+#include <warden/json_value.hpp>
+
 #include <Poco/JSON/Parser.h>
-#include <Poco/JSON/Stringifier.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -14,12 +15,6 @@
 
 namespace warden::host {
 namespace {
-
-std::string stringify(const Poco::Dynamic::Var& value) {
-  std::ostringstream out;
-  Poco::JSON::Stringifier::stringify(value, out);
-  return out.str();
-}
 
 std::string seconds_text(std::int64_t ms) {
   std::ostringstream out;
@@ -140,7 +135,7 @@ std::string TaskManager::create(const std::string& service, const Poco::JSON::Ob
   record.service = service;
   if (auto it = options_.source_db.find(service); it != options_.source_db.end())
     record.source_name = it->second.source_name;
-  record.condition = stringify(values);
+  record.condition = compact_json(values);
   record.status = queue ? TaskStatus::waiting : TaskStatus::ready;
   record.timeout_ms = timeout_for(service, timeout_ms);
   const auto id = record.task_id;
@@ -342,7 +337,7 @@ void TaskManager::update_condition(const std::string& task_id,
     forget_unchanged();
     throw;
   }
-  active.record.condition = stringify(values);
+  active.record.condition = compact_json(values);
   auto done = std::make_shared<std::promise<bool>>();
   auto future = done->get_future();
   commit_locked(active, [done](bool ok) { done->set_value(ok); });
@@ -545,7 +540,7 @@ void TaskManager::poll_once(const std::string& task_id, std::int64_t generation,
       spdlog::info("task {}: polling for step {} gave up after {} attempts: {}", task_id, r.step,
                    poll.attempts, poll.last_error);
     r.wait = TaskWait::none;
-    r.answer = answer ? stringify(*answer) : "null";
+    r.answer = answer ? compact_json(*answer) : "null";
     ++active.wait_seq;
     commit_locked(active, [this, task_id, generation](bool) {
       std::lock_guard relock(mutex_);

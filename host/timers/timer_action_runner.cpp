@@ -1,11 +1,10 @@
 #include "host/timers/timer_action_runner.hpp"
 
+#include <warden/json_value.hpp>
 #include <warden/timer_action.hpp>
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
-
-#include <sstream>
 
 namespace warden::host {
 
@@ -37,9 +36,7 @@ ActionResult run_timer_action(const PluginRecord& plugin, const std::string& par
     const Status status = action->fire(data, parent_data);
     result.ok = status.ok;
     result.error = status.message;
-    std::ostringstream saved;
-    action->state_json()->stringify(saved);
-    result.state = saved.str();
+    result.state = compact_json(*action->state_json());
   } catch (const Poco::Exception& e) {
     result.error = e.displayText();
   } catch (const std::exception& e) {

@@ -4,8 +4,9 @@
 #include "host/timers/timer_action_runner.hpp"
 #include "host/timers/timer_plan.hpp"
 
+#include <warden/json_value.hpp>
+
 #include <Poco/JSON/Parser.h>
-#include <Poco/JSON/Stringifier.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -21,12 +22,6 @@ std::int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string stringify(const Poco::Dynamic::Var& value) {
-  std::ostringstream out;
-  Poco::JSON::Stringifier::stringify(value, out);
-  return out.str();
 }
 
 Poco::JSON::Object::Ptr parse_object(const std::string& text) {
@@ -169,7 +164,7 @@ TimerRecord TimerService::check(const TimerSpec& spec, TimerKind kind, const std
       if (!checked.ok()) {
         for (const auto& [field, what] : checked.errors) error("params." + field, what);
       } else {
-        r.params = stringify(checked.values);
+        r.params = compact_json(checked.values);
       }
     }
   }

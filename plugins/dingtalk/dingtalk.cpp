@@ -1,11 +1,10 @@
 // DingTalk group robot: one markdown message per alert, @ mobiles or everyone, optional signing.
+#include <warden/vendor/contacts.hpp>
+#include <warden/vendor/robot_reply.hpp>
+#include <warden/vendor/signing.hpp>
 #include <warden/warden.hpp>
 
-#include <Poco/URI.h>
-
-#include <algorithm>
 #include <chrono>
-#include <sstream>
 
 namespace warden::plugins {
 namespace {
@@ -15,13 +14,6 @@ constexpr std::size_t kMaxDetailBytes = 2048;
 /// DingTalk's signature: Base64 of HMAC-SHA256 over "<timestamp>\n<secret>", keyed with the secret.
 std::string dingtalk_sign(const std::string& timestamp_ms, const std::string& secret) {
   return hmac_sha256_base64(secret, timestamp_ms + "\n" + secret);
-}
-
-/// A query parameter's value, percent-encoded (Base64's + / = included).
-std::string query_value(const std::string& value) {
-  std::string out;
-  Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]", out);
-  return out;
 }
 
 /// The channel instance's fields (SPEC §8), read once per delivery.
@@ -117,9 +109,7 @@ class DingTalkChannel : public AlertChannel {
     message.set("msgtype", "markdown");
     message.set("markdown", markdown);
     message.set("at", at);
-    std::ostringstream out;
-    message.stringify(out);
-    return out.str();
+    return compact_json(message);
   }
 
   static Delivery to_delivery(const HttpResponse& response,

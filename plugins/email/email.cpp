@@ -1,5 +1,6 @@
 // The bundled `email` alert channel: one HTML message per alert, over SMTP (plain, STARTTLS or
 // implicit TLS), with AUTH PLAIN or LOGIN, to every recipient at once.
+#include <warden/vendor/contacts.hpp>
 #include <warden/warden.hpp>
 
 #include <Poco/Base64Decoder.h>
@@ -18,7 +19,6 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/UUIDGenerator.h>
 
-#include <cctype>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -36,21 +36,6 @@ std::string uppercase(std::string s) {
   for (char& c : s)
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   return s;
-}
-
-/// At most `max` bytes of `text`, not splitting a UTF-8 sequence.
-std::string truncated(const std::string& text, std::size_t max) {
-  if (text.size() <= max) return text;
-  std::size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
-}
-
-void replace_all(std::string& text, const std::string& what, const std::string& with) {
-  if (what.empty()) return;
-  for (std::size_t at = text.find(what); at != std::string::npos;
-       at = text.find(what, at + with.size()))
-    text.replace(at, what.size(), with);
 }
 
 std::string base64(const std::string& bytes) {
@@ -76,46 +61,10 @@ std::string unbase64(const std::string& text) {
 
 // ---- recipients ---------------------------------------------------------------------------------
 
-bool is_address_char(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  return u > 0x20 && u < 0x7F &&
-         std::string_view("<>()[]\\,;:\"@").find(c) == std::string_view::npos;
-}
-
-/// A plain address `local@domain.tld` (no display name), strict enough to be safe on the wire.
-bool is_email_address(std::string_view text) {
-  const std::size_t at = text.find('@');
-  if (at == std::string_view::npos || at == 0 || text.size() > 254) return false;
-  const std::string_view local = text.substr(0, at);
-  const std::string_view domain = text.substr(at + 1);
-  if (local.size() > 64 || domain.empty() || domain.find('.') == std::string_view::npos ||
-      domain.front() == '.' || domain.back() == '.' || domain.front() == '-' ||
-      domain.find("..") != std::string_view::npos)
-    return false;
-  for (char c : local)
-    if (!is_address_char(c)) return false;
-  for (char c : domain)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-')) return false;
-  return true;
-}
-
-/// The `to` field: addresses separated by commas, semicolons or line breaks; each is checked.
+/// The `to` field: addresses (the host's `email` rule) separated by commas, semicolons or line
+/// breaks, each once.
 std::vector<std::string> parse_recipients(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find_first_of(",;\n", start);
-    if (end == std::string::npos) end = text.size();
-    const std::string address = trimmed(std::string_view(text).substr(start, end - start));
-    start = end + 1;
-    if (address.empty()) continue;
-    if (!is_email_address(address))
-      throw std::invalid_argument("to: \"" + truncated(address, 100) +
-                                  "\" is not an email address");
-    bool seen = false;
-    for (const auto& a : out) seen = seen || a == address;
-    if (!seen) out.push_back(address);
-  }
+  std::vector<std::string> out = parse_email_addresses(text, "to");
   if (out.empty()) throw std::invalid_argument("to: no recipient");
   return out;
 }
@@ -175,32 +124,6 @@ struct MailSettings {
 
   bool uses_tls() const { return implicit_tls || starttls; }
 };
-
-// ---- template data ------------------------------------------------------------------------------
-
-/// What the templates see: the alert's fields, except that empty texts are absent (so
-/// `{{#link}}…{{/link}}` prints only when there is a link), plus `label_list` (every label as
-/// `{name, value}`, in name order), `has_labels`, and `checkpoint` (a checkpoint figure is set).
-Poco::JSON::Object::Ptr template_data(const Alert& alert) {
-  Poco::JSON::Object::Ptr data = alert.to_json();
-  std::vector<std::string> empty;
-  for (const auto& [name, value] : *data)
-    if (value.isString() && value.extract<std::string>().empty()) empty.push_back(name);
-  for (const auto& name : empty) data->set(name, Poco::Dynamic::Var());
-
-  Poco::JSON::Array::Ptr labels = new Poco::JSON::Array;
-  for (const auto& [name, value] : alert.labels) {
-    Poco::JSON::Object::Ptr label = new Poco::JSON::Object;
-    label->set("name", name);
-    label->set("value", value);
-    labels->add(label);
-  }
-  data->set("label_list", labels);
-  data->set("has_labels", !alert.labels.empty());
-  data->set("checkpoint",
-            alert.cp_failure_rate_interval != 0 || alert.cp_max_failure_interval != 0);
-  return data;
-}
 
 /// One header line: line breaks become spaces (a template must not add headers).
 std::string one_line(std::string text) {
@@ -389,7 +312,7 @@ class EmailChannel : public AlertChannel {
  public:
   Delivery send(const Alert& alert) override {
     const MailSettings settings = MailSettings::from_config(config());
-    const Poco::JSON::Object::Ptr data = template_data(alert);
+    const Poco::JSON::Object::Ptr data = alert.template_data();
 
     Rendered body = templates().render(settings.body_template, *data, Escape::html);
     if (!body.ok()) return fail(settings, "alertTpl: " + body.error);
@@ -483,11 +406,10 @@ class EmailChannel : public AlertChannel {
 
   /// A failed delivery, logged; the password never appears, whatever the server echoed.
   Delivery fail(const MailSettings& s, std::string detail) const {
-    if (!s.password.empty()) {
-      replace_all(detail, s.password, "******");
-      replace_all(detail, base64(s.password), "******");
-      replace_all(detail, base64(std::string(1, '\0') + s.user + '\0' + s.password), "******");
-    }
+    if (!s.password.empty())
+      detail =
+          masked(std::move(detail), {s.password, base64(s.password),
+                                     base64(std::string(1, '\0') + s.user + '\0' + s.password)});
     detail = truncated(detail, kMaxDetailBytes);
     log().warn("alert not mailed: " + detail);
     return Delivery{false, detail};

@@ -1,9 +1,9 @@
 // Lark / Feishu custom bot: one interactive card per alert, @all on request, optional signing.
+#include <warden/vendor/robot_reply.hpp>
+#include <warden/vendor/signing.hpp>
 #include <warden/warden.hpp>
 
-
 #include <chrono>
-#include <sstream>
 
 namespace warden::plugins {
 namespace {
@@ -14,12 +14,6 @@ constexpr std::size_t kMaxDetailBytes = 2048;
 /// message.
 std::string lark_sign(const std::string& timestamp_s, const std::string& secret) {
   return hmac_sha256_base64(timestamp_s + "\n" + secret, "");
-}
-
-std::string lowercase(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
 }
 
 /// The card header's colour: green for a recovery, else by severity.
@@ -123,9 +117,7 @@ class LarkChannel : public AlertChannel {
     }
     message.set("msg_type", "interactive");
     message.set("card", card);
-    std::ostringstream out;
-    message.stringify(out);
-    return out.str();
+    return compact_json(message);
   }
 
   static Delivery to_delivery(const HttpResponse& response,

@@ -32,12 +32,6 @@ class InvalidCondition : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::string lowercase(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
 /// `application/json`, or any `…+json` media type, parameters ignored.
 bool is_json_media_type(const std::string& content_type) {
   const std::string type = lowercase(trimmed(content_type.substr(0, content_type.find(';'))));
@@ -81,24 +75,6 @@ HttpHeaders parse_header_lines(const std::string& text) {
   return headers;
 }
 
-std::string header_value(const HttpHeaders& headers, const std::string& name) {
-  for (const auto& [k, v] : headers)
-    if (lowercase(k) == lowercase(name)) return v;
-  return {};
-}
-
-/// Retry-After in seconds, or -1 when absent or given as a date.
-std::int64_t retry_after_seconds(const std::string& value) {
-  const std::string digits = trimmed(value);
-  if (digits.empty() || digits.size() > 9) return -1;
-  std::int64_t seconds = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return -1;
-    seconds = seconds * 10 + (c - '0');
-  }
-  return seconds;
-}
-
 /// The wait before retry number `retry` (1 for the first): 1 s doubling up to 60 s, less up to a
 /// quarter at random, so that tasks failing together do not retry together.
 milliseconds backoff(std::int64_t retry) {
@@ -117,14 +93,6 @@ std::string attempts_text(std::int64_t n) {
 std::string seconds_text(milliseconds delay) {
   const auto tenths = (delay.count() + 50) / 100;
   return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
-}
-
-/// At most `max` bytes of `text`, not splitting a UTF-8 sequence.
-std::string truncated(const std::string& text, std::size_t max) {
-  if (text.size() <= max) return text;
-  std::size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
 }
 
 /// The task's condition (SPEC §8), read at every attempt (a retry may run in a new object).

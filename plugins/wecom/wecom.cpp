@@ -1,23 +1,13 @@
 // WeCom (企业微信) group robot: one markdown message per alert, and a text message that mentions
 // the contacts (WeCom's markdown cannot mention by mobile number).
+#include <warden/vendor/contacts.hpp>
+#include <warden/vendor/robot_reply.hpp>
 #include <warden/warden.hpp>
-
-#include <Poco/URI.h>
-
-#include <algorithm>
-#include <sstream>
 
 namespace warden::plugins {
 namespace {
 
 constexpr std::size_t kMaxDetailBytes = 2048;
-
-/// A query parameter's value, percent-encoded (Base64's + / = included).
-std::string query_value(const std::string& value) {
-  std::string out;
-  Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]", out);
-  return out;
-}
 
 /// WeCom refuses a markdown content over 4096 bytes and a text content over 2048.
 constexpr std::size_t kMaxMarkdownBytes = 4096;
@@ -39,12 +29,6 @@ struct WeComSettings {
     return s;
   }
 };
-
-std::string stringified(const Poco::JSON::Object& object) {
-  std::ostringstream out;
-  object.stringify(out);
-  return out.str();
-}
 
 }  // namespace
 
@@ -95,7 +79,7 @@ class WeComChannel : public AlertChannel {
     Poco::JSON::Object message;
     message.set("msgtype", "markdown");
     message.set("markdown", markdown);
-    return stringified(message);
+    return compact_json(message);
   }
 
   /// `{"msgtype": "text", "text": {"content": "<title> (<status>)", "mentioned_mobile_list":
@@ -112,7 +96,7 @@ class WeComChannel : public AlertChannel {
     Poco::JSON::Object message;
     message.set("msgtype", "text");
     message.set("text", text);
-    return stringified(message);
+    return compact_json(message);
   }
 
   static Delivery to_delivery(const HttpResponse& response,

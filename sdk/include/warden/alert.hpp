@@ -72,10 +72,12 @@ struct Alert {
     return o;
   }
 
-  /// What a message template is rendered with: `to_json()` minus empty texts, zero checkpoint
-  /// figures and empty labels (Mustache treats "" as true, so `{{#end_time}}…{{/end_time}}` would
-  /// print for a missing value), plus `label_list`, every label as `{key, value}`, since Mustache
-  /// cannot list an object's keys.
+  /// What every message template is rendered with (every bundled channel's, and the host's sample
+  /// render when a template is saved): `to_json()` minus empty texts, zero checkpoint figures and
+  /// empty labels (Mustache treats "" as true, so `{{#end_time}}…{{/end_time}}` would print for a
+  /// missing value), plus `label_list`, every label as `{key, value}` in key order, since Mustache
+  /// cannot list an object's keys, and `has_labels`, true when there is one (a section for a
+  /// heading above the list).
   Poco::JSON::Object::Ptr template_data() const {
     Poco::JSON::Object::Ptr data = to_json();
     std::vector<std::string> empty;
@@ -84,6 +86,7 @@ struct Alert {
     for (const auto& name : empty) data->remove(name);
     if (cp_failure_rate_interval == 0) data->remove("cp_failure_rate_interval");
     if (cp_max_failure_interval == 0) data->remove("cp_max_failure_interval");
+    data->set("has_labels", !labels.empty());
     if (labels.empty()) {
       data->remove("labels");
       return data;

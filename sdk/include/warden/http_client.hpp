@@ -5,14 +5,27 @@
 
 #include <warden/text.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace warden {
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+/// The first header of that name (case-insensitive) in `headers`, or "".
+inline std::string header_value(const HttpHeaders& headers, std::string_view name) {
+  for (const auto& [k, v] : headers) {
+    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return (a | 0x20) == (b | 0x20);
+        }))
+      return v;
+  }
+  return {};
+}
 
 struct HttpRequest {
   std::string method = "GET";
@@ -31,15 +44,7 @@ struct HttpResponse {
 
   bool ok() const { return error.empty() && status >= 200 && status < 300; }
   /// The first header of that name (case-insensitive), or "".
-  std::string header(std::string_view name) const {
-    for (const auto& [k, v] : headers) {
-      if (k.size() == name.size() &&
-          std::equal(k.begin(), k.end(), name.begin(),
-                     [](char a, char b) { return (a | 0x20) == (b | 0x20); }))
-        return v;
-    }
-    return {};
-  }
+  std::string header(std::string_view name) const { return header_value(headers, name); }
 };
 
 /// How logs and messages name a server: `host:port` of `url` (never its path or query, which may
@@ -53,6 +58,14 @@ inline std::string host_and_port(const std::string& url) {
   } catch (const Poco::Exception&) {
     return "the configured URL";
   }
+}
+
+/// `value` percent-encoded for a URL's query (every reserved character, Base64's + / = too): a
+/// token a vendor wants in the query string.
+inline std::string query_value(const std::string& value) {
+  std::string out;
+  Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]", out);
+  return out;
 }
 
 /// A Retry-After header's delay in seconds, or -1 when it is absent or a date.

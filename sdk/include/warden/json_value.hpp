@@ -14,6 +14,21 @@
 
 namespace warden {
 
+/// `value` as compact JSON text (no spaces or line breaks): a request body, a stored document, a
+/// log line. The one way the SDK and the host write JSON.
+inline std::string compact_json(const Poco::Dynamic::Var& value) {
+  std::ostringstream text;
+  Poco::JSON::Stringifier::condense(value, text);
+  return text.str();
+}
+
+/// `object` as compact JSON text, without copying it into a Var first.
+inline std::string compact_json(const Poco::JSON::Object& object) {
+  std::ostringstream text;
+  object.stringify(text);
+  return text.str();
+}
+
 /// The value at a dotted path of a parsed JSON value (`status.phase`; a number indexes an array:
 /// `items.0.state`), or nullopt when there is nothing there. The rule the host's
 /// `wait_polling_callback` uses for `PollOptions::field`.
@@ -60,9 +75,7 @@ inline std::string json_text(const Poco::Dynamic::Var& value) {
     return text.str();
   }
   if (value.isNumeric()) return value.convert<std::string>();
-  std::ostringstream text;
-  Poco::JSON::Stringifier::condense(value, text);
-  return text.str();
+  return compact_json(value);
 }
 
 }  // namespace warden

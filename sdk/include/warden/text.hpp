@@ -14,6 +14,13 @@ inline std::string trimmed(std::string_view s) {
   return std::string(s);
 }
 
+/// `s` with ASCII letters in lower case (header names, media types, vendor status words).
+inline std::string lowercase(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
 /// At most `max` bytes of `text`, not splitting a UTF-8 sequence.
 inline std::string truncated(const std::string& text, std::size_t max) {
   if (text.size() <= max) return text;
@@ -25,10 +32,12 @@ inline std::string truncated(const std::string& text, std::size_t max) {
 /// `text` with every occurrence of each non-empty secret replaced by `******`: for a vendor's
 /// answer that echoes a token back, before it reaches a log or a delivery's detail.
 inline std::string masked(std::string text, const std::vector<std::string>& secrets) {
+  constexpr std::string_view kMask = "******";
   for (const auto& secret : secrets) {
     if (secret.empty()) continue;
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at))
-      text.replace(at, secret.size(), "******");
+    for (auto at = text.find(secret); at != std::string::npos;
+         at = text.find(secret, at + kMask.size()))  // past the mask: a secret may be "*"
+      text.replace(at, secret.size(), kMask);
   }
   return text;
 }
