@@ -235,7 +235,7 @@ void ConnectionGate::resume_accepting_when_due() {
 
 void ConnectionGate::watch_listener(bool on) {
   epoll_event event{};
-  event.events = on ? EPOLLIN : 0;
+  event.events = on ? static_cast<std::uint32_t>(EPOLLIN) : 0U;
   event.data.fd = listener_.impl()->sockfd();
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, event.data.fd, &event);
 }

@@ -314,7 +314,7 @@ TEST_F(HttpServerTest, ConflictingContentLengthsAnswer400) {
   EXPECT_NE(answer.find(R"({"result":"exception","message":"conflicting Content-Length headers"})"),
             std::string::npos)
       << answer;
-  EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("Connection: Close"), std::string::npos) << answer;
 
   // The same value twice frames the body one way only.
   answer = exchange(port(), head +
@@ -385,7 +385,7 @@ TEST_F(HttpServerTest, StrictChunkedBodyIsReadWhole) {
   EXPECT_EQ(status_line(answer), "HTTP/1.1 200 OK") << answer;
   EXPECT_NE(answer.find(R"("bytes":8)"), std::string::npos) << answer;
   // The raw stream may have read past the body: the connection closes after the answer.
-  EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("Connection: Close"), std::string::npos) << answer;
 }
 
 TEST_F(HttpServerTest, NoBodyIsReadOutsideTheApi) {
@@ -396,7 +396,7 @@ TEST_F(HttpServerTest, NoBodyIsReadOutsideTheApi) {
   socket.sendBytes(head.data(), static_cast<int>(head.size()));
   const auto answer = read_all(socket);
   EXPECT_EQ(status_line(answer), "HTTP/1.1 405 Method Not Allowed") << answer;
-  EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("Connection: Close"), std::string::npos) << answer;
 }
 
 TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
