@@ -116,6 +116,9 @@ int serve(const std::optional<std::filesystem::path>& config_file,
     options.threads = config.http_threads;
     options.max_queued = std::max(64, config.http_threads);
     options.max_body_bytes = config.max_body_bytes;
+    options.header_timeout = std::chrono::seconds(config.http_header_timeout);
+    options.body_timeout = std::chrono::seconds(config.http_body_timeout);
+    options.idle_timeout = std::chrono::seconds(config.http_idle_timeout);
     options.token = token;
     http::HttpServer server(options, std::move(router));
     server.start();

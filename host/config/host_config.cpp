@@ -13,6 +13,8 @@ const std::set<std::string> kKnownKeys = {
     "plugins_dir",  "workers",       "http_threads",  "log_level",       "max_body_bytes",
     "task_timeout", "task_timeouts", "timer_workers", "timer_max_age",   "notice_max_age",
     "mq_conf",      "TEST",          "STAGE",         "PRODUCTION"};
+const std::set<std::string> kHttpLimitKeys = {"http_header_timeout", "http_body_timeout",
+                                              "http_idle_timeout"};
 
 class Reader {
  public:
@@ -79,7 +81,8 @@ void read_file(const std::filesystem::path& file, HostConfig& config,
 
   for (const auto& entry : root) {
     auto key = entry.first.as<std::string>();
-    if (!kKnownKeys.contains(key)) r.fail(entry.first, key, "unknown setting");
+    if (!kKnownKeys.contains(key) && !kHttpLimitKeys.contains(key))
+      r.fail(entry.first, key, "unknown setting");
   }
   if (auto n = root["default_env"]) config.env = r.string(n, "default_env");
   if (!env_override.empty()) config.env = env_override;
@@ -93,6 +96,11 @@ void read_file(const std::filesystem::path& file, HostConfig& config,
   }
   if (auto n = root["workers"]) config.workers = r.positive_int(n, "workers");
   if (auto n = root["http_threads"]) config.http_threads = r.positive_int(n, "http_threads");
+  for (auto [key, value] : {std::pair{"http_header_timeout", &config.http_header_timeout},
+                            std::pair{"http_body_timeout", &config.http_body_timeout},
+                            std::pair{"http_idle_timeout", &config.http_idle_timeout}}) {
+    if (auto n = root[key]) *value = r.positive_int(n, key);
+  }
   if (auto n = root["timer_workers"]) config.timer_workers = r.positive_int(n, "timer_workers");
   if (auto n = root["timer_max_age"]) config.timer_max_age = r.non_negative_int(n, "timer_max_age");
   if (auto n = root["notice_max_age"])

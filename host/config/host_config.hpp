@@ -23,8 +23,11 @@ struct HostConfig {
   std::vector<std::filesystem::path> plugins_dirs = {"plugins"};
   std::string database = "sqlite:var/warden.db";  ///< the chosen environment's `database`
   std::string log_level = "info";
-  int workers = 4;        ///< threads that run task steps
-  int http_threads = 64;  ///< requests (and keep-alive connections) served at once
+  int workers = 4;               ///< threads that run task steps
+  int http_threads = 64;         ///< requests served at once
+  int http_header_timeout = 10;  ///< seconds a request header may take to arrive whole
+  int http_body_timeout = 30;    ///< seconds reading a request body (or sending an answer) may take
+  int http_idle_timeout = 5;     ///< seconds a kept-alive connection may wait for its next request
   int max_status_task = 10;
   std::size_t max_body_bytes = 1 << 20;
   std::optional<std::vector<std::string>> services;  ///< `service`: absent means every solution

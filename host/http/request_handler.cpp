@@ -1,11 +1,17 @@
 #include "host/http/request_handler.hpp"
 
+#include "host/http/chunked_body.hpp"
+#include "host/http/connection_watchdog.hpp"
+
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/HTTPStream.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/String.h>
 #include <Poco/Timespan.h>
 #include <Poco/Timestamp.h>
 
@@ -16,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace warden::host::http {
 namespace {
@@ -29,12 +36,23 @@ using Poco::Net::HTTPServerResponse;
 constexpr std::size_t kMaxDrainBytes = 4 * 1024 * 1024;
 constexpr Poco::Timestamp::TimeDiff kMaxDrainMicros = 2'000'000;
 
-bool has_body(const HTTPServerRequest& in) {
-  try {
-    return in.has("Transfer-Encoding") || (in.hasContentLength() && in.getContentLength64() != 0);
-  } catch (const Poco::Exception&) {
-    return true;  // an unreadable Content-Length: assume the worst
+/// Every value of the header `name`: Poco keeps repeated headers apart.
+std::vector<std::string> values_of(const HTTPServerRequest& in, const std::string& name) {
+  std::vector<std::string> values;
+  for (const auto& [key, value] : in) {
+    if (Poco::icompare(key, name) == 0) values.push_back(value);
   }
+  return values;
+}
+
+bool is_chunked(const HTTPServerRequest& in) {
+  return in.getChunkedTransferEncoding();
+}
+
+bool has_body(const HTTPServerRequest& in) {
+  if (in.has("Transfer-Encoding")) return true;
+  const auto lengths = values_of(in, "Content-Length");
+  return !lengths.empty() && lengths.front().find_first_not_of('0') != std::string::npos;
 }
 
 std::string too_large(std::size_t limit) {
@@ -47,20 +65,31 @@ bool is_api_path(const std::string& target) {
   return !segments.empty() && segments.front() == "api";
 }
 
+/// Refuses framing that a proxy in front could read otherwise (request smuggling, RFC 9112 §6.3):
+/// a Content-Length must be digits, repeated only with the same value, and never beside a
+/// Transfer-Encoding; the only transfer coding is one `chunked`.
+void check_framing(const HTTPServerRequest& in) {
+  const auto lengths = values_of(in, "Content-Length");
+  const auto codings = values_of(in, "Transfer-Encoding");
+  if (!codings.empty() && !lengths.empty()) {
+    throw HttpError(400, "a request must not have both Content-Length and Transfer-Encoding");
+  }
+  if (!codings.empty() &&
+      (codings.size() != 1 || Poco::icompare(codings.front(), "chunked") != 0)) {
+    throw HttpError(501, "unsupported Transfer-Encoding: only chunked is accepted");
+  }
+  for (const auto& length : lengths) {
+    if (length.empty() || length.find_first_not_of("0123456789") != std::string::npos) {
+      throw HttpError(400, "invalid Content-Length");
+    }
+    if (length != lengths.front()) throw HttpError(400, "conflicting Content-Length headers");
+  }
+}
+
 /// A refusal decided from the request line and headers alone, or nullopt.
 std::optional<Response> preflight(const ServerContext& context, const HTTPServerRequest& in) {
   try {
-    const bool chunked = in.getChunkedTransferEncoding();
-    if (in.has("Transfer-Encoding") && !chunked) {
-      return Response::error(501, "unsupported Transfer-Encoding: only chunked is accepted");
-    }
-    if (chunked && in.hasContentLength()) {
-      return Response::error(400,
-                             "a request must not have both Content-Length and Transfer-Encoding");
-    }
-    if (in.hasContentLength() && in.getContentLength64() < 0) {
-      return Response::error(400, "invalid Content-Length");
-    }
+    check_framing(in);
     if (is_api_path(in.getURI()) && !context.token.accepts(in.get("Authorization", ""))) {
       return Response::error(401, "unauthorized");
     }
@@ -79,7 +108,12 @@ std::optional<Response> preflight(const ServerContext& context, const HTTPServer
 /// Reads the body up to `limit` bytes. A request with neither Content-Length nor chunked encoding
 /// has no body (RFC 9112), so nothing waits for the client to close.
 std::string read_body(HTTPServerRequest& in, std::size_t limit) {
-  if (!in.getChunkedTransferEncoding() && !in.hasContentLength()) return {};
+  if (is_chunked(in)) {
+    auto& impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl&>(in);
+    Poco::Net::HTTPInputStream raw(impl.session());
+    return read_chunked_body(raw, limit);
+  }
+  if (!in.hasContentLength()) return {};
   std::istream& stream = in.stream();
   std::string body;
   char buffer[16 * 1024];
@@ -90,11 +124,33 @@ std::string read_body(HTTPServerRequest& in, std::size_t limit) {
     body.append(buffer, count);
   }
   if (stream.bad()) throw HttpError(400, "could not read the request body");
-  if (in.hasContentLength() && body.size() != static_cast<std::uint64_t>(in.getContentLength64())) {
+  if (body.size() != static_cast<std::uint64_t>(in.getContentLength64())) {
     throw HttpError(400, "request body ended before its Content-Length");
   }
   return body;
 }
+
+/// The watchdog's hold on this request's connection: the connection set the body deadline when
+/// the header was read; the route's own work is not bounded; sending the answer is again.
+class SocketDeadline {
+ public:
+  SocketDeadline(const ServerContext& context, HTTPServerRequest& in) : context_(context) {
+    auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&in);
+    if (impl && context.watchdog) fd_ = impl->socket().impl()->sockfd();
+  }
+  void lift() {
+    if (fd_ >= 0) context_.watchdog->forget(fd_);
+  }
+  void renew() {
+    if (fd_ >= 0) {
+      context_.watchdog->watch(fd_, ConnectionWatchdog::Clock::now() + context_.body_timeout);
+    }
+  }
+
+ private:
+  const ServerContext& context_;
+  int fd_ = -1;
+};
 
 void copy_headers(const HTTPServerRequest& in, Request& request) {
   for (const auto& [name, value] : in) {
@@ -134,9 +190,10 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
     Request request;
     request.method = in.getMethod();
     bool body_unread = has_body(in);
+    SocketDeadline deadline(*context_, in);
     Response response;
     try {
-      response = answer(in, request, body_unread);
+      response = answer(in, request, body_unread, deadline);
     } catch (const HttpError& e) {
       response = Response::error(e.status(), e.what(), e.errors());
     } catch (const std::exception& e) {
@@ -147,18 +204,25 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
     const std::chrono::duration<double, std::milli> took =
         std::chrono::steady_clock::now() - started;
     if (context_->metrics) context_->metrics->record(response.status, took.count());
+    deadline.renew();
     send(in, out, response, body_unread);
     spdlog::debug("http {} {} {} {:.1f}ms", request.method, loggable_path(request), response.status,
                   took.count());
   }
 
  private:
-  Response answer(HTTPServerRequest& in, Request& request, bool& body_unread) {
+  Response answer(HTTPServerRequest& in, Request& request, bool& body_unread,
+                  SocketDeadline& deadline) {
     request.set_target(in.getURI());
     if (refusal_) return *refusal_;
     copy_headers(in, request);
-    request.body = read_body(in, context_->max_body_bytes);
-    body_unread = false;
+    // No route outside /api/ takes a body, so none is read there: a client without the token
+    // cannot hold a thread by trickling one.
+    if (is_api_path(in.getURI())) {
+      request.body = read_body(in, context_->max_body_bytes);
+      body_unread = false;
+    }
+    deadline.lift();
     return context_->router.dispatch(request);
   }
 
@@ -168,7 +232,8 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
       out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
       out.setContentType(response.content_type);
       for (const auto& [name, value] : response.headers) out.set(name, value);
-      if (body_unread) out.setKeepAlive(false);
+      // After a chunked body the raw stream may have read ahead into the next request.
+      if (body_unread || is_chunked(in)) out.setKeepAlive(false);
       out.setContentLength64(static_cast<Poco::Int64>(response.body.size()));
       std::ostream& body = out.send();
       if (in.getMethod() != Poco::Net::HTTPRequest::HTTP_HEAD) {

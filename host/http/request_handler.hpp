@@ -6,10 +6,13 @@
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 
 namespace warden::host::http {
+
+class ConnectionWatchdog;
 
 /// What every connection of one server shares. Held by shared pointer so that it outlives any
 /// connection still finishing when the server object goes away.
@@ -18,11 +21,17 @@ struct ServerContext {
   ApiToken token;
   std::size_t max_body_bytes = 0;
   std::shared_ptr<RequestMetrics> metrics;  ///< may be null
+  /// Bounds the reading of a body and the sending of an answer (not the route's own work); may be
+  /// null.
+  std::shared_ptr<ConnectionWatchdog> watchdog;
+  std::chrono::milliseconds body_timeout{30'000};
 };
 
-/// Makes Poco's per-request handler. Refusals that need no body (bad framing, 401, a Content-Length
-/// over the limit) are decided here, before Poco would answer `Expect: 100-continue`, so a refused
-/// client is never invited to send its body.
+/// Makes Poco's per-request handler. Refusals that need no body (ambiguous or invalid framing:
+/// repeated or non-numeric Content-Length, Content-Length with Transfer-Encoding, a coding other
+/// than chunked; 401; a Content-Length over the limit) are decided here, before Poco would answer
+/// `Expect: 100-continue`, so a refused client is never invited to send its body. Chunked bodies
+/// are read strictly (read_chunked_body), and their connection closes after the answer.
 class RequestHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   explicit RequestHandlerFactory(std::shared_ptr<const ServerContext> context);

@@ -99,6 +99,18 @@ std::string read_all(Poco::Net::StreamSocket& socket) {
   return text;
 }
 
+/// Sends `text` on a new connection and reads until the server closes it (10 s at most).
+std::string exchange(std::uint16_t port, const std::string& text) {
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
+  socket.setReceiveTimeout(Poco::Timespan(10, 0));
+  socket.sendBytes(text.data(), static_cast<int>(text.size()));
+  return read_all(socket);
+}
+
+std::string status_line(const std::string& answer) {
+  return answer.substr(0, answer.find("\r\n"));
+}
+
 TEST_F(HttpServerTest, PicksAFreePort) {
   EXPECT_NE(port(), 0);
 }
@@ -294,6 +306,111 @@ TEST_F(HttpServerTest, AmbiguousFramingIsRefused) {
   EXPECT_EQ(read_all(both).rfind("HTTP/1.1 400", 0), 0u);
 }
 
+TEST_F(HttpServerTest, ConflictingContentLengthsAnswer400) {
+  const std::string head =
+      std::string("POST /api/size HTTP/1.1\r\nHost: x\r\nAuthorization: ") + kToken + "\r\n";
+  auto answer = exchange(port(), head + "Content-Length: 3\r\nContent-Length: 5\r\n\r\nabcde");
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 400 Bad Request") << answer;
+  EXPECT_NE(answer.find(R"({"result":"exception","message":"conflicting Content-Length headers"})"),
+            std::string::npos)
+      << answer;
+  EXPECT_NE(answer.find("Connection: Close"), std::string::npos) << answer;
+
+  // The same value twice frames the body one way only.
+  answer = exchange(port(), head +
+                                "Content-Length: 3\r\nContent-Length: 3\r\nConnection: "
+                                "close\r\n\r\nabc");
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 200 OK") << answer;
+}
+
+TEST_F(HttpServerTest, ContentLengthThatIsNotDigitsAnswers400) {
+  const std::string head = std::string("POST /api/size HTTP/1.1\r\nHost: x\r\nAuthorization: ") +
+                           kToken + "\r\nContent-Length: ";
+  for (const std::string value :
+       {"abc", "-5", "+5", "5 5", "0x10", "5,5", "99999999999999999999"}) {
+    const auto answer = exchange(port(), head + value + "\r\n\r\nhello");
+    EXPECT_EQ(status_line(answer), "HTTP/1.1 400 Bad Request") << value << ": " << answer;
+    EXPECT_NE(answer.find("invalid Content-Length"), std::string::npos) << value << ": " << answer;
+  }
+  EXPECT_EQ(call({"GET", "/healthz"}).status, 200);
+}
+
+TEST_F(HttpServerTest, ContentLengthBesideTransferEncodingAnswers400) {
+  const auto answer = exchange(port(), std::string("POST /api/size HTTP/1.1\r\nHost: x\r\n") +
+                                           "Authorization: " + kToken +
+                                           "\r\nTransfer-Encoding: chunked\r\n"
+                                           "Content-Length: 4\r\n\r\n0\r\n\r\n");
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 400 Bad Request") << answer;
+  EXPECT_NE(answer.find("must not have both Content-Length and Transfer-Encoding"),
+            std::string::npos);
+}
+
+TEST_F(HttpServerTest, OnlyOneChunkedCodingIsAccepted) {
+  const std::string head =
+      std::string("POST /api/size HTTP/1.1\r\nHost: x\r\nAuthorization: ") + kToken + "\r\n";
+  for (const std::string codings :
+       {"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+        "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n",
+        "Transfer-Encoding: gzip, chunked\r\n", "Transfer-Encoding: identity\r\n"}) {
+    const auto answer = exchange(port(), head + codings + "\r\n0\r\n\r\n");
+    EXPECT_EQ(status_line(answer), "HTTP/1.1 501 Not Implemented") << codings << answer;
+  }
+}
+
+TEST_F(HttpServerTest, MalformedChunkSizeAnswers400) {
+  const std::string head = std::string("POST /api/size HTTP/1.1\r\nHost: x\r\nAuthorization: ") +
+                           kToken + "\r\nTransfer-Encoding: chunked\r\n\r\n";
+  auto answer = exchange(port(), head + "zz\r\nxx\r\n0\r\n\r\n");
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 400 Bad Request") << answer;
+  EXPECT_NE(answer.find(R"(malformed chunked request body: invalid chunk size \"zz\")"),
+            std::string::npos)
+      << answer;
+  for (const std::string body :
+       {"5\r\nhelloXX\r\n0\r\n\r\n", "5\nhello\n0\n\n", "-1\r\nx\r\n0\r\n\r\n", "5\r\nhel"}) {
+    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port()));
+    socket.setReceiveTimeout(Poco::Timespan(10, 0));
+    const auto text = head + body;
+    socket.sendBytes(text.data(), static_cast<int>(text.size()));
+    socket.shutdownSend();  // a body cut short ends here
+    answer = read_all(socket);
+    EXPECT_EQ(status_line(answer), "HTTP/1.1 400 Bad Request") << body << ": " << answer;
+  }
+}
+
+TEST_F(HttpServerTest, StrictChunkedBodyIsReadWhole) {
+  const auto answer = exchange(
+      port(), std::string("POST /api/size HTTP/1.1\r\nHost: x\r\nAuthorization: ") + kToken +
+                  "\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  "5;ext=1\r\nhello\r\n3\r\nabc\r\n0\r\nX-Trailer: t\r\n\r\n");
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 200 OK") << answer;
+  EXPECT_NE(answer.find(R"("bytes":8)"), std::string::npos) << answer;
+  // The raw stream may have read past the body: the connection closes after the answer.
+  EXPECT_NE(answer.find("Connection: Close"), std::string::npos) << answer;
+}
+
+TEST_F(HttpServerTest, NoBodyIsReadOutsideTheApi) {
+  // The body never comes: the answer must not wait for it (no route outside /api/ takes one).
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port()));
+  socket.setReceiveTimeout(Poco::Timespan(30, 0));
+  const std::string head = "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n";
+  socket.sendBytes(head.data(), static_cast<int>(head.size()));
+  const auto answer = read_all(socket);
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 405 Method Not Allowed") << answer;
+  EXPECT_NE(answer.find("Connection: Close"), std::string::npos) << answer;
+}
+
+TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  const std::string one = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::string two = std::string("POST /api/size HTTP/1.1\r\nHost: x\r\nAuthorization: ") +
+                          kToken + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\nab";
+  const auto answer = exchange(port(), one + one + two);
+  const auto first = answer.find("HTTP/1.1 200");
+  const auto second = answer.find("HTTP/1.1 200", first + 1);
+  const auto third = answer.find("HTTP/1.1 200", second + 1);
+  EXPECT_NE(third, std::string::npos) << answer;
+  EXPECT_NE(answer.find(R"("bytes":2)", third), std::string::npos) << answer;
+}
+
 TEST_F(HttpServerTest, MalformedRequestsNeverStopTheServer) {
   const std::vector<std::string> garbage = {
       "BLAH\r\n\r\n",
@@ -338,22 +455,152 @@ TEST_F(HttpServerTest, LogsEachRequestWithoutHeadersOrBodies) {
   EXPECT_EQ(log.str().find("private"), std::string::npos);
 }
 
-TEST(HttpServerTimeouts, StalledClientIsDisconnected) {
-  HttpServerOptions options;
-  options.listen = "127.0.0.1:0";
-  options.token = kToken;
-  options.io_timeout = std::chrono::milliseconds(300);
-  HttpServer server(options, test_router());
-  server.start();
+/// A server with short limits: one thread, one queued request.
+class HttpServerLimits : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    HttpServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.token = kToken;
+    options.threads = 1;
+    options.max_queued = 1;
+    options.header_timeout = std::chrono::milliseconds(1500);
+    options.body_timeout = std::chrono::milliseconds(1500);
+    options.idle_timeout = std::chrono::milliseconds(1500);
+    customize(options);
+    server_ = std::make_unique<HttpServer>(options, test_router());
+    server_->start();
+  }
+  virtual void customize(HttpServerOptions&) {}
 
-  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", server.port()));
-  socket.setReceiveTimeout(Poco::Timespan(10, 0));
-  const std::string partial = "GET /healthz HTTP/1.1\r\nHost: x\r\n";  // headers never end
-  socket.sendBytes(partial.data(), static_cast<int>(partial.size()));
+  std::unique_ptr<Poco::Net::StreamSocket> connect() {
+    auto socket = std::make_unique<Poco::Net::StreamSocket>(
+        Poco::Net::SocketAddress("127.0.0.1", server_->port()));
+    socket->setReceiveTimeout(Poco::Timespan(30, 0));
+    return socket;
+  }
+  /// Waits (30 s at most) for the server to close `socket`; how long it took.
+  static std::chrono::milliseconds until_closed(Poco::Net::StreamSocket& socket) {
+    const auto started = std::chrono::steady_clock::now();
+    read_all(socket);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 started);
+  }
+  int healthz() { return http_call(server_->port(), {"GET", "/healthz"}).status; }
+
+  std::unique_ptr<HttpServer> server_;
+};
+
+void send_text(Poco::Net::StreamSocket& socket, const std::string& text) {
+  socket.sendBytes(text.data(), static_cast<int>(text.size()));
+}
+
+TEST_F(HttpServerLimits, SilentAndSlowConnectionsHoldNoThread) {
+  std::vector<std::unique_ptr<Poco::Net::StreamSocket>> slow;
+  for (int i = 0; i < 40; ++i) {
+    slow.push_back(connect());
+    if (i % 2 == 1) send_text(*slow.back(), "GET /healthz HTTP/1.1\r\nHo");
+  }
+  // One thread, and all those connections open: a whole request is still answered.
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(healthz(), 200);
+  for (auto& socket : slow) until_closed(*socket);
+  EXPECT_EQ(healthz(), 200);
+}
+
+TEST_F(HttpServerLimits, TrickledHeaderIsCutAtTheHeaderDeadline) {
+  auto socket = connect();
+  const std::string request =
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Long: " + std::string(200, 'a') + "\r\n\r\n";
   const auto started = std::chrono::steady_clock::now();
-  read_all(socket);
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
-  EXPECT_EQ(http_call(server.port(), {"GET", "/healthz"}).status, 200);
+  std::size_t sent = 0;
+  try {
+    // A byte every 50 ms would take 12 s; each byte restarts any per-receive timeout.
+    for (; sent < request.size(); ++sent) {
+      socket->sendBytes(&request[sent], 1);
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  } catch (const Poco::Exception&) {
+    // cut
+  }
+  until_closed(*socket);
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_LT(sent, request.size());
+  EXPECT_GE(took, std::chrono::milliseconds(1400));
+  EXPECT_LT(took, std::chrono::seconds(11));
+  EXPECT_EQ(healthz(), 200);
+}
+
+TEST_F(HttpServerLimits, TrickledBodyIsCutAtTheBodyDeadline) {
+  auto socket = connect();
+  send_text(*socket, std::string("POST /api/size HTTP/1.1\r\nHost: x\r\nAuthorization: ") + kToken +
+                         "\r\nContent-Length: 200\r\n\r\n");
+  const auto started = std::chrono::steady_clock::now();
+  std::string answer;
+  try {
+    for (int i = 0; i < 200; ++i) {
+      send_text(*socket, "a");
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  } catch (const Poco::Exception&) {
+    // cut
+  }
+  until_closed(*socket);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(9));
+  EXPECT_EQ(healthz(), 200);
+}
+
+TEST_F(HttpServerLimits, IdleKeptAliveConnectionHoldsNoThreadAndIsClosed) {
+  Poco::Net::HTTPClientSession kept("127.0.0.1", server_->port());
+  EXPECT_EQ(test::send_call(kept, {"GET", "/healthz"}).status, 200);
+  // The only thread is free for others while the connection waits for its next request.
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(healthz(), 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1400));
+  EXPECT_EQ(test::send_call(kept, {"GET", "/healthz"}).status, 200);  // still usable
+
+  auto idle = connect();
+  send_text(*idle, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto took = until_closed(*idle);  // the answer, then closed when idle too long
+  EXPECT_GE(took, std::chrono::milliseconds(1400));
+  EXPECT_LT(took, std::chrono::seconds(11));
+}
+
+class HttpServerBusy : public HttpServerLimits {
+ protected:
+  void customize(HttpServerOptions& options) override {
+    options.body_timeout = std::chrono::seconds(60);
+  }
+};
+
+TEST_F(HttpServerBusy, FullQueueAnswers503AtOnce) {
+  // A body that never comes holds the only thread; a second such request waits in the queue.
+  const std::string stalled = std::string("POST /api/size HTTP/1.1\r\nHost: x\r\nAuthorization: ") +
+                              kToken + "\r\nContent-Length: 10\r\n\r\n";
+  auto holder = connect();
+  send_text(*holder, stalled);
+  auto queued = connect();
+  send_text(*queued, stalled);
+
+  std::string answer;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (answer.find("503") == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    answer = exchange(server_->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  }
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 503 Service Unavailable") << answer;
+  EXPECT_NE(
+      answer.find(R"({"result":"exception","message":"the server is busy: try again shortly"})"),
+      std::string::npos)
+      << answer;
+  EXPECT_NE(answer.find("Retry-After: 1"), std::string::npos) << answer;
+
+  holder.reset();  // their bodies end: the thread is free again
+  queued.reset();
+  int status = 0;
+  for (int i = 0; i < 100 && status != 200; ++i) {
+    status = healthz();
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(status, 200);
 }
 
 TEST(HttpServerAuth, EmptyTokenRefusesEveryApiRequest) {
