@@ -5,57 +5,6 @@ namespace {
 
 constexpr std::size_t kMaxDetailBytes = 2048;
 
-std::string trimmed(std::string_view s) {
-  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return std::string(s);
-}
-
-std::string lowercase(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
-/// `application/json`, or any `…+json` media type, parameters ignored.
-bool is_json_media_type(const std::string& content_type) {
-  const std::string type = lowercase(trimmed(content_type.substr(0, content_type.find(';'))));
-  const std::string_view suffix = "+json";
-  return type == "application/json" ||
-         (type.size() > suffix.size() &&
-          type.compare(type.size() - suffix.size(), suffix.size(), suffix) == 0);
-}
-
-/// The `headers` field: one `Name: value` per line; blank lines are skipped.
-HttpHeaders parse_header_lines(const std::string& text) {
-  HttpHeaders headers;
-  std::size_t line_number = 0;
-  for (std::size_t start = 0; start <= text.size();) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string line = trimmed(std::string_view(text).substr(start, end - start));
-    start = end + 1;
-    ++line_number;
-    if (line.empty()) continue;
-    const auto colon = line.find(':');
-    const std::string name = colon == std::string::npos ? "" : trimmed(line.substr(0, colon));
-    if (name.empty())
-      throw std::invalid_argument("headers line " + std::to_string(line_number) +
-                                  ": expected \"Name: value\"");
-    headers.emplace_back(name, trimmed(std::string_view(line).substr(colon + 1)));
-  }
-  return headers;
-}
-
-/// At most `max` bytes of `text`, not splitting a UTF-8 sequence.
-std::string truncated(const std::string& text, std::size_t max) {
-  if (text.size() <= max) return text;
-  std::size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
-}
-
 /// The channel instance's fields (SPEC §8), read once per delivery.
 struct CallbackSettings {
   std::string url;

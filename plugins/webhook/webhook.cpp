@@ -32,49 +32,6 @@ class InvalidCondition : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// `application/json`, or any `…+json` media type, parameters ignored.
-bool is_json_media_type(const std::string& content_type) {
-  const std::string type = lowercase(trimmed(content_type.substr(0, content_type.find(';'))));
-  const std::string_view suffix = "+json";
-  return type == "application/json" ||
-         (type.size() > suffix.size() &&
-          type.compare(type.size() - suffix.size(), suffix.size(), suffix) == 0);
-}
-
-// RFC 9110 token characters: what a header name may be made of.
-bool is_token(std::string_view s) {
-  static constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           kSymbols.find(c) != std::string_view::npos;
-  });
-}
-
-/// The `headers` field: one `Name: value` per line; blank lines are skipped. A malformed line is
-/// named by its number only: its text may hold a token.
-HttpHeaders parse_header_lines(const std::string& text) {
-  HttpHeaders headers;
-  std::size_t line_number = 0;
-  for (std::size_t start = 0; start <= text.size();) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string line = trimmed(std::string_view(text).substr(start, end - start));
-    start = end + 1;
-    ++line_number;
-    if (line.empty()) continue;
-    const auto colon = line.find(':');
-    const std::string name = colon == std::string::npos ? "" : trimmed(line.substr(0, colon));
-    if (name.empty())
-      throw InvalidCondition("headers line " + std::to_string(line_number) +
-                             ": expected \"Name: value\"");
-    if (!is_token(name))
-      throw InvalidCondition("headers line " + std::to_string(line_number) +
-                             ": a header name is letters, digits and -_.!#$%&'*+^`|~ only");
-    headers.emplace_back(name, trimmed(std::string_view(line).substr(colon + 1)));
-  }
-  return headers;
-}
-
 /// The wait before retry number `retry` (1 for the first): 1 s doubling up to 60 s, less up to a
 /// quarter at random, so that tasks failing together do not retry together.
 milliseconds backoff(std::int64_t retry) {
@@ -110,7 +67,11 @@ struct WebhookSettings {
     s.method = config.string_or("method", "POST");
     if (s.method != "POST" && s.method != "PUT" && s.method != "PATCH" && s.method != "GET")
       throw InvalidCondition("method must be POST, PUT, PATCH or GET");
-    s.headers = parse_header_lines(config.string_or("headers", ""));
+    try {
+      s.headers = parse_header_lines(config.string_or("headers", ""));
+    } catch (const std::invalid_argument& e) {
+      throw InvalidCondition(e.what());
+    }
     s.body_template = config.string_or("body", "");
     s.retries = config.has("retries") ? config.integer("retries") : 3;
     if (s.retries < 0 || s.retries > kMaxRetries)

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,6 +26,45 @@ inline std::string header_value(const HttpHeaders& headers, std::string_view nam
       return v;
   }
   return {};
+}
+
+/// A `headers` field (a textarea): one `Name: value` per line, blank lines skipped, names RFC 9110
+/// tokens. Throws std::invalid_argument naming a malformed line by its number only: its text may
+/// hold a token. (A field with the host's `http_header_lines` validator is checked when saved.)
+inline HttpHeaders parse_header_lines(std::string_view text) {
+  static constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
+  const auto is_token_char = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           kSymbols.find(c) != std::string_view::npos;
+  };
+  HttpHeaders headers;
+  std::size_t line_number = 0;
+  for (std::size_t start = 0; start <= text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string line = trimmed(text.substr(start, end - start));
+    start = end + 1;
+    ++line_number;
+    if (line.empty()) continue;
+    const auto colon = line.find(':');
+    const std::string name = colon == std::string::npos ? "" : trimmed(line.substr(0, colon));
+    const std::string where = "headers line " + std::to_string(line_number) + ": ";
+    if (name.empty()) throw std::invalid_argument(where + "expected \"Name: value\"");
+    if (!std::all_of(name.begin(), name.end(), is_token_char))
+      throw std::invalid_argument(where +
+                                  "a header name is letters, digits and -_.!#$%&'*+^`|~ only");
+    headers.emplace_back(name, trimmed(std::string_view(line).substr(colon + 1)));
+  }
+  return headers;
+}
+
+/// `application/json`, or any `…+json` media type, parameters ignored.
+inline bool is_json_media_type(std::string_view content_type) {
+  const std::string type = lowercase(trimmed(content_type.substr(0, content_type.find(';'))));
+  const std::string_view suffix = "+json";
+  return type == "application/json" ||
+         (type.size() > suffix.size() &&
+          type.compare(type.size() - suffix.size(), suffix.size(), suffix) == 0);
 }
 
 struct HttpRequest {

@@ -363,4 +363,20 @@ TEST_F(Webhook, TheManifestFillsDefaultsAndRefusesAnotherMethodOrAMissingUrl) {
 }
 
 }  // namespace
+TEST_F(Webhook, TheManifestRefusesHeadersThatCannotBeSentAndKeepsThemSecret) {
+  const auto& schema = plugin.record()->manifest->schema;
+  for (const char* headers :
+       {"Host: evil.example", "Content-Length: 5", "Transfer-Encoding: chunked", "Bad Name: x",
+        "X-A: a\\rb", "X-Ok: 1\\nnot a header"}) {
+    const auto errors =
+        schema
+            .apply(*parse_object(condition("/x", std::string(R"("headers": ")") + headers + "\"")))
+            .errors;
+    EXPECT_EQ(errors.count("headers"), 1u) << headers;
+  }
+  EXPECT_TRUE(
+      schema.apply(*parse_object(condition("/x", R"("headers": "Authorization: Bearer t")"))).ok());
+  EXPECT_TRUE(schema.find("headers")->is_secret());
+}
+
 }  // namespace warden::test
