@@ -13,7 +13,9 @@ enum class Escape { none, html, json };
 
 struct Rendered {
   std::string text;
-  std::string error;  ///< "line N: reason" when the template is malformed
+  /// "line N: reason" when the template is malformed, or why the host refused to finish it: it is
+  /// over 128 KiB, nests sections deeper than 32, renders more than 1 MiB or takes over 1 s.
+  std::string error;
   bool ok() const { return error.empty(); }
 };
 

@@ -75,6 +75,20 @@ TEST(HostConfig, ReadsHowLongTimersAndNoticesAreKept) {
   EXPECT_EQ(c.notice_max_age, 604800);
 }
 
+TEST(HostConfig, ReadsHowLongAConnectionMayTakeToSendItsRequest) {
+  auto defaults = load_host_config(std::nullopt, {});
+  EXPECT_EQ(defaults.http_header_timeout, 10);
+  EXPECT_EQ(defaults.http_body_timeout, 30);
+  EXPECT_EQ(defaults.http_idle_timeout, 5);
+  test::TempDir dir;
+  auto file =
+      dir.write("w.yaml", "http_header_timeout: 3\nhttp_body_timeout: 7\nhttp_idle_timeout: 2\n");
+  auto c = load_host_config(file, {});
+  EXPECT_EQ(c.http_header_timeout, 3);
+  EXPECT_EQ(c.http_body_timeout, 7);
+  EXPECT_EQ(c.http_idle_timeout, 2);
+}
+
 struct BadConfig {
   std::string yaml;
   std::string message;
@@ -97,6 +111,8 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, HostConfigRefuses,
     ::testing::Values(
         BadConfig{"workers: many\n", "bad.yaml:1: workers: must be an integer"},
+        BadConfig{"http_header_timeout: 0\n",
+                  "bad.yaml:1: http_header_timeout: must be at least 1"},
         BadConfig{"listen: x\nworkers: 0\n", "bad.yaml:2: workers: must be at least 1"},
         BadConfig{"listn: 1.2.3.4:5\n", "bad.yaml:1: listn: unknown setting"},
         BadConfig{"default_env: DEV\n", "default_env: unknown environment \"DEV\""},
