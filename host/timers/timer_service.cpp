@@ -17,12 +17,6 @@
 namespace warden::host {
 namespace {
 
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string stringify(const Poco::Dynamic::Var& value) {
   std::ostringstream out;
   Poco::JSON::Stringifier::stringify(value, out);
@@ -90,7 +84,7 @@ std::size_t TimerService::start() {
     if (started_) return rearmed_;
   }
   workers_ = std::make_unique<WorkQueue>("timer actions", options_.workers);
-  queue_ = std::make_unique<TimerQueue>();
+  queue_ = std::make_unique<TimerQueue>(*options_.clock);
   std::lock_guard lock(mutex_);
   started_ = true;
   const auto now = now_ms();
