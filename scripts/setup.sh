@@ -8,7 +8,7 @@ packages=(
   libpoco-dev libssl-dev libsqlite3-dev
   libspdlog-dev libfmt-dev
   libyaml-cpp-dev
-  libhowardhinnant-date-dev tzdata
+  tzdata
   libkainjow-mustache-dev
   libgtest-dev libgmock-dev
   python3 curl

@@ -1,5 +1,7 @@
 #include "host/alerts/alert_json.hpp"
 
+#include "host/runtime/json_number.hpp"
+
 #include <Poco/JSON/Array.h>
 
 #include <functional>
@@ -19,17 +21,12 @@ std::string text_of(const Var& v, const std::string& place) {
   return v.convert<std::string>();
 }
 
+// Any whole number an alert's int64 fields hold; digits in a string count too (some senders quote
+// their numbers).
 std::int64_t integer_of(const Var& v, const std::string& place) {
-  if (v.isBoolean() || !v.isInteger()) {
-    if (v.isString()) {
-      const auto text = v.convert<std::string>();
-      if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos &&
-          text.size() < 19)
-        return std::stoll(text);
-    }
-    refuse(place, "must be a whole number");
-  }
-  return v.convert<std::int64_t>();
+  const auto n = v.isString() ? whole_number_in_text(v.extract<std::string>()) : whole_number(v);
+  if (!n) refuse(place, whole_number_refusal(v, kMinWholeNumber, kMaxWholeNumber));
+  return *n;
 }
 
 bool boolean_of(const Var& v, const std::string& place) {

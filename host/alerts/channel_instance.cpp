@@ -1,5 +1,7 @@
 #include "host/alerts/channel_instance.hpp"
 
+#include "host/runtime/json_number.hpp"
+
 #include <cmath>
 
 namespace warden::host {
@@ -28,13 +30,10 @@ void read_int(const Poco::JSON::Object& json, const std::string& name, int low, 
               std::map<std::string, std::string>& errors) {
   if (!json.has(name) || json.isNull(name)) return;
   const auto value = json.get(name);
-  const std::string range = "from " + std::to_string(low) + " to " + std::to_string(high);
-  if (!value.isInteger() || value.isBoolean() || value.convert<long long>() < low ||
-      value.convert<long long>() > high) {
-    errors["delivery." + name] = "must be a whole number " + range;
-    return;
-  }
-  out = value.convert<int>();
+  if (const auto n = whole_number(value, low, high))
+    out = static_cast<int>(*n);
+  else
+    errors["delivery." + name] = whole_number_refusal(value, low, high);
 }
 
 }  // namespace

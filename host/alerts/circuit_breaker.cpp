@@ -1,12 +1,12 @@
 #include "host/alerts/circuit_breaker.hpp"
 
 #include "host/runtime/ids.hpp"
+#include "host/runtime/iso_time.hpp"
 #include "host/runtime/timer_queue.hpp"
 #include "host/store/database.hpp"
 
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Transaction.h>
-#include <Poco/DateTimeParser.h>
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
@@ -32,15 +32,6 @@ std::optional<std::string> dimension(const Alert& alert, const std::string& chan
       return source->second + ":" + type->second;
   }
   return std::nullopt;
-}
-
-std::optional<std::int64_t> parse_iso8601_ms(const std::string& text) {
-  Poco::DateTime parsed;
-  int tzd = 0;
-  if (!Poco::DateTimeParser::tryParse(text, parsed, tzd)) return std::nullopt;
-  if (text.size() < 19 || text[10] != 'T') return std::nullopt;  // a date and a time, ISO 8601
-  parsed.makeUTC(tzd);
-  return parsed.timestamp().epochMicroseconds() / 1000;
 }
 
 std::string stringify(const Poco::JSON::Object& object) {
@@ -151,11 +142,12 @@ std::vector<BreakRule> break_rules_from_json(const Poco::JSON::Object& body,
       rule.description = o->get("description").convert<std::string>();
     if (o->has("end_time") && !o->isNull("end_time")) {
       rule.end_time = o->get("end_time").convert<std::string>();
-      if (auto ms = parse_iso8601_ms(rule.end_time))
-        rule.end_ms = *ms;
-      else
+      try {
+        rule.end_ms = parse_iso8601(rule.end_time).unix_ms;
+      } catch (const IsoTimeError& e) {
         errors[place + ".end_time"] =
-            "must be an ISO 8601 date and time, e.g. 2026-12-01T08:00:00Z";
+            "must be an ISO 8601 date and time, e.g. 2026-12-01T08:00:00Z: " + e.reason();
+      }
     }
     const auto conditions = o->has("conditions") ? o->get("conditions") : Poco::Dynamic::Var();
     if (conditions.type() != typeid(Poco::JSON::Array::Ptr) ||

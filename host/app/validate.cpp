@@ -1,4 +1,5 @@
 #include "host/app/commands.hpp"
+#include "host/plugins/folder_paths.hpp"
 #include "host/plugins/plugin_registry.hpp"
 
 #include <spdlog/spdlog.h>
@@ -19,7 +20,9 @@ int validate(const std::vector<std::string>& dirs) {
       std::cout << d << ": not a directory\n";
       return 1;
     }
-    if (fs::exists(dir / "manifest.json")) {
+    // A DIR with a part of a plugin (even without its manifest) is one plugin folder; any other
+    // DIR is a directory of plugin folders.
+    if (holds_plugin_parts(dir)) {
       auto folder = fs::absolute(dir).lexically_normal();
       if (folder.filename().empty()) folder = folder.parent_path();
       records.push_back(load_plugin_folder(folder, folder.filename().string()));

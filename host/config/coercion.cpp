@@ -1,9 +1,11 @@
 #include "host/config/coercion.hpp"
 
+#include "host/runtime/json_number.hpp"
+#include "host/runtime/iso_time.hpp"
+
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
-#include <Poco/DateTimeParser.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/Timestamp.h>
@@ -64,14 +66,7 @@ std::vector<Var> elements_of(const Var& list) {
 }
 
 std::optional<Int64> parse_int64(std::string_view text) {
-  if (text.starts_with('+')) {
-    text.remove_prefix(1);
-    if (text.empty() || !is_digit(text.front())) return std::nullopt;
-  }
-  Int64 value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
+  return host::whole_number_in_text(text);
 }
 
 std::optional<double> parse_double(std::string_view text) {
@@ -95,13 +90,7 @@ std::optional<Int64> whole_number(double value) {
 
 // A JSON number as Int64, when it is a whole number that fits.
 std::optional<Int64> integer_of(const Var& v) {
-  if (!is_number(v)) return std::nullopt;
-  if (!v.isInteger()) return whole_number(v.convert<double>());
-  try {
-    return v.convert<Int64>();
-  } catch (const Poco::RangeException&) {  // an UInt64 above INT64_MAX
-    return std::nullopt;
-  }
+  return host::whole_number(v);
 }
 
 // ---- text types ---------------------------------------------------------------------------------
@@ -142,7 +131,7 @@ Coerced to_decimal(const Var& value) {
     number = parse_double(trimmed(value.extract<std::string>()));
   else if (is_number(value))
     number = value.convert<double>();
-  if (!number) return std::string("must be a number");
+  if (!number || !std::isfinite(*number)) return std::string("must be a number");
   return accepted(Var(*number));
 }
 
@@ -231,33 +220,17 @@ std::string utc_text(const Poco::DateTime& utc) {
 
 Coerced from_epoch_millis(Int64 millis) {
   // Years 1 to 9999: what the normalized text (and Poco::DateTime) can spell.
-  constexpr Int64 kFirstMillis = -62135596800000;  // 0001-01-01T00:00:00Z
-  constexpr Int64 kLastMillis = 253402300799999;   // 9999-12-31T23:59:59.999Z
-  if (millis < kFirstMillis || millis > kLastMillis) return std::string(kDateTimeProblem);
+  if (millis < kFirstIsoMs || millis > kLastIsoMs) return std::string(kDateTimeProblem);
   return accepted(Var(utc_text(Poco::DateTime(Poco::Timestamp(millis * 1000)))));
 }
 
-// The pattern makes the zone mandatory and the fields strict, which Poco's lenient parser is not.
-bool is_iso_date_time_with_zone(const std::string& text) {
-  static const std::regex pattern(
-      R"((\d{4})-(\d{2})-(\d{2}))"
-      R"(T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))");
-  std::smatch m;
-  if (!std::regex_match(text, m, pattern)) return false;
-  int second = m[6].matched ? std::stoi(m[6]) : 0;
-  return Poco::DateTime::isValid(std::stoi(m[1]), std::stoi(m[2]), std::stoi(m[3]), std::stoi(m[4]),
-                                 std::stoi(m[5]), second);
-}
-
+// The one ISO 8601 reader (host/runtime/iso_time.hpp); its reason follows the general hint.
 Coerced from_iso_text(const std::string& text) {
-  if (!is_iso_date_time_with_zone(text)) return std::string(kDateTimeProblem);
-  Poco::DateTime parsed;
-  int zone_offset = 0;
-  if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, text, parsed,
-                                      zone_offset))
-    return std::string(kDateTimeProblem);
-  parsed.makeUTC(zone_offset);
-  return accepted(Var(utc_text(parsed)));
+  try {
+    return from_epoch_millis(parse_iso8601(text).unix_ms);
+  } catch (const IsoTimeError& e) {
+    return std::string(kDateTimeProblem) + ": " + e.reason();
+  }
 }
 
 Coerced to_date_time(const Var& value) {
@@ -351,6 +324,9 @@ std::optional<Int64> duration_seconds(std::string_view text) {
 
 // "64k", "64KB", "64KiB", "1 M", "512B": binary multiples whatever the spelling.
 std::optional<Int64> memory_bytes(std::string_view text) {
+  // std::regex recurses once per character: no size is longer than this, and a hostile text stays
+  // off the stack.
+  if (text.size() > 64) return std::nullopt;
   static const std::regex pattern(R"((\d+)\s*(?:([kmgt])(?:i?b)?|b)?)", std::regex::icase);
   std::match_results<std::string_view::const_iterator> m;
   if (!std::regex_match(text.begin(), text.end(), m, pattern)) return std::nullopt;

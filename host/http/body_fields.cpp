@@ -2,6 +2,7 @@
 
 #include "host/http/http_error.hpp"
 #include "host/runtime/iso_time.hpp"
+#include "host/runtime/json_number.hpp"
 
 #include <Poco/JSON/Parser.h>
 
@@ -47,15 +48,10 @@ std::optional<std::string> optional_string(const Poco::JSON::Object& parent,
 std::optional<int> optional_int(const Poco::JSON::Object& parent, const std::string& name, int low,
                                 int high) {
   if (!parent.has(name) || parent.isNull(name)) return std::nullopt;
-  auto value = parent.get(name);
-  const std::string range = std::to_string(low) + " to " + std::to_string(high);
-  if (!value.isInteger() || value.isBoolean())
-    throw HttpError(400, "\"" + name + "\" must be a whole number from " + range);
-  auto n = value.convert<long long>();
-  if (n < low || n > high)
-    throw HttpError(400, "\"" + name + "\" must be a whole number from " + range + ", not " +
-                             std::to_string(n));
-  return static_cast<int>(n);
+  const auto value = parent.get(name);
+  const auto n = whole_number(value, low, high);
+  if (!n) throw HttpError(400, "\"" + name + "\" " + whole_number_refusal(value, low, high));
+  return static_cast<int>(*n);
 }
 
 Poco::Dynamic::Var time_or_null(std::int64_t ms) {

@@ -4,37 +4,43 @@
 #include "host/alerts/notice_store.hpp"
 #include "host/http/notice_json.hpp"
 #include "host/http/request_error_answer.hpp"
+#include "host/runtime/json_number.hpp"
+#include "host/runtime/iso_time.hpp"
 
-#include <Poco/DateTimeParser.h>
 #include <Poco/JSON/Array.h>
+
+#include <algorithm>
 
 namespace warden::host::http {
 namespace {
 
-int whole_number(const Request& request, const std::string& name, int fallback, int low, int high) {
+int query_number(const Request& request, const std::string& name, int fallback, int low, int high) {
   const auto text = request.query(name);
   if (!text) return fallback;
-  const std::string range = std::to_string(low) + " to " + std::to_string(high);
-  if (text->empty() || text->size() > 9 ||
-      text->find_first_not_of("0123456789") != std::string::npos)
-    throw HttpError(400, "query parameter \"" + name + "\" must be a whole number from " + range);
-  const int n = std::stoi(*text);
-  if (n < low || n > high)
-    throw HttpError(400, "query parameter \"" + name + "\" must be a whole number from " + range +
-                             ", not " + *text);
-  return n;
+  const auto n = whole_number_in_text(*text, low, high);
+  if (!n) {
+    std::string message =
+        "query parameter \"" + name + "\" " + whole_number_refusal(Poco::Dynamic::Var(), low, high);
+    // The refused text is echoed only when it is short, printable ASCII.
+    const bool printable =
+        std::all_of(text->begin(), text->end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+    if (text->size() <= 32 && printable) message += ", not \"" + *text + "\"";
+    throw HttpError(400, message);
+  }
+  return static_cast<int>(*n);
 }
 
 std::optional<std::int64_t> time_param(const Request& request, const std::string& name) {
   const auto text = request.query(name);
   if (!text) return std::nullopt;
-  Poco::DateTime parsed;
-  int tzd = 0;
-  if (text->size() < 19 || !Poco::DateTimeParser::tryParse(*text, parsed, tzd))
+  try {
+    return parse_iso8601(*text).unix_ms;
+  } catch (const IsoTimeError& e) {
     throw HttpError(400, "query parameter \"" + name +
-                             "\" must be an ISO 8601 date and time, e.g. 2026-11-23T10:00:00Z");
-  parsed.makeUTC(tzd);
-  return parsed.timestamp().epochMicroseconds() / 1000;
+                             "\" must be an ISO 8601 date and time, e.g. "
+                             "2026-11-23T10:00:00Z: " +
+                             e.reason());
+  }
 }
 
 }  // namespace
@@ -53,8 +59,8 @@ void add_notification_routes(Router& router, const NoticeStore& store, NoticePip
     query.dedupe_key = request.query("dedupe_key");
     query.since_ms = time_param(request, "since");
     query.until_ms = time_param(request, "until");
-    query.page = whole_number(request, "page", 1, 1, 1'000'000);
-    query.page_size = whole_number(request, "p_size", 20, 1, 500);
+    query.page = query_number(request, "page", 1, 1, 1'000'000);
+    query.page_size = query_number(request, "p_size", 20, 1, 500);
     auto page = store.list(query);
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     for (auto& notice : page.notices) {

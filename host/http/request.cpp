@@ -1,6 +1,7 @@
 #include "host/http/request.hpp"
 
 #include "host/http/http_error.hpp"
+#include "host/runtime/json_number.hpp"
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
@@ -117,6 +118,14 @@ Poco::JSON::Object::Ptr Request::json() const {
   const auto start = body.find_first_not_of(" \t\r\n");
   if (start == std::string::npos) {
     throw HttpError(400, "request body is not valid JSON: the body is empty");
+  }
+  if (const auto number = integer_beyond_64_bits(body)) {
+    // Poco would read some of these wrapped (2^64 + 1 as 1): refuse them all before parsing.
+    const auto digits = std::string_view(body).substr(number->offset, number->length);
+    const auto shown =
+        digits.size() > 40 ? std::string(digits.substr(0, 40)) + "…" : std::string(digits);
+    throw HttpError(400, "request body is not valid JSON: the number " + shown +
+                             " does not fit in 64 bits " + place_of(body, number->offset));
   }
   Poco::Dynamic::Var parsed;
   if (body[start] == '{' || body[start] == '[') {

@@ -77,4 +77,40 @@ std::optional<std::string> read_text_file(const fs::path& file, std::size_t limi
   return text.str();
 }
 
+std::optional<std::string> read_file_inside(const fs::path& folder, const std::string& relative,
+                                            std::size_t limit, std::string& error) {
+  auto resolved = resolve_inside(folder, relative, error);
+  if (!resolved) return std::nullopt;
+  return read_text_file(*resolved, limit, error);
+}
+
+bool entry_exists(const fs::path& path) {
+  std::error_code ec;
+  return fs::exists(fs::symlink_status(path, ec));
+}
+
+bool holds_files(const fs::path& dir) {
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    if (it->path().filename().string().starts_with(".")) continue;
+    std::error_code type_ec;
+    if (!it->is_directory(type_ec)) return true;
+  }
+  return false;
+}
+
+bool holds_plugin_parts(const fs::path& dir) {
+  if (entry_exists(dir / "manifest.json") || entry_exists(dir / "help.md") ||
+      entry_exists(dir / "templates"))
+    return true;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.ends_with(".so") || name.find(".so.") != std::string::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace warden::host

@@ -2,12 +2,15 @@
 
 #include "host/plugins/folder_paths.hpp"
 #include "host/plugins/help_markdown.hpp"
+#include "host/runtime/json_number.hpp"
 
 #include <warden/version.hpp>
 
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <algorithm>
+#include <limits>
 #include <regex>
 #include <set>
 
@@ -22,6 +25,8 @@ namespace {
 constexpr std::size_t kMaxManifestBytes = 1 << 20;
 constexpr std::size_t kMaxHelpBytes = 1 << 20;
 constexpr std::size_t kMaxDefaultFileBytes = 1 << 20;
+constexpr std::size_t kMaxVersionLength = 128;
+constexpr std::int64_t kMaxManifestInteger = std::numeric_limits<int>::max();  // ordinal, sdk
 
 const std::set<std::string, std::less<>> kTopLevelProperties = {
     "$schema", "key",         "kind",   "name",   "version", "sdk",
@@ -45,6 +50,24 @@ std::string describe(const Var& v) {
   }
 }
 
+/// "the number 18446744073709551617 on line 3 does not fit in 64 bits" (Poco would misread it).
+std::string too_large(std::string_view text, const NumberSpan& number) {
+  constexpr std::size_t kShown = 40;
+  const auto digits = text.substr(number.offset, number.length);
+  const auto line = 1 + std::count(text.begin(), text.begin() + number.offset, '\n');
+  return "the number " + std::string(digits.substr(0, kShown)) +
+         (digits.size() > kShown ? "…" : "") + " on line " + std::to_string(line) +
+         " does not fit in 64 bits";
+}
+
+/// An identifier-like heading (`## smtpHost`), which must then name a field.
+bool is_word(std::string_view text) {
+  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  return !text.empty() && letter(text.front()) &&
+         std::all_of(text.begin(), text.end(), [&](char c) { return letter(c) || digit(c); });
+}
+
 std::optional<Kind> parse_kind(const std::string& s) {
   if (s == "solution") return Kind::solution;
   if (s == "alert_channel") return Kind::alert_channel;
@@ -62,13 +85,12 @@ class ManifestChecker {
         problems_(problems) {}
 
   std::optional<Manifest> check() {
+    if (!entry_exists(folder_ / "manifest.json")) return fail(label_ + "/", "", "no manifest.json");
     std::string error;
-    auto text = read_text_file(folder_ / "manifest.json", kMaxManifestBytes, error);
-    if (!text)
-      return fail(file_, "",
-                  fs::exists(folder_ / "manifest.json")
-                      ? error
-                      : "missing (every plugin folder has a manifest.json)");
+    auto text = read_file_inside(folder_, "manifest.json", kMaxManifestBytes, error);
+    if (!text) return fail(file_, "", error);
+    if (const auto number = integer_beyond_64_bits(*text))
+      return fail(file_, "", "invalid JSON: " + too_large(*text, *number));
     Object::Ptr root;
     try {
       Var parsed = Poco::JSON::Parser().parse(*text);
@@ -133,7 +155,10 @@ class ManifestChecker {
     if (auto version = string_property(root, "version", "version", true)) {
       m.version = *version;
       static const std::regex semver(R"(\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]+)?)");
-      if (!std::regex_match(*version, semver))
+      // std::regex recurses once per character: a length bound keeps a hostile one off the stack.
+      if (version->size() > kMaxVersionLength)
+        problem("version", "is longer than " + std::to_string(kMaxVersionLength) + " characters");
+      else if (!std::regex_match(*version, semver))
         problem("version", "version " + in_quotes(*version) + " is not MAJOR.MINOR.PATCH");
     }
     if (auto d = string_property(root, "description", "description", false)) m.description = *d;
@@ -150,8 +175,11 @@ class ManifestChecker {
   void check_sdk(const Object& root, Manifest& m) {
     if (!root.has("sdk")) return problem("sdk", "is required");
     Var v = root.get("sdk");
-    if (!v.isInteger()) return problem("sdk", "must be an integer (the SDK major version)");
-    m.sdk = v.convert<int>();
+    const auto sdk = whole_number(v, 0, kMaxManifestInteger);
+    if (!sdk)
+      return problem("sdk",
+                     whole_number_refusal(v, 0, kMaxManifestInteger) + " (the SDK major version)");
+    m.sdk = static_cast<int>(*sdk);
     if (m.sdk != WARDEN_SDK_MAJOR)
       problem("sdk", "built for SDK " + std::to_string(m.sdk) + ", but this host speaks SDK " +
                          std::to_string(WARDEN_SDK_MAJOR) + "; the library was not opened");
@@ -197,10 +225,10 @@ class ManifestChecker {
     }
     if (!o.has("ordinal"))
       problem(path + ".ordinal", "is required");
-    else if (!o.get("ordinal").isInteger())
-      problem(path + ".ordinal", "must be an integer");
+    else if (auto ordinal = whole_number(o.get("ordinal"), 0, kMaxManifestInteger))
+      f.ordinal = static_cast<int>(*ordinal);
     else
-      f.ordinal = o.get("ordinal").convert<int>();
+      problem(path + ".ordinal", whole_number_refusal(o.get("ordinal"), 0, kMaxManifestInteger));
 
     check_validators(o, path, f);
     f.label = string_property(o, "label", path + ".label", false).value_or(name);
@@ -314,20 +342,18 @@ class ManifestChecker {
   }
 
   void merge_help(Manifest& m, std::vector<FieldSpec>& fields) {
-    fs::path help_file = folder_ / "help.md";
-    if (!fs::exists(help_file)) return;
+    if (!entry_exists(folder_ / "help.md")) return;
     std::string error;
-    auto text = read_text_file(help_file, kMaxHelpBytes, error);
+    auto text = read_file_inside(folder_, "help.md", kMaxHelpBytes, error);
     if (!text) return (void)fail(label_ + "/help.md", "", error);
     HelpDoc doc = split_help(*text);
     m.overview = doc.overview;
-    static const std::regex word(R"([A-Za-z_][A-Za-z0-9_]*)");
     for (const auto& [name, section] : doc.sections) {
       auto field = std::find_if(fields.begin(), fields.end(),
                                 [&](const FieldSpec& f) { return f.name == name; });
       if (field != fields.end()) {
         field->help = section;  // Markdown wins over the JSON help
-      } else if (std::regex_match(name, word)) {
+      } else if (is_word(name)) {
         fail(label_ + "/help.md", "## " + name, "no field named " + in_quotes(name));
       } else {
         // A prose heading ("## How it works") belongs to the overview.

@@ -1,5 +1,7 @@
 #include "host/plugins/plugin_registry.hpp"
 
+#include "host/plugins/folder_paths.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -39,14 +41,30 @@ std::string fingerprint(const fs::path& folder) {
 std::vector<fs::path> plugin_folders(const fs::path& dir) {
   std::vector<fs::path> out;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    auto name = entry.path().filename().string();
-    if (name.starts_with(".")) continue;  // hidden: editors' and tools' folders
-    if (entry.is_directory(ec)) out.push_back(entry.path());
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    const fs::path& entry = it->path();
+    if (entry.filename().string().starts_with(".")) continue;  // editors' and tools' folders
+    std::error_code type_ec;
+    if (!it->is_directory(type_ec)) continue;
+    // A folder of nothing but sub-folders (or nothing yet, while being copied in) is no plugin.
+    if (holds_files(entry))
+      out.push_back(entry);
+    else
+      spdlog::debug("{} holds no files: not a plugin folder", entry.string());
   }
   if (ec) spdlog::warn("cannot read plugins directory {}: {}", dir.string(), ec.message());
   std::sort(out.begin(), out.end());
   return out;
+}
+
+PluginRecord unreadable_folder(const fs::path& folder, const std::string& label,
+                               const std::string& reason) {
+  PluginRecord record;
+  record.key = label;
+  record.folder = folder;
+  record.problems.push_back({label + "/", "", "cannot be checked: " + reason});
+  return record;
 }
 
 void log_record(const PluginRecord& record) {
@@ -59,15 +77,78 @@ void log_record(const PluginRecord& record) {
   for (const auto& p : record.problems) spdlog::warn("  {}", p.to_string());
 }
 
+/// A reload in progress: what the registry held, and what it will hold.
+struct Scan {
+  std::map<std::string, std::shared_ptr<const PluginRecord>> previous;
+  std::map<fs::path, std::string> previous_fingerprints;
+  ReloadReport report;
+  std::map<std::string, std::shared_ptr<const PluginRecord>> next;
+  std::map<std::string, fs::path> owner;  // key -> folder that provides it
+  std::map<fs::path, std::string> fingerprints;
+  std::vector<std::shared_ptr<const PluginRecord>> duplicates;
+};
+
+void keep_failed(Scan& scan, PluginRecord record) {
+  log_record(record);
+  const std::string key = record.key;
+  const bool existed = scan.previous.contains(key);
+  (existed ? scan.report.changed : scan.report.added).push_back(key);
+  scan.report.failed.push_back(key);
+  scan.owner.emplace(key, record.folder);
+  scan.next[key] = std::make_shared<const PluginRecord>(std::move(record));
+}
+
+void refuse_duplicate(Scan& scan, const fs::path& folder, const fs::path& holder) {
+  const std::string key = folder.filename().string();
+  auto duplicate = std::make_shared<PluginRecord>();
+  duplicate->key = key;
+  duplicate->folder = folder;
+  duplicate->problems.push_back(
+      {folder.string(), "",
+       "duplicate key \"" + key + "\": already provided by " + holder.string()});
+  log_record(*duplicate);
+  scan.report.failed.push_back(key);
+  scan.duplicates.push_back(std::move(duplicate));
+}
+
+/// Keeps the folder's record when its files did not change; loads it afresh otherwise.
+void scan_folder(const fs::path& folder, Scan& scan) {
+  const std::string key = folder.filename().string();
+  if (auto it = scan.owner.find(key); it != scan.owner.end())
+    return refuse_duplicate(scan, folder, it->second);
+  scan.owner[key] = folder;
+  std::string print = fingerprint(folder);
+  scan.fingerprints[folder] = print;
+  auto old = scan.previous.find(key);
+  const bool existed = old != scan.previous.end();
+  if (existed && old->second->folder == folder && scan.previous_fingerprints[folder] == print) {
+    scan.next[key] = old->second;
+    scan.report.unchanged.push_back(key);
+    return;
+  }
+  auto record = std::make_shared<const PluginRecord>(load_plugin_folder(folder, key));
+  log_record(*record);
+  scan.next[key] = record;
+  (existed ? scan.report.changed : scan.report.added).push_back(key);
+  if (!record->loaded()) scan.report.failed.push_back(key);
+}
+
 }  // namespace
 
 PluginRecord load_plugin_folder(const fs::path& folder, const std::string& label) {
   PluginRecord record;
   record.key = label;
   record.folder = folder;
-  record.manifest = read_manifest(folder, label, record.problems);
-  if (record.manifest)
-    record.library = PluginLibrary::open(folder, label, *record.manifest, record.problems);
+  try {
+    record.manifest = read_manifest(folder, label, record.problems);
+    if (record.manifest)
+      record.library = PluginLibrary::open(folder, label, *record.manifest, record.problems);
+  } catch (const std::exception& e) {
+    // A checker's oversight must stay this folder's problem: never the host's.
+    return unreadable_folder(folder, label, e.what());
+  } catch (...) {
+    return unreadable_folder(folder, label, "unknown exception");
+  }
   return record;
 }
 
@@ -76,63 +157,31 @@ PluginRegistry::PluginRegistry(std::vector<fs::path> plugin_dirs) : dirs_(std::m
 ReloadReport PluginRegistry::reload() {
   // Readers keep reading the old snapshot until the new one is swapped in.
   std::lock_guard reload_lock(reload_mutex_);
-  std::map<std::string, std::shared_ptr<const PluginRecord>> previous;
-  std::map<fs::path, std::string> previous_fingerprints;
+  Scan scan;
   {
     std::lock_guard lock(mutex_);
-    previous = records_;
-    previous_fingerprints = fingerprints_;
+    scan.previous = records_;
+    scan.previous_fingerprints = fingerprints_;
   }
-
-  ReloadReport report;
-  std::map<std::string, std::shared_ptr<const PluginRecord>> next;
-  std::map<std::string, fs::path> owner;  // key -> folder that provides it
-  std::map<fs::path, std::string> next_fingerprints;
-  std::vector<std::shared_ptr<const PluginRecord>> next_duplicates;
-
-  for (const auto& dir : dirs_) {
+  for (const auto& dir : dirs_)
     for (const auto& folder : plugin_folders(dir)) {
-      const std::string key = folder.filename().string();
-      if (auto it = owner.find(key); it != owner.end()) {
-        auto duplicate = std::make_shared<PluginRecord>();
-        duplicate->key = key;
-        duplicate->folder = folder;
-        duplicate->problems.push_back(
-            {folder.string(), "",
-             "duplicate key \"" + key + "\": already provided by " + it->second.string()});
-        log_record(*duplicate);
-        report.failed.push_back(key);
-        next_duplicates.push_back(std::move(duplicate));
-        continue;
+      try {
+        scan_folder(folder, scan);
+      } catch (const std::exception& e) {  // e.g. out of memory while fingerprinting
+        keep_failed(scan, unreadable_folder(folder, folder.filename().string(), e.what()));
       }
-      owner[key] = folder;
-      std::string print = fingerprint(folder);
-      next_fingerprints[folder] = print;
-      auto old = previous.find(key);
-      const bool existed = old != previous.end();
-      if (existed && old->second->folder == folder && previous_fingerprints[folder] == print) {
-        next[key] = old->second;
-        report.unchanged.push_back(key);
-        continue;
-      }
-      auto record = std::make_shared<const PluginRecord>(load_plugin_folder(folder, key));
-      log_record(*record);
-      next[key] = record;
-      (existed ? report.changed : report.added).push_back(key);
-      if (!record->loaded()) report.failed.push_back(key);
     }
-  }
-  for (const auto& [key, record] : previous)
-    if (!next.contains(key) && !owner.contains(key)) {
-      report.removed.push_back(key);
+  for (const auto& [key, record] : scan.previous)
+    if (!scan.next.contains(key) && !scan.owner.contains(key)) {
+      scan.report.removed.push_back(key);
       spdlog::info("plugin {} removed", key);
     }
 
   std::lock_guard lock(mutex_);
-  records_ = std::move(next);
-  duplicates_ = std::move(next_duplicates);
-  fingerprints_ = std::move(next_fingerprints);
-  return report;
+  records_ = std::move(scan.next);
+  duplicates_ = std::move(scan.duplicates);
+  fingerprints_ = std::move(scan.fingerprints);
+  return scan.report;
 }
 
 std::vector<std::shared_ptr<const PluginRecord>> PluginRegistry::list() const {

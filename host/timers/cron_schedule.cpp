@@ -1,7 +1,8 @@
 #include "host/timers/cron_schedule.hpp"
 
-#include <date/date.h>
-#include <date/tz.h>
+#include "host/runtime/time_zone.hpp"
+
+#include <absl/time/civil_time.h>
 
 #include <algorithm>
 #include <array>
@@ -14,8 +15,19 @@
 namespace warden::host {
 namespace {
 
-using std::chrono::minutes;
-using LocalMinutes = date::local_time<minutes>;
+/// The last day of `day`'s month.
+absl::CivilDay last_of_month(absl::CivilDay day) {
+  return absl::CivilDay(absl::CivilMonth(day) + 1) - 1;
+}
+
+/// 0 for Sunday … 6 for Saturday, as cron counts.
+int cron_weekday(absl::CivilDay day) {
+  return (static_cast<int>(absl::GetWeekday(day)) + 1) % 7;  // Abseil: Monday is 0
+}
+
+TimePoint time_point(absl::Time t) {
+  return TimePoint(std::chrono::milliseconds(absl::ToUnixMillis(t)));
+}
 
 struct Field {
   const char* name;
@@ -221,67 +233,60 @@ CronSchedule CronSchedule::parse(std::string_view expression, std::string_view t
   // With both day fields restricted, any month has days of the listed weekdays. Otherwise the
   // day-of-month must exist in one of the months (29 February counts: some years have it).
   if (s.days_star_ || s.weekdays_star_) {
-    s.never_ = true;
-    for (unsigned m = 1; m <= 12; ++m) {
+    bool possible = false;
+    for (int m = 1; m <= 12; ++m) {
       if ((s.months_ >> m & 1) == 0) continue;
-      const auto longest = unsigned((date::year{2000} / date::month{m} / date::last).day());
-      if ((s.days_ & ((std::uint64_t{1} << (longest + 1)) - 2)) != 0) s.never_ = false;
+      const auto longest = last_of_month(absl::CivilDay(2000, m, 1)).day();
+      if ((s.days_ & ((std::uint64_t{1} << (longest + 1)) - 2)) != 0) possible = true;
     }
+    if (!possible) throw fail("can never fire: none of its months has any of its days");
   }
 
-  try {
-    s.zone_ = date::locate_zone(time_zone);
-  } catch (const std::exception&) {
-    throw TimerDefinitionError("unknown time zone \"" + std::string(time_zone) + "\"");
-  }
+  auto zone = load_time_zone(time_zone);
+  if (!zone) throw TimerDefinitionError("unknown time zone \"" + std::string(time_zone) + "\"");
+  s.zone_ = *zone;
   return s;
 }
 
-std::optional<TimePoint> CronSchedule::next_after(TimePoint after) const {
-  if (never_) return std::nullopt;
+std::optional<absl::CivilMinute> CronSchedule::matching(absl::CivilMinute from) const {
   // The first matching local minute at or after `from`, skipping whole months, days and hours;
   // at most a century ahead (every expression that can fire does so well within that).
-  const auto matching = [this](LocalMinutes from) -> std::optional<LocalMinutes> {
-    auto day = date::floor<date::days>(from);
-    const auto limit = day + date::days{36'525};
-    auto hour = static_cast<int>(date::floor<std::chrono::hours>(from - day).count());
-    auto minute = static_cast<int>((from - day - std::chrono::hours{hour}).count());
-    for (; day <= limit; day += date::days{1}, hour = 0, minute = 0) {
-      const date::year_month_day ymd(day);
-      if ((months_ >> unsigned(ymd.month()) & 1) == 0) {
-        // To the last day of this month; the loop's step goes to the 1st of the next.
-        day = date::local_days(ymd.year() / ymd.month() / date::last);
-        continue;
-      }
-      const bool by_day = (days_ >> unsigned(ymd.day()) & 1) != 0;
-      const bool by_weekday = (weekdays_ >> date::weekday(day).c_encoding() & 1) != 0;
-      if (days_star_ || weekdays_star_ ? !(by_day && by_weekday) : !(by_day || by_weekday))
-        continue;
-      for (int h = first_from(hours_, hour); h >= 0; h = h == 23 ? -1 : first_from(hours_, h + 1)) {
-        const int m = first_from(minutes_, h == hour ? minute : 0);
-        if (m >= 0) return day + std::chrono::hours{h} + minutes{m};
-      }
-    }
-    return std::nullopt;
-  };
-
-  auto from = date::floor<minutes>(zone_->to_local(after));
-  while (auto local = matching(from)) {
-    const auto info = zone_->get_info(date::local_seconds(*local));
-    if (info.result == date::local_info::nonexistent) {
-      // Skipped by a daylight-saving change: due when the gap ends; later minutes of the same gap
-      // are due at that same instant, so they cannot fire again.
-      const TimePoint at = info.first.end;
-      if (at > after) return at;
-      from = std::max(*local + minutes{1},
-                      date::ceil<minutes>(date::local_seconds(info.second.begin.time_since_epoch() +
-                                                              info.second.offset)));
+  auto day = absl::CivilDay(from);
+  const auto limit = day + 36'525;
+  int hour = from.hour(), minute = from.minute();
+  for (; day <= limit; day += 1, hour = 0, minute = 0) {
+    if ((months_ >> day.month() & 1) == 0) {
+      day = last_of_month(day);  // the loop's step goes to the 1st of the next month
       continue;
     }
-    // Unique, or ambiguous: `first` is the offset in force before the change (first occurrence).
-    const TimePoint at = date::sys_seconds(local->time_since_epoch() - info.first.offset);
-    if (at > after) return at;
-    from = *local + minutes{1};
+    const bool by_day = (days_ >> day.day() & 1) != 0;
+    const bool by_weekday = (weekdays_ >> cron_weekday(day) & 1) != 0;
+    if (days_star_ || weekdays_star_ ? !(by_day && by_weekday) : !(by_day || by_weekday)) continue;
+    for (int h = first_from(hours_, hour); h >= 0; h = h == 23 ? -1 : first_from(hours_, h + 1)) {
+      const int m = first_from(minutes_, h == hour ? minute : 0);
+      if (m >= 0) return absl::CivilMinute(day.year(), day.month(), day.day(), h, m);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<TimePoint> CronSchedule::next_after(TimePoint after) const {
+  const auto after_time = absl::FromUnixMillis(after.time_since_epoch().count());
+  auto from = absl::CivilMinute(zone_.At(after_time).cs);
+  while (auto local = matching(from)) {
+    const auto info = zone_.At(absl::CivilSecond(*local));
+    if (info.kind == absl::TimeZone::TimeInfo::SKIPPED) {
+      // Skipped by a daylight-saving change: due when the gap ends; later minutes of the same gap
+      // are due at that same instant, so they cannot fire again.
+      if (info.trans > after_time) return time_point(info.trans);
+      const auto gap_end = zone_.At(info.trans).cs;
+      const auto first_after_gap = absl::CivilMinute(gap_end) + (gap_end.second() == 0 ? 0 : 1);
+      from = std::max(*local + 1, first_after_gap);
+      continue;
+    }
+    // Unique, or repeated: `pre` uses the offset in force before the change (first occurrence).
+    if (info.pre > after_time) return time_point(info.pre);
+    from = *local + 1;
   }
   return std::nullopt;
 }

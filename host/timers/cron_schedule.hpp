@@ -2,14 +2,13 @@
 
 #include "host/timers/timer_definition.hpp"
 
+#include <absl/time/civil_time.h>
+#include <absl/time/time.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-
-namespace date {
-class time_zone;
-}
 
 namespace warden::host {
 
@@ -30,11 +29,12 @@ namespace warden::host {
 class CronSchedule {
  public:
   /// Throws TimerDefinitionError naming the field and the bad text, e.g.
-  /// `cron "61 * * * *": minute 61 is out of range 0-59`, or `unknown time zone "Mars/Base"`.
+  /// `cron "61 * * * *": minute 61 is out of range 0-59`, `unknown time zone "Mars/Base"`, or
+  /// `cron "0 0 30 2 *": can never fire (no month in it has day 30)`.
   static CronSchedule parse(std::string_view expression, std::string_view time_zone = "UTC");
 
-  /// The first firing strictly after `after`; nullopt when the expression can never fire
-  /// (`0 0 30 2 *`). Skips whole months, days and hours that do not match.
+  /// The first firing strictly after `after`; nullopt when there is none within a century.
+  /// Skips whole months, days and hours that do not match.
   std::optional<TimePoint> next_after(TimePoint after) const;
 
   /// The expression and the zone as given to parse().
@@ -43,16 +43,16 @@ class CronSchedule {
 
  private:
   CronSchedule() = default;
+  std::optional<absl::CivilMinute> matching(absl::CivilMinute from) const;
 
   std::string expression_, time_zone_;
-  const date::time_zone* zone_ = nullptr;
+  absl::TimeZone zone_;
   std::uint64_t minutes_ = 0;  ///< bit n: minute n
   std::uint32_t hours_ = 0;    ///< bit n: hour n
   std::uint32_t days_ = 0;     ///< bit n: day-of-month n (1-31)
   std::uint16_t months_ = 0;   ///< bit n: month n (1-12)
   std::uint8_t weekdays_ = 0;  ///< bit n: weekday n (0 = Sunday … 6; 7 is folded into 0)
   bool days_star_ = false, weekdays_star_ = false;  ///< the field starts with `*`
-  bool never_ = false;  ///< no month has any of the days (and weekdays cannot stand in for them)
 };
 
 }  // namespace warden::host

@@ -1,15 +1,14 @@
 #include "host/timers/timer_definition.hpp"
 
-// date::parse's seconds field trips a GCC 12 false positive (-Wmaybe-uninitialized) where it is
-// instantiated; the library initialises it before use.
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <date/date.h>
-#include <date/tz.h>
+#include "host/runtime/iso_time.hpp"
 
+#include <absl/time/civil_time.h>
+
+#include <algorithm>
 #include <array>
 #include <charconv>
-#include <iomanip>
-#include <sstream>
+#include <limits>
+#include <vector>
 
 namespace warden::host {
 namespace {
@@ -24,6 +23,80 @@ constexpr std::string_view kTimeUnits = "HMS";
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
+}
+
+// Beyond these, any due time is past 9999-12-31 whatever the start (from 0001-01-01).
+constexpr std::int64_t kMaxMonths = 12 * 10'000;
+constexpr std::int64_t kMaxDays = 3'660'000;
+constexpr std::int64_t kMaxFixedMs = 316'000'000'000'000;
+
+TimerDefinitionError past_9999() {
+  return TimerDefinitionError("the due time is past 9999-12-31");
+}
+
+std::int64_t times_or_past_9999(std::int64_t step, std::int64_t times, std::int64_t max) {
+  std::int64_t out = 0;
+  if (__builtin_mul_overflow(step, times, &out) || out > max) throw past_9999();
+  return out;
+}
+
+/// `local` on `zone`'s calendar as an instant: a skipped local time moves later by the gap
+/// (Abseil's `pre`), a repeated one keeps `offset` when it can.
+absl::Time resolve(const absl::CivilSecond& local, const absl::TimeZone& zone, int offset) {
+  const auto info = zone.At(local);
+  if (info.kind == absl::TimeZone::TimeInfo::REPEATED && zone.At(info.post).offset == offset)
+    return info.post;
+  return info.pre;
+}
+
+/// `from` moved by `months` and then `days` on `zone`'s calendar, keeping its time of day.
+TimePoint calendar_steps(TimePoint from, std::int64_t months, std::int64_t days,
+                         const absl::TimeZone& zone) {
+  const auto ms = from.time_since_epoch().count();
+  const auto whole = absl::FromUnixMillis(ms - (((ms % 1000) + 1000) % 1000));
+  const auto fraction = std::chrono::milliseconds(((ms % 1000) + 1000) % 1000);
+  const auto info = zone.At(whole);
+  auto local = info.cs;
+  if (months != 0) {
+    const auto month = absl::CivilMonth(local) + months;
+    const auto last_day = (absl::CivilDay(month + 1) - 1).day();
+    local = absl::CivilSecond(month.year(), month.month(), std::min(local.day(), last_day),
+                              local.hour(), local.minute(), local.second());
+  }
+  if (days != 0) {
+    const auto day = absl::CivilDay(local) + days;
+    local = absl::CivilSecond(day.year(), day.month(), day.day(), local.hour(), local.minute(),
+                              local.second());
+  }
+  if (local.year() > 10'000) throw past_9999();
+  return TimePoint(
+             std::chrono::milliseconds(absl::ToUnixMillis(resolve(local, zone, info.offset)))) +
+         fraction;
+}
+
+/// The parts of a cycle: split at each '/' outside the brackets of a region.
+std::vector<std::string_view> cycle_parts(std::string_view text) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  int depth = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '[') ++depth;
+    if (text[i] == ']' && depth > 0) --depth;
+    if (text[i] == '/' && depth == 0) {
+      parts.push_back(text.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  parts.push_back(text.substr(start));
+  return parts;
+}
+
+IsoDateTime read_date_time(std::string_view text) {
+  try {
+    return parse_iso8601(text);
+  } catch (const IsoTimeError& e) {
+    throw TimerDefinitionError(e.what());
+  }
 }
 
 }  // namespace
@@ -113,95 +186,35 @@ IsoDuration IsoDuration::parse(std::string_view text) {
   return d;
 }
 
-TimePoint IsoDuration::after(TimePoint from, std::int64_t times) const {
-  TimePoint out = from;
-  if (calendar()) {
-    const auto day = date::floor<date::days>(from);
-    const auto time_of_day = from - day;
-    const date::year_month_day ymd(day);
-    const auto ym =
-        date::year_month(ymd.year(), ymd.month()) + date::months((years * 12 + months) * times);
-    const auto last = (ym / date::last).day();
-    const auto d = ymd.day() > last ? last : ymd.day();
-    out = date::sys_days(ym / d) + time_of_day;
-  }
-  out += date::days((weeks * 7 + days) * times);
-  out +=
-      std::chrono::hours(hours * times) + std::chrono::minutes(minutes * times) + seconds * times;
+std::int64_t IsoDuration::fixed_ms() const {
+  return hours * 3'600'000 + minutes * 60'000 + seconds.count();
+}
+
+TimePoint IsoDuration::after(TimePoint from, std::int64_t times, const absl::TimeZone& zone) const {
+  const auto month_steps = times_or_past_9999(years * 12 + months, times, kMaxMonths);
+  const auto day_steps = times_or_past_9999(weeks * 7 + days, times, kMaxDays);
+  const auto fixed = times_or_past_9999(fixed_ms(), times, kMaxFixedMs);
+  auto out = from;
+  if (month_steps != 0 || day_steps != 0) out = calendar_steps(from, month_steps, day_steps, zone);
+  out += std::chrono::milliseconds(fixed);
+  if (out.time_since_epoch().count() > kLastIsoMs) throw past_9999();
   return out;
 }
 
-TimePoint parse_time_date(std::string_view text) {
-  auto fail = [&](const std::string& what) -> TimerDefinitionError {
-    return TimerDefinitionError("date-time \"" + std::string(text) + "\": " + what);
-  };
-  if (text.empty()) throw fail("is empty; expected e.g. 2019-10-01T12:00:00Z");
-  std::string body(text);
-  std::string region;
-  if (body.back() == ']') {
-    auto open = body.rfind('[');
-    if (open == std::string::npos) throw fail("a ']' without its '['");
-    region = body.substr(open + 1, body.size() - open - 2);
-    body.resize(open);
-    if (region.empty()) throw fail("the region in brackets is empty");
-  }
-  if (!body.empty() && (body.back() == 'Z' || body.back() == 'z')) {
-    body.pop_back();
-    body += "+00:00";
-  }
-  std::istringstream in(body);
-  date::local_time<milliseconds> local;
-  std::chrono::minutes offset{0};
-  in >> date::parse("%FT%T%Ez", local, offset);
-  if (in.fail())
-    throw fail(
-        "expected a date-time with Z or an offset, e.g. 2019-10-01T12:00:00Z or "
-        "2019-10-02T08:09:40+02:00[Europe/Berlin]");
-  if (in.peek() != std::char_traits<char>::eof()) throw fail("has text after the offset");
-  const TimePoint utc{local.time_since_epoch() - offset};
-  if (!region.empty()) {
-    const date::time_zone* zone = nullptr;
-    try {
-      zone = date::locate_zone(region);
-    } catch (const std::exception&) {
-      throw fail("unknown time zone \"" + region + "\"");
-    }
-    const auto info = zone->get_info(date::floor<std::chrono::seconds>(utc));
-    if (info.offset != offset) {
-      const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(info.offset).count();
-      std::ostringstream expected;
-      expected << (minutes < 0 ? '-' : '+') << std::setfill('0') << std::setw(2)
-               << std::abs(minutes) / 60 << ':' << std::setw(2) << std::abs(minutes) % 60;
-      throw fail("the offset is not " + region + "'s at that moment (" + expected.str() + ")");
-    }
-  }
-  return utc;
-}
+namespace {
 
-TimerDefinition TimerDefinition::parse(std::string_view type, std::string_view text) {
+TimerDefinition parse_cycle(std::string_view text) {
   TimerDefinition def;
-  if (type == "time_date") {
-    def.type = Type::time_date;
-    def.at = parse_time_date(text);
-    return def;
-  }
-  if (type == "time_duration") {
-    def.type = Type::time_duration;
-    def.duration = IsoDuration::parse(text);
-    return def;
-  }
-  if (type != "time_cycle")
-    throw TimerDefinitionError("timer_type \"" + std::string(type) +
-                               "\": expected time_date, time_duration or time_cycle");
-  def.type = Type::time_cycle;
+  def.type = TimerDefinition::Type::time_cycle;
   auto fail = [&](const std::string& what) -> TimerDefinitionError {
     return TimerDefinitionError("time_cycle \"" + std::string(text) + "\": " + what);
   };
   if (text.empty() || text.front() != 'R')
     throw fail("must start with R, e.g. R5/PT10S, R/PT5S or R3/2026-01-01T00:00:00Z/PT1H");
-  const auto first_slash = text.find('/');
-  if (first_slash == std::string_view::npos) throw fail("needs a duration after R…/");
-  const auto count = text.substr(1, first_slash - 1);
+  const auto parts = cycle_parts(text);
+  if (parts.size() < 2) throw fail("needs a duration after R…/");
+  if (parts.size() > 3) throw fail("has more than three parts");
+  const auto count = parts[0].substr(1);
   if (!count.empty()) {
     if (count.front() == '-') throw fail("the repetition count must not be negative");
     std::int64_t n = 0;
@@ -211,31 +224,91 @@ TimerDefinition TimerDefinition::parse(std::string_view type, std::string_view t
     if (n < 1) throw fail("the repetition count must be at least 1");
     def.repetitions = n;
   }
-  auto rest = text.substr(first_slash + 1);
-  const auto second_slash = rest.find('/');
-  if (second_slash != std::string_view::npos && !rest.empty() && rest.front() == 'P')
-    throw fail("an end date is not supported; use R<n>/<start>/<duration>");
-  if (second_slash != std::string_view::npos) {
-    def.at = parse_time_date(rest.substr(0, second_slash));
-    rest = rest.substr(second_slash + 1);
-    if (rest.find('/') != std::string_view::npos) throw fail("has more than three parts");
+  if (parts.size() == 3) {
+    if (!parts[1].empty() && parts[1].front() == 'P')
+      throw fail("an end date is not supported; use R<n>/<start>/<duration>");
+    const auto start = read_date_time(parts[1]);
+    def.at = TimePoint(std::chrono::milliseconds(start.unix_ms));
+    def.zone = start.zone;
   }
-  def.duration = IsoDuration::parse(rest);
-  if (def.duration.after(TimePoint{}) == TimePoint{}) throw fail("the duration must not be zero");
+  def.duration = IsoDuration::parse(parts.back());
+  if (!def.duration.calendar() && def.duration.fixed_ms() == 0)
+    throw fail("the duration must not be zero");
+  return def;
+}
+
+}  // namespace
+
+TimerDefinition TimerDefinition::parse(std::string_view type, std::string_view text) {
+  TimerDefinition def;
+  if (type == "time_date") {
+    def.type = Type::time_date;
+    def.at = TimePoint(std::chrono::milliseconds(read_date_time(text).unix_ms));
+  } else if (type == "time_duration") {
+    def.type = Type::time_duration;
+    def.duration = IsoDuration::parse(text);
+  } else if (type == "time_cycle") {
+    def = parse_cycle(text);
+  } else {
+    throw TimerDefinitionError("timer_type \"" + std::string(type) +
+                               "\": expected time_date, time_duration or time_cycle");
+  }
+  def.text = std::string(text);
   return def;
 }
 
 std::optional<TimePoint> TimerDefinition::due(TimePoint armed, std::int64_t fired) const {
-  switch (type) {
-    case Type::time_date:
-      return fired == 0 ? at : std::nullopt;
-    case Type::time_duration:
-      return fired == 0 ? std::optional(duration.after(armed)) : std::nullopt;
-    case Type::time_cycle:
-      if (repetitions && fired >= *repetitions) return std::nullopt;
-      return at ? duration.after(*at, fired) : duration.after(armed, fired + 1);
+  try {
+    switch (type) {
+      case Type::time_date:
+        return fired == 0 ? at : std::nullopt;
+      case Type::time_duration:
+        return fired == 0 ? std::optional(duration.after(armed)) : std::nullopt;
+      case Type::time_cycle:
+        if (repetitions && fired >= *repetitions) return std::nullopt;
+        if (fired == std::numeric_limits<std::int64_t>::max()) throw past_9999();
+        return at ? duration.after(*at, fired, zone) : duration.after(armed, fired + 1);
+    }
+  } catch (const TimerDefinitionError& e) {
+    const char* name = type == Type::time_date       ? "time_date"
+                       : type == Type::time_duration ? "time_duration"
+                                                     : "time_cycle";
+    throw TimerDefinitionError(std::string(name) + " \"" + text + "\": " + e.what());
   }
   return std::nullopt;
+}
+
+std::optional<TimePoint> TimerDefinition::due_or_none(TimePoint armed, std::int64_t fired) const {
+  try {
+    return due(armed, fired);
+  } catch (const TimerDefinitionError&) {
+    return std::nullopt;
+  }
+}
+
+std::int64_t TimerDefinition::first_not_due_by(TimePoint armed, std::int64_t from,
+                                               TimePoint now) const {
+  const auto passed = [&](std::int64_t k) {
+    const auto when = due_or_none(armed, k);
+    return when && *when <= now;
+  };
+  if (!passed(from)) return from;
+  // Grow a step until an occurrence is not due by `now`, then halve back to the first such.
+  std::int64_t low = from, step = 1;  // passed(low) holds
+  while (step < (std::int64_t{1} << 61) && passed(low + step)) {
+    low += step;
+    step *= 2;
+  }
+  std::int64_t high = low + step;  // !passed(high)
+  while (high - low > 1) {
+    const auto middle = low + (high - low) / 2;
+    (passed(middle) ? low : high) = middle;
+  }
+  return high;
+}
+
+std::int64_t TimerDefinition::period_ms() const {
+  return duration.calendar() ? 24 * 3'600'000 : duration.fixed_ms();
 }
 
 }  // namespace warden::host

@@ -25,6 +25,25 @@ class TimerPlan {
   std::optional<std::int64_t> due_ms(std::int64_t armed_ms, std::int64_t index,
                                      std::int64_t previous_due_ms) const;
 
+  /// The occurrences from `index` (due at `due_ms`) that are due by `now_ms`.
+  struct CatchUp {
+    std::int64_t missed = 0;           ///< how many
+    std::int64_t kept = 0;             ///< the latest min(missed, keep) of them
+    std::int64_t first_kept_ms = 0;    ///< the due time of the first kept one
+    std::optional<std::int64_t> next;  ///< the first occurrence after `now_ms`, if any
+  };
+  /// For a time_cycle, time_date or time_duration by arithmetic and search (a few dozen due-time
+  /// computations however many occurrences were missed); for cron by walking the missed minutes,
+  /// at most kMaxCronWalk of them (a minutely cron down for 19 years; beyond that the
+  /// rest are passed over uncounted).
+  CatchUp catch_up(std::int64_t armed_ms, std::int64_t index, std::int64_t due_ms,
+                   std::int64_t now_ms, std::int64_t keep) const;
+  static constexpr std::int64_t kMaxCronWalk = 10'000'000;
+
+  /// The shortest time between two firings: a cycle's period (a day for calendar steps), a
+  /// minute for cron; nullopt for a timer that fires once.
+  std::optional<std::int64_t> period_ms() const;
+
  private:
   explicit TimerPlan(std::variant<TimerDefinition, CronSchedule> plan) : plan_(std::move(plan)) {}
   std::variant<TimerDefinition, CronSchedule> plan_;

@@ -36,8 +36,12 @@ bool will_not_fire_again(TimerState state) {
   return state != TimerState::armed;
 }
 
-// More occurrences than this are not counted one by one at start-up (R/PT1S down for a year).
-constexpr std::int64_t kMaxMisfireCount = 10'000'000;
+// replay_all replays at most this many of the latest missed occurrences; older ones are skipped.
+constexpr std::int64_t kMaxReplay = 100;
+
+std::string duration_text(std::int64_t ms) {
+  return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+}
 
 }  // namespace
 
@@ -88,11 +92,10 @@ std::size_t TimerService::start() {
   std::lock_guard lock(mutex_);
   started_ = true;
   const auto now = now_ms();
-  started_ms_ = now;
   std::size_t armed = 0;
   for (auto& [handle, timer] : timers_) {
     if (timer.record.state != TimerState::armed) continue;
-    if (timer.record.due_ms <= now) apply_misfire_locked(timer, now);
+    if (timer.record.due_ms <= now) apply_misfire_locked(timer, now, "while the host was down");
     if (timer.record.state != TimerState::armed) {
       persist_locked(timer);
       continue;
@@ -176,9 +179,15 @@ TimerRecord TimerService::check(const TimerSpec& spec, TimerKind kind, const std
     r.type = *type;
     try {
       auto plan = TimerPlan::parse(r.type, r.defined, r.time_zone);
-      if (kind == TimerKind::schedule && r.type == TimerType::time_date &&
-          plan.due_ms(now_ms(), 0, 0).value_or(0) <= now_ms())
+      const auto now = now_ms();
+      const auto first = plan.due_ms(now, 0, 0);  // refuses one past 9999-12-31
+      const auto period = plan.period_ms();
+      if (kind == TimerKind::schedule && r.type == TimerType::time_date && first.value_or(0) <= now)
         error("defined", "time_date \"" + r.defined + "\" has already passed");
+      else if (period && *period < options_.min_period_ms)
+        error("defined", std::string(to_string(r.type)) + " \"" + r.defined +
+                             "\": the period must be at least " +
+                             duration_text(options_.min_period_ms));
     } catch (const std::exception& e) {
       error(r.type == TimerType::cron && !r.time_zone.empty() &&
                     std::string(e.what()).find("zone") != std::string::npos
@@ -415,10 +424,10 @@ void TimerService::arm_locked(std::uint64_t handle, Timer& timer, std::int64_t a
   r.last_error.clear();
   r.state = TimerState::armed;
   r.due_ms = 0;
-  advance_locked(handle, timer);
+  advance_locked(handle, timer, true);
 }
 
-void TimerService::advance_locked(std::uint64_t handle, Timer& timer) {
+void TimerService::advance_locked(std::uint64_t handle, Timer& timer, bool catch_up) {
   auto& r = timer.record;
   r.updated_ms = now_ms();
   std::optional<std::int64_t> next;
@@ -433,7 +442,10 @@ void TimerService::advance_locked(std::uint64_t handle, Timer& timer) {
   } else {
     r.state = TimerState::armed;
     r.due_ms = *next;
-    schedule_locked(handle, timer);
+    // A start in the past: what fell due before now follows the misfire policy, not a burst.
+    if (catch_up && r.due_ms <= r.updated_ms)
+      apply_misfire_locked(timer, r.updated_ms, "before it was armed");
+    if (r.state == TimerState::armed) schedule_locked(handle, timer);
   }
   persist_locked(timer);
 }
@@ -445,36 +457,31 @@ void TimerService::schedule_locked(std::uint64_t handle, const Timer& timer) {
   });
 }
 
-void TimerService::apply_misfire_locked(Timer& timer, std::int64_t now) {
+void TimerService::apply_misfire_locked(Timer& timer, std::int64_t now, const char* when) {
   auto& r = timer.record;
-  if (r.misfire == Misfire::replay_all) return;  // each missed firing runs, one after another
-  constexpr std::int64_t kNone = -1;
-  std::int64_t missed = 0, last_missed = r.due_ms, next = r.due_ms;
+  const std::int64_t keep = r.misfire == Misfire::fire_once ? 1
+                            : r.misfire == Misfire::skip    ? 0
+                                                            : kMaxReplay;
+  TimerPlan::CatchUp missed;
   try {
-    const auto plan = TimerPlan::of(r);
-    while (next != kNone && next <= now && missed < kMaxMisfireCount) {
-      ++missed;
-      last_missed = next;
-      next = plan.due_ms(r.armed_ms, r.occurrences() + missed, next).value_or(kNone);
-    }
-  } catch (const std::exception&) {
-    next = kNone;
+    missed = TimerPlan::of(r).catch_up(r.armed_ms, r.occurrences(), r.due_ms, now, keep);
+  } catch (const std::exception& e) {
+    r.last_error = e.what();  // checked when saved; a stored one may predate a rule
   }
-  if (r.misfire == Misfire::fire_once) {
-    // Fire the last missed occurrence at once; the ones before it are skipped.
-    r.skipped += missed - 1;
-    r.due_ms = last_missed;
-    if (missed > 1) skipped_ += static_cast<std::uint64_t>(missed - 1);
+  const auto skipped = missed.missed - missed.kept;
+  r.skipped += skipped;
+  skipped_ += static_cast<std::uint64_t>(skipped);
+  r.updated_ms = now;
+  timer.caught_up_ms = now;
+  if (missed.kept > 0) {
+    r.due_ms = missed.first_kept_ms;  // fires at once; the kept ones after it follow
     return;
   }
-  r.skipped += missed;
-  skipped_ += static_cast<std::uint64_t>(missed);
   r.last_outcome = FireOutcome::skipped;
-  r.last_error = std::to_string(missed) + " firing" + (missed == 1 ? "" : "s") +
-                 " fell due while the host was down (misfire: skip)";
-  r.updated_ms = now;
-  if (next != kNone) {
-    r.due_ms = next;
+  r.last_error = std::to_string(missed.missed) + " firing" + (missed.missed == 1 ? "" : "s") +
+                 " fell due " + when + " (misfire: skip)";
+  if (missed.next) {
+    r.due_ms = *missed.next;
   } else {
     r.state = TimerState::done;
     r.due_ms = 0;
@@ -494,7 +501,7 @@ void TimerService::fire(std::uint64_t handle) {
     firing.handle = handle;
     firing.due_ms = r.due_ms;
     firing.started_us = started;
-    if (timer.running && r.misfire == Misfire::replay_all && r.due_ms < started_ms_) {
+    if (timer.running && r.misfire == Misfire::replay_all && r.due_ms <= timer.caught_up_ms) {
       return;  // a missed firing being replayed: it runs when the one before it ends
     }
     if (timer.running) {

@@ -34,6 +34,8 @@ struct TimerServiceOptions {
   /// How long a timer that will not fire again (done, ended, cancelled, or never armed) is kept.
   std::int64_t max_age_ms = 15LL * 24 * 3600 * 1000;
   std::int64_t cleanup_every_ms = 3600 * 1000;
+  /// The shortest period a time_cycle may have (a cron's is a minute).
+  std::int64_t min_period_ms = 1000;
   /// What the timers are due by and their records are dated with; outlives the service.
   const Clock* clock = &system_clock();
 };
@@ -65,7 +67,8 @@ struct TimerView {
 /// only by the wake-up and hand-over to an action thread. An event is armed when its task's run
 /// starts (measured from that moment) and ends with that run; a firing whose task run has ended
 /// does nothing. A firing of a timer whose previous firing is still running is skipped and
-/// counted. At start-up, timers that fell due while the host was down follow their misfire policy.
+/// counted. At start-up, timers that fell due while the host was down follow their misfire policy;
+/// so does a timer armed with a start in the past (counted by search, never a burst).
 class TimerService final : public TaskListener {
  public:
   static constexpr const char* kForcedFail = "forced_fail";
@@ -139,6 +142,7 @@ class TimerService final : public TaskListener {
   struct Timer {
     TimerRecord record;
     bool running = false;
+    std::int64_t caught_up_ms = 0;  ///< missed occurrences due by then replay one after another
   };
   /// What a firing needs once the lock is let go.
   struct Firing {
@@ -154,10 +158,11 @@ class TimerService final : public TaskListener {
                     std::map<std::string, std::string>& errors) const;
   void arm_locked(std::uint64_t handle, Timer& timer, std::int64_t armed_ms,
                   std::int64_t generation);
-  /// Moves an armed timer to its next occurrence, or to `done` when there is none.
-  void advance_locked(std::uint64_t handle, Timer& timer);
+  /// Moves an armed timer to its next occurrence, or to `done` when there is none; when
+  /// `catch_up`, an occurrence already due follows the misfire policy first.
+  void advance_locked(std::uint64_t handle, Timer& timer, bool catch_up = false);
   void schedule_locked(std::uint64_t handle, const Timer& timer);
-  void apply_misfire_locked(Timer& timer, std::int64_t now);
+  void apply_misfire_locked(Timer& timer, std::int64_t now, const char* when);
   void fire(std::uint64_t handle);
   ActionResult run_action(const Firing& firing);
   void note_lateness(double seconds);
@@ -182,7 +187,6 @@ class TimerService final : public TaskListener {
   std::uint64_t next_event_ = 1;
   std::uint64_t next_schedule_handle_ = std::uint64_t{1} << 62;
   bool started_ = false;
-  std::int64_t started_ms_ = 0;  // timers due before this were missed while the host was down
   std::int64_t load_started_us_ = 0;
   std::size_t rearmed_ = 0;
   double rearm_seconds_ = 0;

@@ -180,6 +180,64 @@ TEST_F(AlertsApi, AlertsBecomeNoticesThatAreListedAndFiltered) {
   EXPECT_GT(std::stod(metrics.substr(at + written.size())), 0.0);  // writing took some time
 }
 
+TEST_F(AlertsApi, NumbersOutOfRangeAreA400NamingTheField) {
+  const std::string big = "9223372036854775808";
+  auto r = call("PUT", "/api/channels/big",
+                R"({"channel": "http_callback", "config": {"url": "http://127.0.0.1:1/"},
+                    "delivery": {"attempts": )" +
+                    big + R"(, "concurrency": -)" + big + R"(, "timeout": 1e300}})");
+  ASSERT_EQ(r.status, 400) << r.body;
+  auto errors = r.json->getObject("errors");
+  EXPECT_EQ(errors->optValue<std::string>("delivery.attempts", ""),
+            "must be a whole number from 1 to 20, not " + big);
+  EXPECT_EQ(errors->optValue<std::string>("delivery.concurrency", ""),
+            "must be a whole number from 1 to 64, not -" + big);
+  EXPECT_TRUE(errors->has("delivery.timeout")) << r.body;
+  r = call("PUT", "/api/channels/big",
+           R"({"channel": "http_callback", "config": {"url": "http://127.0.0.1:1/"},
+               "delivery": {"attempts": 18446744073709551615, "concurrency": 1e300}})");
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json->getObject("errors")->optValue<std::string>("delivery.concurrency", ""),
+            "must be a whole number from 1 to 64, not 1e+300");
+
+  for (const std::string field :
+       {"restart_index", "total_restart", "cp_failure_rate_interval", "cp_max_failure_interval"}) {
+    SCOPED_TRACE(field);
+    r = call("POST", "/api/alerts",
+             R"({"alert": {"title": "t", ")" + field + R"(": )" + big + "}}");
+    ASSERT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.json->getValue<std::string>("message"),
+              "\"alert." + field +
+                  "\" must be a whole number from -9223372036854775808 to 9223372036854775807, "
+                  "not " +
+                  big);
+    r = call("POST", "/api/alerts", R"({"alert": {"title": "t", ")" + field + R"(": 1e300}})");
+    EXPECT_EQ(r.status, 400) << r.body;
+    r = call("POST", "/api/alerts",
+             R"({"alert": {"title": "t", ")" + field + R"(": "99999999999999999999"}})");
+    EXPECT_EQ(r.status, 400) << r.body;
+  }
+
+  for (const std::string param : {"page", "p_size"}) {
+    SCOPED_TRACE(param);
+    const std::string range = param == "page" ? "1 to 1000000" : "1 to 500";
+    r = call("GET", "/api/notifications?" + param + "=" + big);
+    ASSERT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.json->getValue<std::string>("message"), "query parameter \"" + param +
+                                                            "\" must be a whole number from " +
+                                                            range + ", not \"" + big + "\"");
+    EXPECT_EQ(call("GET", "/api/notifications?" + param + "=" + std::string(5000, '9')).status,
+              400);
+  }
+  EXPECT_EQ(call("GET", "/api/notifications?page=%2B2&p_size=007").status, 200);
+
+  r = call("PUT", "/api/circuit_breaking",
+           R"({"rules": [{"conditions": [{"key": "n", "value": [)" + big + R"(, 1e300]}]}]})");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(call("DELETE", "/api/circuit_breaking").status, 200);
+  EXPECT_TRUE(warden_->running());
+}
+
 TEST_F(AlertsApi, CircuitBreakingBlocksAndReplaySendsLater) {
   put_callback("cb", receiver_.url("/cb"));
   auto r = call("PUT", "/api/circuit_breaking",

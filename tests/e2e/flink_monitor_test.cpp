@@ -43,7 +43,7 @@ std::string quoted_json(const std::string& text) {
   return out + "\"";
 }
 
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = 15s) {
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = 30s) {
   const auto until = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < until) {
     if (done()) return true;
@@ -97,8 +97,14 @@ class FlinkMonitor : public ::testing::Test {
 
   /// Waits until the schedule has run `runs` more times than now.
   bool polls_pass(int runs) {
+    // `runs` counts a firing when it starts; its poll (and so the state it records) is over only
+    // once the schedule is no longer running. Counting starts alone let a change made during a
+    // slow baseline poll (a busy machine) land in the baseline, and its alert never came.
     const int from = schedule_state()->getValue<int>("runs");
-    return eventually([&] { return schedule_state()->getValue<int>("runs") >= from + runs; });
+    return eventually([&] {
+      const auto s = schedule_state();
+      return s && s->getValue<int>("runs") >= from + runs && !s->getValue<bool>("running");
+    });
   }
 
   std::vector<Poco::JSON::Object::Ptr> alerts() const {

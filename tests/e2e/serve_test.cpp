@@ -234,6 +234,70 @@ TEST_F(Serve, MetricsInPrometheusTextFormat) {
   EXPECT_NE(r.body.find("warden_http_requests_total{code=\"2xx\"} 1\n"), std::string::npos);
 }
 
+/// The `errors` of plugin `key` joined by lines; its status first.
+std::string status_and_errors(const ApiResponse& r) {
+  if (r.status != 200 || !r.json) return "(HTTP " + std::to_string(r.status) + ") " + r.body;
+  auto data = r.json->getObject("data");
+  std::string out = data->getValue<std::string>("status") + "\n";
+  auto errors = data->getArray("errors");
+  for (std::size_t i = 0; errors && i < errors->size(); ++i)
+    out += errors->getElement<std::string>(i) + "\n";
+  return out;
+}
+
+TEST_F(Serve, HostileManifestsAreTheirFoldersProblemAtStartAndOnReload) {
+  // Started beside the corpus's hostile numbers (ordinal 2^32, ±2^63, 1e300, -1; sdk 2^63).
+  EXPECT_EQ(status_and_errors(get("/api/plugins/ordinal_2_63")),
+            "failed\nordinal_2_63/manifest.json: fields.a.ordinal: must be a whole number from 0 "
+            "to 2147483647, not 9223372036854775808\n");
+  EXPECT_EQ(status_and_errors(get("/api/plugins/no_manifest")),
+            "failed\nno_manifest/: no manifest.json\n");
+
+  // Take a good plugin away, then bring it back with new bad folders beside it.
+  fs::rename(plugins() / "example", dir_.path() / "example_aside");
+  auto r = call_api(warden_->port(), "POST", "/api/plugins/reload", kToken);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(get("/api/plugins/example").status, 404);
+  dir_.write("plugins/late_huge/manifest.json",
+             R"({"key": "late_huge", "kind": "solution", "name": "x", "version": "1.0.0",
+                 "sdk": 1, "library": "liblate_huge.so",
+                 "fields": {"a": {"type": "int_number", "ordinal": 4294967296}}})");
+  dir_.write("plugins/late_bare/liblate_bare.so", "a library without its manifest");
+  fs::create_directories(plugins() / "late_empty");
+  fs::rename(dir_.path() / "example_aside", plugins() / "example");
+  r = call_api(warden_->port(), "POST", "/api/plugins/reload", kToken);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto listed = [&](const char* list) {
+    std::string out;
+    auto a = r.json->getArray(list);
+    for (std::size_t i = 0; a && i < a->size(); ++i) out += a->getElement<std::string>(i) + " ";
+    return out;
+  };
+  EXPECT_EQ(listed("added"), "example late_bare late_huge ") << r.body;
+  EXPECT_EQ(listed("failed"), "late_bare late_huge ") << r.body;
+  EXPECT_EQ(status_and_errors(get("/api/plugins/example")), "loaded\n");
+  EXPECT_EQ(status_and_errors(get("/api/plugins/late_huge")),
+            "failed\nlate_huge/manifest.json: fields.a.ordinal: must be a whole number from 0 to "
+            "2147483647, not 4294967296\n");
+  EXPECT_EQ(status_and_errors(get("/api/plugins/late_bare")),
+            "failed\nlate_bare/: no manifest.json\n");
+  EXPECT_EQ(get("/api/plugins/late_empty").status, 404) << "a folder with no file is no plugin";
+  EXPECT_TRUE(warden_->running());
+}
+
+TEST_F(Serve, HelpThatLinksOutOfTheFolderIsRefusedAndNeverServed) {
+  fs::remove(plugins() / "test/help.md");
+  fs::create_symlink("/etc/passwd", plugins() / "test/help.md");
+  auto r = call_api(warden_->port(), "POST", "/api/plugins/reload", kToken);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto test = get("/api/plugins/test");
+  EXPECT_EQ(status_and_errors(test),
+            "failed\ntest/help.md: path \"help.md\" escapes the plugin folder (through a "
+            "symbolic link)\n");
+  EXPECT_EQ(test.body.find("root:"), std::string::npos) << test.body;
+  EXPECT_EQ(get("/api/plugins").body.find("root:"), std::string::npos);
+}
+
 TEST(ServeStartup, RefusesToStartWithoutAToken) {
   TempDir dir;
   auto r = run_command(WARDEN_BIN,

@@ -162,6 +162,37 @@ TEST_F(TaskApi, WrongShapesTypesAndMissingFieldsEachSayWhat) {
   EXPECT_TRUE(warden_->running());
 }
 
+TEST_F(TaskApi, NumbersOutOfRangeAreA400NamingTheField) {
+  for (const std::string field : {"p_size", "page"}) {
+    SCOPED_TRACE(field);
+    const std::string range = field == "p_size" ? "1 to 1000" : "1 to 1000000";
+    for (const std::string n : {"9223372036854775808", "18446744073709551615",
+                                "-9223372036854775808", "4294967296", "1e300", "2.5"}) {
+      const std::string spelled = n == "1e300" ? "1e+300" : n;
+      EXPECT_EQ(refusal("/api/tasks", "{\"" + field + "\": " + n + "}"),
+                "\"" + field + "\" must be a whole number from " + range + ", not " + spelled);
+    }
+    // Numbers the JSON reader cannot hold at all are refused with the body.
+    for (const std::string n : {"1e400", "-1e400", "123456789012345678901234567890",
+                                "-9223372036854775809", "18446744073709551616"})
+      EXPECT_EQ(refusal("/api/tasks", "{\"" + field + "\": " + n + "}")
+                    .rfind("request body is not valid JSON: ", 0),
+                0u)
+          << n;
+  }
+  // Poco's reader would take 2^64 + 1 for 1: refused before it is read.
+  EXPECT_EQ(refusal("/api/tasks", R"({"p_size": 18446744073709551617})"),
+            "request body is not valid JSON: the number 18446744073709551617 does not fit in 64 "
+            "bits at line 1, column 12");
+  EXPECT_EQ(refusal("/api/create_task",
+                    R"({"data": {"service": "test", "condition": {}, "timeout": 1e300}})")
+                .rfind("\"data.timeout\" must be a number of seconds", 0),
+            0u);
+  auto listed = post("/api/tasks", R"({"p_size": 1e1, "page": 1.0})");
+  EXPECT_EQ(listed.status, 200) << listed.body;
+  EXPECT_TRUE(warden_->running());
+}
+
 TEST_F(TaskApi, ListsFilterAndPage) {
   std::vector<std::string> ids;
   for (int i = 0; i < 3; ++i) ids.push_back(create("test", R"({"message": "m"})"));

@@ -47,7 +47,14 @@ TEST(AlertJson, RefusalsNameTheField) {
   EXPECT_EQ(refusal(R"({"title": "t", "labels": {"a": [1]}})"),
             "\"alert.labels.a\" must be a string");
   EXPECT_EQ(refusal(R"({"title": "t", "restart_index": "two"})"),
-            "\"alert.restart_index\" must be a whole number");
+            "\"alert.restart_index\" must be a whole number from -9223372036854775808 to "
+            "9223372036854775807");
+  EXPECT_EQ(refusal(R"({"title": "t", "total_restart": 9223372036854775808})"),
+            "\"alert.total_restart\" must be a whole number from -9223372036854775808 to "
+            "9223372036854775807, not 9223372036854775808");
+  EXPECT_EQ(refusal(R"({"title": "t", "cp_max_failure_interval": 1.5})"),
+            "\"alert.cp_max_failure_interval\" must be a whole number from -9223372036854775808 "
+            "to 9223372036854775807, not 1.5");
   EXPECT_EQ(refusal(R"({"title": "t", "type": "weird"})").substr(0, 25),
             "\"alert.type\" must be one ");
   EXPECT_EQ(refusal(R"({"source": "x"})"),

@@ -137,20 +137,36 @@ INSTANTIATE_TEST_SUITE_P(
         refused(T::date, "20240101", "must be a date YYYY-MM-DD (e.g. 2024-05-01)"),
         ok(T::date_time, R"("2024-05-01T08:00:00Z")", R"("2024-05-01T08:00:00Z")"),
         ok(T::date_time, R"("2024-05-01T10:00:00+02:00")", R"("2024-05-01T08:00:00Z")"),
-        ok(T::date_time, R"("2024-05-01T01:30:00-0630")", R"("2024-05-01T08:00:00Z")"),
+        ok(T::date_time, R"("2024-05-01T01:30:00-06:30")", R"("2024-05-01T08:00:00Z")"),
         ok(T::date_time, R"("2024-05-01T10:00:00.123+02:00")", R"("2024-05-01T08:00:00Z")"),
-        ok(T::date_time, R"("2024-05-01T08:00Z")", R"("2024-05-01T08:00:00Z")"),
+        ok(T::date_time, R"("2024-05-01T10:00:00.123456789+02:00[Europe/Berlin]")",
+           R"("2024-05-01T08:00:00Z")"),
+        refused(T::date_time, R"("2024-05-01T08:00Z")",
+                std::string(kDateTimeHint) +
+                    ": expected ':' after the minute (seconds are required), "
+                    "e.g. 2019-10-01T12:00:00Z or 2019-10-02T08:09:40+02:00[Europe/Berlin]"),
+        refused(
+            T::date_time, R"("2024-05-01T01:30:00-0630")",
+            std::string(kDateTimeHint) + ": the offset needs a colon: ±HH:MM, e.g. +02:00"),
         ok(T::date_time, R"("2024-01-01T01:00:00+02:00")", R"("2023-12-31T23:00:00Z")"),
         ok(T::date_time, "1714550400000", R"("2024-05-01T08:00:00Z")"),
         ok(T::date_time, R"("1714550400000")", R"("2024-05-01T08:00:00Z")"),
         ok(T::date_time, "0", R"("1970-01-01T00:00:00Z")"),
         ok(T::date_time, "253402300799999", R"("9999-12-31T23:59:59Z")"),
         refused(T::date_time, "253402300800000", kDateTimeHint),
-        refused(T::date_time, R"("2024-05-01T08:00:00")", kDateTimeHint),
-        refused(T::date_time, R"("2024-02-30T00:00:00Z")", kDateTimeHint),
-        refused(T::date_time, R"("2024-05-01T25:00:00Z")", kDateTimeHint),
-        refused(T::date_time, R"("2024-05-01 08:00:00Z")", kDateTimeHint),
-        refused(T::date_time, R"("yesterday")", kDateTimeHint),
+        refused(T::date_time, R"("2024-05-01T08:00:00")",
+                std::string(kDateTimeHint) +
+                    ": needs Z or an offset such as +02:00 after the time"),
+        refused(T::date_time, R"("2024-02-30T00:00:00Z")",
+                std::string(kDateTimeHint) + ": day 30 does not exist in 2024-02"),
+        refused(T::date_time, R"("2024-05-01T25:00:00Z")",
+                std::string(kDateTimeHint) + ": the hour must be 00 to 23"),
+        refused(T::date_time, R"("2024-05-01 08:00:00Z")",
+                std::string(kDateTimeHint) +
+                    ": expected 'T' between the date and the time, e.g. "
+                    "2019-10-01T12:00:00Z or 2019-10-02T08:09:40+02:00[Europe/Berlin]"),
+        refused(T::date_time, R"("yesterday")",
+                std::string(kDateTimeHint) + ": the year must be exactly 4 digits"),
         refused(T::date_time, "1.5", kDateTimeHint), refused(T::date_time, "true", kDateTimeHint)));
 
 INSTANTIATE_TEST_SUITE_P(

@@ -67,6 +67,44 @@ const std::vector<CorpusCase> kCorpus = {
     {"help_names_unknown_field",
      "help_names_unknown_field/help.md: ## smtpHots: no field named \"smtpHots\""},
     {"Invalid_Key", "Invalid_Key/manifest.json: key: invalid key \"Invalid_Key\""},
+    // Numbers no int holds: each is its folder's problem, never an exception out of the registry.
+    {"ordinal_2_32",
+     "ordinal_2_32/manifest.json: fields.a.ordinal: must be a whole number from 0 to 2147483647, "
+     "not 4294967296"},
+    {"ordinal_2_63",
+     "ordinal_2_63/manifest.json: fields.a.ordinal: must be a whole number from 0 to 2147483647, "
+     "not 9223372036854775808"},
+    {"ordinal_minus_2_63",
+     "ordinal_minus_2_63/manifest.json: fields.a.ordinal: must be a whole number from 0 to "
+     "2147483647, not -9223372036854775808"},
+    {"ordinal_1e300",
+     "ordinal_1e300/manifest.json: fields.a.ordinal: must be a whole number from 0 to 2147483647, "
+     "not 1e+300"},
+    {"ordinal_negative",
+     "ordinal_negative/manifest.json: fields.a.ordinal: must be a whole number from 0 to "
+     "2147483647, not -1"},
+    {"sdk_2_63",
+     "sdk_2_63/manifest.json: sdk: must be a whole number from 0 to 2147483647, not "
+     "9223372036854775808 (the SDK major version)"},
+    {"sdk_2_32",
+     "sdk_2_32/manifest.json: sdk: must be a whole number from 0 to 2147483647, not 4294967297"},
+    {"int_default_2_64",
+     "int_default_2_64/manifest.json: invalid JSON: the number 18446744073709551616 on line 2 "
+     "does not fit in 64 bits"},
+    // Poco's parser would read this one as 1.
+    {"ordinal_2_64_plus_1",
+     "ordinal_2_64_plus_1/manifest.json: invalid JSON: the number 18446744073709551617 on line 2 "
+     "does not fit in 64 bits"},
+    {"decimal_default_1e400",
+     "decimal_default_1e400/manifest.json: invalid JSON: Syntax error: Not a valid "
+     "floating-point number: 1e400"},
+    // A huge option value is just a value: the folder fails only for its missing library.
+    {"enum_option_2_64",
+     "enum_option_2_64/manifest.json: library: \"libenum_option_2_64.so\" not found"},
+    {"help_symlink_escapes",
+     "help_symlink_escapes/help.md: path \"help.md\" escapes the plugin folder (through a "
+     "symbolic link)"},
+    {"no_manifest", "no_manifest/: no manifest.json"},
 };
 
 std::string joined(const Problems& problems) {
@@ -88,6 +126,9 @@ class BrokenCorpus : public ::testing::Test {
     auto link = dir_.path() / "plugins/library_symlink_escapes/liblibrary_symlink_escapes.so";
     fs::remove(link);
     fs::create_symlink("/etc/hostname", link);
+    auto help = dir_.path() / "plugins/help_symlink_escapes/help.md";
+    fs::remove(help);
+    fs::create_symlink("/etc/passwd", help);
   }
 
   test::TempDir dir_;

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 namespace warden::host {
 namespace {
 
@@ -76,7 +78,8 @@ INSTANTIATE_TEST_SUITE_P(
                      "chan/manifest.json: version: version \"1.0\" is not MAJOR.MINOR.PATCH"},
         ManifestCase{R"({"key": "chan", "kind": "solution", "name": "x", "version": "1.0.0",
                         "sdk": "1", "library": "l.so"})",
-                     "chan/manifest.json: sdk: must be an integer"},
+                     "chan/manifest.json: sdk: must be a whole number from 0 to 2147483647 (the "
+                     "SDK major version)"},
         ManifestCase{R"({"key": "chan", "kind": "solution", "name": "x", "version": "1.0.0",
                         "sdk": 1, "library": "/usr/lib/libc.so", "colour": 1})",
                      "chan/manifest.json: colour: unknown property"},
@@ -106,6 +109,83 @@ INSTANTIATE_TEST_SUITE_P(
         ManifestCase{with_fields(R"({"a": {"type": "input_text", "ordinal": 1,
                                                          "validate": "require"}})"),
                      "fields.a.validate: must be a list of validator names"}));
+
+TEST_F(ManifestTest, NumbersNoIntHoldsAreTheOrdinalsProblem) {
+  for (const std::string ordinal :
+       {"4294967296", "2147483648", "9223372036854775807", "9223372036854775808",
+        "18446744073709551615", "-9223372036854775808", "1e300", "-1", "1.5", "true", "\"1\""}) {
+    SCOPED_TRACE(ordinal);
+    auto m = read(with_fields(R"({"a": {"type": "input_text", "ordinal": )" + ordinal + "}}"));
+    EXPECT_FALSE(m);
+    EXPECT_NE(joined(problems_).find("chan/manifest.json: fields.a.ordinal: must be a whole number "
+                                     "from 0 to 2147483647"),
+              std::string::npos)
+        << joined(problems_);
+  }
+  for (const std::string ordinal : {"0", "2147483647", "3.0", "1e3"}) {
+    SCOPED_TRACE(ordinal);
+    EXPECT_TRUE(read(with_fields(R"({"a": {"type": "input_text", "ordinal": )" + ordinal + "}}")))
+        << joined(problems_);
+  }
+}
+
+TEST_F(ManifestTest, HugeTextsAreProblemsNotCrashes) {
+  const std::string huge(300'000, '7');
+  auto m = read(R"({"key": "chan", "kind": "solution", "name": "x", "version": ")" + huge +
+                R"(", "sdk": 1, "library": "l.so"})");
+  EXPECT_FALSE(m);
+  EXPECT_NE(joined(problems_).find("chan/manifest.json: version: is longer than 128 characters"),
+            std::string::npos);
+  m = read(with_fields(R"({"a": {"type": "memory_size_of_byte", "ordinal": 1, "default": ")" +
+                       huge + R"("}})"));
+  EXPECT_FALSE(m);
+  EXPECT_NE(joined(problems_).find("fields.a.default: default"), std::string::npos);
+  m = read(with_fields(R"({"a": {"type": "input_text", "ordinal": 1}})"),
+           "Overview.\n\n## a" + std::string(300'000, 'b') + "\nText.\n");
+  EXPECT_FALSE(m);
+  EXPECT_NE(joined(problems_).find("chan/help.md: ## abbbb"), std::string::npos);
+}
+
+TEST_F(ManifestTest, FilesReadFromTheFolderMustStayInIt) {
+  const std::string valid = with_fields(
+      R"({"tpl": {"type": "textarea", "ordinal": 1, "default_file": "templates/body.md"}})");
+  dir_.write("outside/body.md", "outside text");
+  dir_.write("outside/manifest.json", valid);
+  dir_.write("chan/manifest.json", valid);
+  std::filesystem::create_directories(dir_.path() / "chan/templates");
+  std::filesystem::create_symlink(dir_.path() / "outside/body.md",
+                                  dir_.path() / "chan/templates/body.md");
+  std::filesystem::create_symlink(dir_.path() / "outside/body.md", dir_.path() / "chan/help.md");
+  Problems problems;
+  EXPECT_FALSE(read_manifest(dir_.path() / "chan", "chan", problems));
+  const auto text = joined(problems);
+  EXPECT_NE(text.find("chan/manifest.json: fields.tpl.default_file: path \"templates/body.md\" "
+                      "escapes the plugin folder (through a symbolic link)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("chan/help.md: path \"help.md\" escapes the plugin folder (through a "
+                      "symbolic link)"),
+            std::string::npos)
+      << text;
+
+  std::filesystem::remove(dir_.path() / "chan/manifest.json");
+  std::filesystem::create_symlink(dir_.path() / "outside/manifest.json",
+                                  dir_.path() / "chan/manifest.json");
+  problems.clear();
+  EXPECT_FALSE(read_manifest(dir_.path() / "chan", "chan", problems));
+  EXPECT_NE(joined(problems).find("chan/manifest.json: path \"manifest.json\" escapes the plugin "
+                                  "folder (through a symbolic link)"),
+            std::string::npos)
+      << joined(problems);
+}
+
+TEST_F(ManifestTest, AFolderWithoutAManifestSaysSo) {
+  dir_.write("chan/libchan.so", "");
+  Problems problems;
+  EXPECT_FALSE(read_manifest(dir_.path() / "chan", "chan", problems));
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].to_string(), "chan/: no manifest.json");
+}
 
 TEST_F(ManifestTest, ReportsEveryProblemAtOnce) {
   auto m = read(R"({"key": "Chan", "kind": "widget", "name": 3, "version": "x", "sdk": 7,

@@ -41,7 +41,14 @@ class Timers : public ::testing::Test {
   }
   void TearDown() override { stop(); }
 
-  void start(TimerServiceOptions options = {}) {
+  /// Cycles as short as 10 ms, so that tests of firing run quickly.
+  static TimerServiceOptions fast() {
+    TimerServiceOptions options;
+    options.min_period_ms = 10;
+    return options;
+  }
+
+  void start(TimerServiceOptions options = fast()) {
     TaskManagerOptions task_options;
     task_options.clock = clock_;
     options.clock = clock_;
@@ -420,6 +427,69 @@ TEST_F(Timers, ASchedulesParamsAndDefinitionAreChecked) {
   EXPECT_TRUE(timers_->schedules().empty());
 }
 
+TEST_F(Timers, ASaveRefusesShortCyclesCronLinesThatNeverFireAndDueTimesPast9999) {
+  stop();
+  start(TimerServiceOptions{});  // the default minimum period: 1 s
+  const auto refusal = [&](const std::string& type, const std::string& defined) {
+    try {
+      timers_->put_schedule(spec("x", "probe", type, defined, probe_params()));
+    } catch (const RequestError& e) {
+      return e.errors().count("defined") ? e.errors().at("defined") : std::string("?");
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(refusal("time_cycle", "R/PT0.001S"),
+            "time_cycle \"R/PT0.001S\": the period must be at least 1 s");
+  EXPECT_EQ(refusal("time_cycle", "R/PT0.999S"),
+            "time_cycle \"R/PT0.999S\": the period must be at least 1 s");
+  EXPECT_EQ(refusal("cron", "0 0 30 2 *"),
+            "cron \"0 0 30 2 *\": can never fire: none of its months has any of its days");
+  EXPECT_EQ(refusal("cron", "0 0 31 4 *"),
+            "cron \"0 0 31 4 *\": can never fire: none of its months has any of its days");
+  EXPECT_EQ(refusal("time_duration", "P9000Y"),
+            "time_duration \"P9000Y\": the due time is past 9999-12-31");
+  EXPECT_EQ(refusal("time_cycle", "R/PT1S"), "accepted");
+  EXPECT_EQ(refusal("time_cycle", "R/P1M"), "accepted");
+}
+
+TEST_F(Timers, ANewScheduleWhoseStartIsPastFollowsItsMisfirePolicyAtOnce) {
+  // 26 years of seconds: 850 million occurrences, none walked one by one.
+  const std::string defined = "R/2000-01-01T00:00:00Z/PT1S";
+  auto skip = spec("skip", "probe", "time_cycle", defined, probe_params());
+  skip.misfire = "skip";
+  auto once = spec("once", "probe", "time_cycle", defined, probe_params());  // fire_once
+  auto all = spec("all", "probe", "time_cycle", defined, probe_params());
+  all.misfire = "replay_all";
+  const auto before = now_ms();
+  const auto skipped = timers_->put_schedule(skip).first;
+  const auto missed = (before - 946'684'800'000) / 1000;  // occurrences due by `before`, about
+  EXPECT_EQ(skipped.fired, 0);
+  EXPECT_GE(skipped.skipped, missed);
+  EXPECT_LE(skipped.skipped, missed + 60);
+  EXPECT_GT(skipped.due_ms, before);
+  EXPECT_EQ(skipped.due_ms % 1000, 0);
+  EXPECT_NE(skipped.last_error.find("fell due before it was armed (misfire: skip)"),
+            std::string::npos)
+      << skipped.last_error;
+
+  const auto fire_once = timers_->put_schedule(once).first;
+  EXPECT_GE(fire_once.skipped, missed - 1);
+  EXPECT_LE(fire_once.due_ms, now_ms());  // the latest missed one, due at once
+  const auto replay = timers_->put_schedule(all).first;
+  EXPECT_GE(replay.skipped, missed - 100);  // the latest 100 replay; older ones are skipped
+  EXPECT_LE(replay.skipped, missed - 100 + 60);
+
+  wait_for([&] { return timers_->schedule("all")->record.fired >= 100; }, "the 100 replays");
+  std::this_thread::sleep_for(1500ms);
+  std::map<std::string, int> fired;
+  for (const auto& line : firings()) ++fired[line.timer_id];
+  EXPECT_LE(fired["skip"], 3);  // one a second from now on
+  EXPECT_GE(fired["once"], 1);
+  EXPECT_LE(fired["once"], 4);
+  EXPECT_GE(fired["all"], 100);
+  EXPECT_LE(fired["all"], 100 + 4 + 60);
+}
+
 TEST_F(Timers, ArmedTimersKeepTheirDueTimesAcrossARestart) {
   auto [record, created] = timers_->put_schedule(spec("hourly", "probe", "time_cycle", "R/PT1H"));
   stop();
@@ -481,6 +551,27 @@ TEST_F(Timers, TimersThatFellDueWhileTheHostWasDownFollowTheirMisfirePolicy) {
   EXPECT_EQ(forever.due_ms, down_since + 12'000);  // the next one keeps its place in the cycle
 }
 
+TEST_F(Timers, ACronDownForHoursFiresItsLatestMissedMinuteOnceAndCountsTheRest) {
+  stop();
+  const auto minute = 60'000;
+  const auto now = now_ms();
+  auto cron = stale_schedule("minutely", "* * * * *", Misfire::fire_once, now - 3 * 3'600'000,
+                             probe_params());
+  cron.type = TimerType::cron;
+  cron.due_ms = (cron.armed_ms / minute + 1) * minute;          // its first minute
+  const auto missed = now / minute - cron.due_ms / minute + 1;  // minutes due by now
+  timer_store_.write({cron});
+  start();
+  wait_for([&] { return firings().size() >= 1; }, "the latest missed minute");
+  const auto record = timers_->schedule("minutely")->record;
+  EXPECT_GE(record.skipped, missed - 1);
+  EXPECT_LE(record.skipped, missed);  // a minute may have turned since `now`
+  EXPECT_EQ(record.state, TimerState::armed);
+  EXPECT_GT(record.due_ms, now);
+  EXPECT_EQ(record.due_ms % minute, 0);
+  EXPECT_LE(firings().size(), 2u);  // the missed one, and the next if a minute turned meanwhile
+}
+
 TEST_F(Timers, TimersPastTheirMaximumAgeAreCleanedUp) {
   stop();
   const auto now = now_ms();
@@ -489,7 +580,7 @@ TEST_F(Timers, TimersPastTheirMaximumAgeAreCleanedUp) {
   auto fresh = stale_schedule("fresh", "R1/PT1S", Misfire::fire_once, now - 3'600'000, "{}");
   fresh.state = TimerState::done;
   timer_store_.write({old, fresh});
-  TimerServiceOptions options;
+  auto options = fast();
   options.max_age_ms = 86'400'000;
   start(options);
   wait_for([&] { return !timers_->schedule("old"); }, "the cleanup");
