@@ -18,9 +18,11 @@ class PluginRegistry;
 /// `stop` lets deliveries in progress end and be stored.
 class AlertService {
  public:
-  /// `notice_max_age_ms`: how long an ended notice is kept after its last change.
+  /// `notice_max_age_ms`: how long an ended notice is kept after its last change. `clock`
+  /// (outliving the service) times the pipeline.
   AlertService(Database& database, const PluginRegistry& registry, const SharedServices& services,
-               std::int64_t notice_max_age_ms = NoticePipeline::kDefaultMaxAgeMs);
+               std::int64_t notice_max_age_ms = NoticePipeline::kDefaultMaxAgeMs,
+               const Clock& clock = system_clock());
   ~AlertService() { stop(); }
   AlertService(const AlertService&) = delete;
   AlertService& operator=(const AlertService&) = delete;

@@ -23,6 +23,8 @@ struct DeliveryPolicy {
   /// `delivery.<field>`.
   static DeliveryPolicy from_json(const Poco::JSON::Object& json,
                                   std::map<std::string, std::string>& errors);
+  /// The policy as the channel store keeps it (what from_json reads back). Answers build their
+  /// own shape in http/ (channel_json).
   Poco::JSON::Object::Ptr to_json() const;
 };
 

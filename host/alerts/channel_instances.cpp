@@ -2,10 +2,9 @@
 
 #include "host/alerts/alert_json.hpp"
 #include "host/alerts/channel_store.hpp"
-#include "host/runtime/iso_time.hpp"
 #include "host/plugins/plugin_registry.hpp"
+#include "host/runtime/clock.hpp"
 #include "host/services/mustache_renderer.hpp"
-#include "host/runtime/timer_queue.hpp"
 
 #include <warden/templates.hpp>
 
@@ -147,25 +146,17 @@ bool ChannelInstances::remove(const std::string& name) {
   return instances_.erase(name) > 0 || stored;
 }
 
-Poco::JSON::Object::Ptr ChannelInstances::to_json(const ChannelInstance& instance) const {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  o->set("name", instance.name);
-  o->set("channel", instance.channel);
-  o->set("enabled", instance.enabled);
+Poco::JSON::Object::Ptr ChannelInstances::masked_config(const ChannelInstance& instance) const {
   const auto record = registry_.find(instance.channel);
-  if (record && record->manifest) {
-    o->set("config", record->manifest->schema.masked(*instance.config));
-  } else {
-    // The plugin is gone, and with it the knowledge of which fields are secrets: hide them all.
-    Poco::JSON::Object::Ptr hidden = new Poco::JSON::Object;
-    for (const auto& [field, _] : *instance.config) hidden->set(field, kMaskedSecret);
-    o->set("config", hidden);
-  }
-  o->set("delivery", instance.delivery.to_json());
-  o->set("plugin_loaded", record && record->loaded());
-  o->set("create_time", iso8601(instance.create_ms));
-  o->set("update_time", iso8601(instance.update_ms));
-  return o;
+  if (record && record->manifest) return record->manifest->schema.masked(*instance.config);
+  Poco::JSON::Object::Ptr hidden = new Poco::JSON::Object;
+  for (const auto& [field, _] : *instance.config) hidden->set(field, kMaskedSecret);
+  return hidden;
+}
+
+bool ChannelInstances::plugin_loaded(const ChannelInstance& instance) const {
+  const auto record = registry_.find(instance.channel);
+  return record && record->loaded();
 }
 
 }  // namespace warden::host

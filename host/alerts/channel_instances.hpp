@@ -46,8 +46,11 @@ class ChannelInstances {
   /// False when there was no such instance.
   bool remove(const std::string& name);
 
-  /// The instance as a read endpoint shows it: passwords masked.
-  Poco::JSON::Object::Ptr to_json(const ChannelInstance& instance) const;
+  /// The instance's config as a reader may see it: secrets masked by its plugin's manifest (every
+  /// field when the plugin is gone, and with it the knowledge of which fields are secrets).
+  Poco::JSON::Object::Ptr masked_config(const ChannelInstance& instance) const;
+  /// Whether the instance's plugin is loaded now.
+  bool plugin_loaded(const ChannelInstance& instance) const;
 
  private:
   ChannelStore& store_;

@@ -1,5 +1,6 @@
 #include "host/alerts/channel_sender.hpp"
 
+#include "host/plugins/plugin_call.hpp"
 #include "host/plugins/plugin_registry.hpp"
 
 #include <Poco/Exception.h>
@@ -73,36 +74,31 @@ SendOutcome ChannelSender::send(const ChannelInstance& instance,
   SendOutcome out;
   try {
     const auto record = registry_.find(instance.channel);
-    if (!record || !record->loaded()) {
+    if (!record) {
       out.delivery = {false, "channel plugin \"" + instance.channel + "\" is not loaded"};
-      return out;
-    }
-    if (record->manifest->kind != Kind::alert_channel) {
-      out.delivery = {false, "plugin \"" + instance.channel + "\" is not an alert channel"};
       return out;
     }
     // The plugin's own copy: objects on other threads read the instance's at the same time.
     Poco::JSON::Object::Ptr config = new Poco::JSON::Object(*instance.config);
     TimeoutHttpClient http(*services_.http,
                            std::chrono::milliseconds(instance.delivery.timeout_ms));
-    FallbackRenderer renderer(*services_.templates, string_field(*config, "alertTpl"),
-                              channel_default_template(*record->manifest));
-    // Neither is owned here: both outlive the object made below.
+    FallbackRenderer renderer(
+        *services_.templates, string_field(*config, "alertTpl"),
+        record->manifest ? channel_default_template(*record->manifest) : std::string());
+    // Neither is owned here: both outlive the object call_plugin makes.
     SharedServices scoped{
         std::shared_ptr<HttpClient>(std::shared_ptr<HttpClient>{}, &http),
         std::shared_ptr<TemplateRenderer>(std::shared_ptr<TemplateRenderer>{}, &renderer),
         services_.alerts};
-    // Declared before the object: the object points at it until it is destroyed.
-    HostServicesImpl host(scoped, "plugin=" + instance.channel + " channel=" + instance.name);
-    std::string error;
-    auto channel = record->library->create_as<AlertChannel>(error);
-    if (!channel) {
-      out.delivery = {false,
-                      "channel plugin \"" + instance.channel + "\" could not be made: " + error};
-      return out;
-    }
-    channel->bind(host, Config(config));
-    out.delivery = channel->deliver(alert);
+    const PluginUse use{*record,
+                        Kind::alert_channel,
+                        "channel plugin \"" + instance.channel + "\"",
+                        scoped,
+                        "plugin=" + instance.channel + " channel=" + instance.name,
+                        config};
+    const auto failed = call_plugin_as<AlertChannel>(
+        use, [&](AlertChannel& channel) { out.delivery = channel.deliver(alert); });
+    if (!failed.empty()) out.delivery = {false, failed};
     out.template_error = renderer.error();
   } catch (const Poco::Exception& e) {
     out.delivery = {false, e.displayText()};

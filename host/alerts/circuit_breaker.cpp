@@ -1,9 +1,9 @@
 #include "host/alerts/circuit_breaker.hpp"
 
-#include "host/store/database.hpp"
 #include "host/runtime/ids.hpp"
 #include "host/runtime/iso_time.hpp"
 #include "host/runtime/timer_queue.hpp"
+#include "host/store/database.hpp"
 
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Transaction.h>
@@ -75,6 +75,27 @@ BreakCondition condition_from(const Poco::Dynamic::Var& value, const std::string
   return c;
 }
 
+/// A rule as the table stores it: the form break_rules_from_json reads.
+Poco::JSON::Object::Ptr stored_json(const BreakRule& rule) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("id", rule.id);
+  o->set("description", rule.description);
+  Poco::JSON::Array::Ptr conditions = new Poco::JSON::Array;
+  for (const auto& c : rule.conditions) {
+    Poco::JSON::Object::Ptr j = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    j->set("key", c.key);
+    j->set("method", c.method);
+    Poco::JSON::Array::Ptr values = new Poco::JSON::Array;
+    for (const auto& v : c.values) values->add(v);
+    j->set("value", values);
+    conditions->add(j);
+  }
+  o->set("conditions", conditions);
+  o->set("end_time",
+         rule.end_time.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(rule.end_time));
+  return o;
+}
+
 }  // namespace
 
 bool BreakRule::matches(const Alert& alert, const std::string& channel_name) const {
@@ -144,27 +165,6 @@ std::vector<BreakRule> break_rules_from_json(const Poco::JSON::Object& body,
   return rules;
 }
 
-Poco::JSON::Object::Ptr break_rule_to_json(const BreakRule& rule, std::int64_t now) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  o->set("id", rule.id);
-  o->set("description", rule.description);
-  Poco::JSON::Array::Ptr conditions = new Poco::JSON::Array;
-  for (const auto& c : rule.conditions) {
-    Poco::JSON::Object::Ptr j = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    j->set("key", c.key);
-    j->set("method", c.method);
-    Poco::JSON::Array::Ptr values = new Poco::JSON::Array;
-    for (const auto& v : c.values) values->add(v);
-    j->set("value", values);
-    conditions->add(j);
-  }
-  o->set("conditions", conditions);
-  o->set("end_time",
-         rule.end_time.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(rule.end_time));
-  o->set("active", rule.active(now));
-  return o;
-}
-
 CircuitBreaker::CircuitBreaker(Database& database) : database_(database) {
   std::vector<std::string> texts;
   auto s = database_.session();
@@ -199,8 +199,7 @@ void CircuitBreaker::replace(std::vector<BreakRule> rules) {
   std::vector<std::string> ids, texts;
   std::vector<Poco::Int64> positions;
   for (std::size_t i = 0; i < rules.size(); ++i) {
-    auto json = break_rule_to_json(rules[i], 0);
-    json->remove("active");
+    auto json = stored_json(rules[i]);
     ids.push_back(rules[i].id);
     positions.push_back(static_cast<Poco::Int64>(i));
     texts.push_back(stringify(*json));

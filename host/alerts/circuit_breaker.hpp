@@ -44,7 +44,6 @@ struct BreakRule {
 /// (`rules[0].conditions`).
 std::vector<BreakRule> break_rules_from_json(const Poco::JSON::Object& body,
                                              std::map<std::string, std::string>& errors);
-Poco::JSON::Object::Ptr break_rule_to_json(const BreakRule& rule, std::int64_t now_ms);
 
 /// The circuit-breaking rules in force, kept in memory for matching and in the `circuit_breaking`
 /// table (migration 12) for restarts. Thread-safe; matching never touches the database.

@@ -1,7 +1,6 @@
 #include "host/alerts/notice_pipeline.hpp"
 
 #include "host/alerts/alert_json.hpp"
-#include "host/alerts/channel_instances.hpp"
 #include "host/alerts/circuit_breaker.hpp"
 #include "host/alerts/notice_store.hpp"
 #include "host/alerts/pipeline_detail.hpp"
@@ -24,10 +23,6 @@ std::string json_text(const Poco::JSON::Object& object) {
   std::ostringstream out;
   object.stringify(out);
   return out.str();
-}
-
-std::string window_key(const std::string& channel_name, const std::string& dedupe_key) {
-  return channel_name + '\n' + dedupe_key;
 }
 
 /// The alert a notice carries, with the count said when it stands for several.
@@ -74,12 +69,14 @@ struct NoticePipeline::Waiter {
 
 NoticePipeline::NoticePipeline(NoticeStore& store, const ChannelInstances& channels,
                                const CircuitBreaker& breaker, ChannelSender sender,
-                               std::int64_t max_age_ms)
+                               std::int64_t max_age_ms, const Clock& clock)
     : store_(store),
       channels_(channels),
       breaker_(breaker),
       sender_(std::move(sender)),
       max_age_ms_(max_age_ms),
+      clock_(clock),
+      timers_(clock),
       journal_(std::make_unique<Journal>(
           "notice", [&store](std::vector<Notice>& rows) { store.write(rows); },
           // An outcome row never replaces a whole row of the same notice in a batch (the whole
@@ -93,7 +90,7 @@ NoticePipeline::~NoticePipeline() {
 }
 
 void NoticePipeline::start() {
-  const auto now = now_ms();
+  const auto now = clock_.now_ms();
   std::size_t picked = 0;
   for (auto& notice : store_.unfinished()) {
     ++picked;
@@ -101,27 +98,19 @@ void NoticePipeline::start() {
     if (notice.status == std::string(notice_status::created) && notice.next_ms > now && instance &&
         instance->delivery.dedupe_window_ms > 0) {
       // A dedupe window that was open: it stays open for the same key until it closes.
-      const auto key = window_key(notice.channel_name, notice.dedupe_key);
-      const auto due = notice.next_ms;
-      {
-        std::lock_guard lock(windows_mutex_);
-        windows_[key] = notice;
-      }
-      ++waiting_;
-      timers_.schedule_at_ms(due, [this, key] {
-        --waiting_;
-        close_window(key);
-      });
+      windows_.reopen(notice);
+      arm_window(notice);
       continue;
     }
-    schedule(std::move(notice), notice.next_ms);
+    const auto due = notice.next_ms;
+    schedule(std::move(notice), due);
   }
   if (picked) spdlog::info("notices: picked up {} unfinished from the store", picked);
   timers_.schedule_at_ms(now, [this] { remove_expired(); });
 }
 
 void NoticePipeline::remove_expired() {
-  const auto now = now_ms();
+  const auto now = clock_.now_ms();
   std::size_t removed = 0;
   try {
     removed = store_.remove_ended(now - max_age_ms_, kRemovedPerSlice);
@@ -137,27 +126,12 @@ void NoticePipeline::remove_expired() {
 }
 
 void NoticePipeline::stop() {
-  {
-    std::lock_guard lock(lanes_mutex_);
-    if (stopping_) return;
-    stopping_ = true;
-  }
+  if (!lanes_.close()) return;  // no lane is made or posted to from now on
   timers_.stop();
-  std::vector<std::unique_ptr<WorkQueue>> queues;
-  {
-    std::lock_guard lock(lanes_mutex_);  // stopping_ is set: no lane is made or posted to now
-    for (auto& [_, lane] : lanes_) queues.push_back(std::move(lane.queue));
-    for (auto& queue : retired_lanes_) queues.push_back(std::move(queue));
-  }
   // Running deliveries end and submit their rows; queued ones stay stored for the next start.
-  for (auto& queue : queues) queue->stop();
+  lanes_.stop();
   // Parked notices too, with the attempts their channel's failed probes charged them.
-  {
-    std::lock_guard lock(gates_mutex_);
-    for (const auto& [_, gate] : gates_)
-      for (const auto& [id, parked] : gate.parked)
-        store(outcome_row(id, charged(gate, parked), false));
-  }
+  for (const auto& [id, parked] : gates_.all_parked()) store(parked.outcome_row(id, false));
   journal_->flush();
   journal_->stop();
 }
@@ -189,34 +163,65 @@ bool NoticePipeline::store_and_wait(std::vector<Notice> rows) {
   return waiter.wait();
 }
 
-std::vector<Notice> NoticePipeline::raise(const Alert& alert,
-                                          const std::vector<std::string>& targets,
-                                          const std::string& origin) {
+void NoticePipeline::fail(Notice notice, std::string error, std::int64_t now) {
+  notice.status = notice_status::failed;
+  notice.error = std::move(error);
+  notice.end_ms = notice.update_ms = now;
+  ++failed_;
+  store(std::move(notice));
+}
+
+std::vector<ChannelInstances::Snapshot> NoticePipeline::targets_of(
+    const std::vector<std::string>& targets) const {
   std::vector<ChannelInstances::Snapshot> instances;
   if (targets.empty()) {
     for (const auto& name : channels_.enabled_names())
       if (auto instance = channels_.find(name)) instances.push_back(instance);
     if (instances.empty())
-      throw NoticeError(NoticeError::Kind::conflict,
-                        "no enabled channel instance to send to; configure one with PUT "
-                        "/api/channels/{name}");
-  } else {
-    for (const auto& name : targets) {
-      const bool named_before = std::any_of(instances.begin(), instances.end(),
-                                            [&](const auto& i) { return i->name == name; });
-      if (named_before) continue;  // one notice per channel instance
-      auto instance = channels_.find(name);
-      if (!instance)
-        throw NoticeError(NoticeError::Kind::not_found,
-                          "unknown channel instance \"" + name + "\"");
-      if (!instance->enabled)
-        throw NoticeError(NoticeError::Kind::conflict,
-                          "channel instance \"" + name + "\" is disabled");
-      instances.push_back(std::move(instance));
-    }
+      throw RequestError(RequestError::Kind::conflict,
+                         "no enabled channel instance to send to; configure one with PUT "
+                         "/api/channels/{name}");
+    return instances;
   }
+  for (const auto& name : targets) {
+    const bool named_before = std::any_of(instances.begin(), instances.end(),
+                                          [&](const auto& i) { return i->name == name; });
+    if (named_before) continue;  // one notice per channel instance
+    auto instance = channels_.find(name);
+    if (!instance)
+      throw RequestError(RequestError::Kind::not_found,
+                         "unknown channel instance \"" + name + "\"");
+    if (!instance->enabled)
+      throw RequestError(RequestError::Kind::conflict,
+                         "channel instance \"" + name + "\" is disabled");
+    instances.push_back(std::move(instance));
+  }
+  return instances;
+}
 
-  const auto now = now_ms();
+bool NoticePipeline::admit(Notice& notice, const Alert& alert, const ChannelInstance& instance,
+                           std::int64_t now) {
+  if (auto rule = breaker_.match(alert, instance.name, now)) {
+    notice.status = notice_status::blocked;
+    notice.blocked_by = *rule;
+    notice.end_ms = now;
+    notice.next_ms = 0;
+    ++blocked_;
+    return false;
+  }
+  if (instance.delivery.dedupe_window_ms <= 0) return false;
+  auto [held, joined] =
+      windows_.join_or_open(std::move(notice), now, now + instance.delivery.dedupe_window_ms);
+  notice = std::move(held);
+  if (joined) ++aggregated_;
+  return joined;
+}
+
+std::vector<Notice> NoticePipeline::raise(const Alert& alert,
+                                          const std::vector<std::string>& targets,
+                                          const std::string& origin) {
+  const auto instances = targets_of(targets);
+  const auto now = clock_.now_ms();
   const auto shared_alert = std::make_shared<const Alert>(alert);
   const auto alert_json = json_text(*alert_to_json(alert));
   std::vector<Notice> rows;    // to store
@@ -226,51 +231,30 @@ std::vector<Notice> NoticePipeline::raise(const Alert& alert,
     Notice notice =
         make_notice(*instance, shared_alert, holder.empty() ? alert_json : "", origin, now);
     notice.alert_of = holder;
-    if (auto rule = breaker_.match(alert, instance->name, now)) {
-      notice.status = notice_status::blocked;
-      notice.blocked_by = *rule;
-      notice.end_ms = now;
-      notice.next_ms = 0;
-      ++blocked_;
-    } else if (instance->delivery.dedupe_window_ms > 0) {
-      const auto key = window_key(instance->name, notice.dedupe_key);
-      std::lock_guard lock(windows_mutex_);
-      if (auto open = windows_.find(key); open != windows_.end()) {
-        ++open->second.aggregated;
-        open->second.update_ms = now;
-        ++aggregated_;
-        rows.push_back(open->second);
-        answer.push_back(open->second);
-        continue;
-      }
-      notice.next_ms = now + instance->delivery.dedupe_window_ms;
-      windows_[key] = notice;
+    if (!admit(notice, alert, *instance, now)) {
+      if (holder.empty()) holder = notice.notice_id;
+      ++created_;
     }
-    if (holder.empty()) holder = notice.notice_id;
-    ++created_;
     answer.push_back(notice);
     rows.push_back(std::move(notice));
   }
-
   if (!store_and_wait(std::move(rows)))
-    throw NoticeError(NoticeError::Kind::unavailable,
-                      "the notices could not be stored; see the host log");
-  // Stored: now they may go out. A window's notice goes out when the window closes.
+    throw RequestError(RequestError::Kind::unavailable,
+                       "the notices could not be stored; see the host log");
+  release(answer);
+  return answer;
+}
+
+void NoticePipeline::release(const std::vector<Notice>& answer) {
+  // A window's notice goes out when the window closes.
   for (const auto& notice : answer) {
     if (notice.status != std::string(notice_status::created) || notice.aggregated > 1) continue;
     const auto instance = channels_.find(notice.channel_name);
-    if (instance && instance->delivery.dedupe_window_ms > 0) {
-      const auto key = window_key(notice.channel_name, notice.dedupe_key);
-      ++waiting_;
-      timers_.schedule_at_ms(notice.next_ms, [this, key] {
-        --waiting_;
-        close_window(key);
-      });
-    } else {
+    if (instance && instance->delivery.dedupe_window_ms > 0)
+      arm_window(notice);
+    else
       enqueue(notice);
-    }
   }
-  return answer;
 }
 
 void NoticePipeline::raise_async(const Alert& alert, const std::vector<std::string>& targets,
@@ -282,20 +266,21 @@ void NoticePipeline::raise_async(const Alert& alert, const std::vector<std::stri
   }
 }
 
-void NoticePipeline::close_window(const std::string& key) {
-  Notice notice;
-  {
-    std::lock_guard lock(windows_mutex_);
-    auto it = windows_.find(key);
-    if (it == windows_.end()) return;
-    notice = std::move(it->second);
-    windows_.erase(it);
-  }
-  enqueue(std::move(notice));
+void NoticePipeline::arm_window(const Notice& notice) {
+  ++waiting_;
+  timers_.schedule_at_ms(notice.next_ms,
+                         [this, channel = notice.channel_name, key = notice.dedupe_key] {
+                           --waiting_;
+                           close_window(channel, key);
+                         });
+}
+
+void NoticePipeline::close_window(const std::string& channel_name, const std::string& dedupe_key) {
+  if (auto notice = windows_.close(channel_name, dedupe_key)) enqueue(std::move(*notice));
 }
 
 void NoticePipeline::schedule(Notice notice, std::int64_t due_ms) {
-  if (due_ms <= now_ms()) return enqueue(std::move(notice));
+  if (due_ms <= clock_.now_ms()) return enqueue(std::move(notice));
   ++waiting_;
   timers_.schedule_at_ms(due_ms, [this, notice = std::move(notice)]() mutable {
     --waiting_;
@@ -304,32 +289,18 @@ void NoticePipeline::schedule(Notice notice, std::int64_t due_ms) {
 }
 
 void NoticePipeline::post_to_lane(const ChannelInstance& instance, WorkQueue::Job job) {
-  std::lock_guard lock(lanes_mutex_);
-  if (stopping_) return;  // the notice stays stored as it is: the next start sends it
-  auto& slot = lanes_[instance.name];
-  if (slot.queue && slot.threads != instance.delivery.concurrency) {
-    retired_lanes_.push_back(std::move(slot.queue));  // a PUT changed the instance's concurrency
-  }
-  if (!slot.queue) {
-    slot.threads = instance.delivery.concurrency;
-    slot.queue = std::make_unique<WorkQueue>("channel " + instance.name, slot.threads);
-  }
   ++queued_;
-  slot.queue->post(std::move(job));
+  // Refused once stopping: the notice stays stored as it is, and the next start sends it.
+  if (!lanes_.post(instance.name, instance.delivery.concurrency, std::move(job))) --queued_;
 }
 
 void NoticePipeline::enqueue(Notice notice) {
   const auto instance = channels_.find(notice.channel_name);
-  if (!instance) {
-    notice.status = notice_status::failed;
-    notice.error = "channel instance \"" + notice.channel_name + "\" was removed";
-    notice.end_ms = notice.update_ms = now_ms();
-    ++failed_;
-    store(notice);
-    return;
-  }
+  if (!instance)
+    return fail(std::move(notice), "channel instance \"" + notice.channel_name + "\" was removed",
+                clock_.now_ms());
   bool probe = false;
-  if (instance->enabled && park_if_down(notice, probe, instance->delivery.attempts))
+  if (instance->enabled && gates_.park_if_down(notice, probe, instance->delivery.attempts))
     return;  // waits for the channel's probe
   post_to_lane(*instance, [this, probe, notice = std::move(notice)]() mutable {
     --queued_;
@@ -339,28 +310,20 @@ void NoticePipeline::enqueue(Notice notice) {
 
 void NoticePipeline::deliver(Notice notice, bool probe) {
   const auto instance = channels_.find(notice.channel_name);
-  const auto now = now_ms();
-  if (!instance || !instance->enabled) {
-    notice.status = notice_status::failed;
-    notice.error = "channel instance \"" + notice.channel_name + "\" was " +
-                   (instance ? "disabled" : "removed") + " before the notice went out";
-    notice.end_ms = notice.update_ms = now;
-    ++failed_;
-    store(notice);
-    return;
-  }
-  if (park_if_down(notice, probe, instance->delivery.attempts))
+  const auto now = clock_.now_ms();
+  if (!instance || !instance->enabled)
+    return fail(std::move(notice),
+                "channel instance \"" + notice.channel_name + "\" was " +
+                    (instance ? "disabled" : "removed") + " before the notice went out",
+                now);
+  if (gates_.park_if_down(notice, probe, instance->delivery.attempts))
     return;  // may make this attempt the probe
   Alert alert;
   try {
     alert = alert_of(notice);
   } catch (const std::exception& e) {
-    notice.status = notice_status::failed;
-    notice.error = std::string("the stored alert cannot be read: ") + e.what();
-    notice.end_ms = notice.update_ms = now;
-    ++failed_;
-    store(notice);
-    return;
+    return fail(std::move(notice), std::string("the stored alert cannot be read: ") + e.what(),
+                now);
   }
   // The attempt is stored with its outcome (one row, not two): a host that dies during it sends
   // the notice again at its next start.
@@ -375,7 +338,7 @@ void NoticePipeline::deliver(Notice notice, bool probe) {
 void NoticePipeline::finish_attempt(Notice notice, const ChannelInstance& instance,
                                     const SendOutcome& outcome) {
   const auto& d = outcome.delivery;
-  const auto now = now_ms();
+  const auto now = clock_.now_ms();
   notice.update_ms = now;
   notice.http_status = d.http_status;
   notice.detail = clipped(d.detail);
@@ -402,56 +365,54 @@ void NoticePipeline::finish_attempt(Notice notice, const ChannelInstance& instan
     return;
   }
   if (!is_retryable(d)) notice.error += " (not retried: the answer says retrying cannot help)";
-  notice.status = notice_status::failed;
   notice.next_ms = 0;
-  notice.end_ms = now;
-  ++failed_;
   spdlog::warn("notice {} to channel {} failed after {} attempt(s): {}", notice.notice_id,
                notice.channel_name, notice.attempts, notice.error);
-  store(std::move(notice));
+  auto error = notice.error;
+  fail(std::move(notice), std::move(error), now);
 }
 
 Notice NoticePipeline::replay(const std::string& notice_id) {
   auto found = store_.find(notice_id);
   if (!found)
-    throw NoticeError(NoticeError::Kind::not_found, "unknown notice \"" + notice_id + "\"");
+    throw RequestError(RequestError::Kind::not_found, "unknown notice \"" + notice_id + "\"");
   Notice notice = std::move(*found);
   if (notice.status != std::string(notice_status::blocked) &&
       notice.status != std::string(notice_status::failed))
-    throw NoticeError(NoticeError::Kind::conflict,
-                      "notice \"" + notice_id + "\" is " + notice.status +
-                          "; only a blocked or failed notice can be replayed");
+    throw RequestError(RequestError::Kind::conflict,
+                       "notice \"" + notice_id + "\" is " + notice.status +
+                           "; only a blocked or failed notice can be replayed");
   if (!channels_.find(notice.channel_name))
-    throw NoticeError(NoticeError::Kind::conflict, "notice \"" + notice_id +
-                                                       "\" was for channel instance \"" +
-                                                       notice.channel_name + "\", which is gone");
+    throw RequestError(RequestError::Kind::conflict, "notice \"" + notice_id +
+                                                         "\" was for channel instance \"" +
+                                                         notice.channel_name + "\", which is gone");
   notice.status = notice_status::created;
   notice.attempts = 0;
   notice.error.clear();
   notice.detail.clear();
   notice.http_status = 0;
   notice.end_ms = 0;
-  notice.update_ms = notice.next_ms = now_ms();
+  notice.update_ms = notice.next_ms = clock_.now_ms();
   Waiter waiter;
   waiter.remaining = 1;
   store(notice, waiter.then());
   if (!waiter.wait())
-    throw NoticeError(NoticeError::Kind::unavailable,
-                      "the notice could not be stored; see the host log");
+    throw RequestError(RequestError::Kind::unavailable,
+                       "the notice could not be stored; see the host log");
   enqueue(notice);
   return notice;
 }
 
 Notice NoticePipeline::send_now(const ChannelInstance& instance, const Alert& alert) {
   Notice notice = make_notice(instance, std::make_shared<const Alert>(alert),
-                              json_text(*alert_to_json(alert)), "test", now_ms());
+                              json_text(*alert_to_json(alert)), "test", clock_.now_ms());
   notice.attempts = 1;
   const auto outcome = sender_.send(instance, alert);
   // A test that reaches the vendor brings a down channel back (and one that fails says nothing
   // about the notices waiting: they keep waiting for their probe).
   if (outcome.delivery.delivered || outcome.delivery.http_status != 0)
     after_attempt(instance, outcome, /*probe=*/false);
-  notice.update_ms = now_ms();
+  notice.update_ms = clock_.now_ms();
   notice.http_status = outcome.delivery.http_status;
   notice.detail = clipped(outcome.delivery.detail);
   notice.template_error = outcome.template_error;
@@ -461,6 +422,10 @@ Notice NoticePipeline::send_now(const ChannelInstance& instance, const Alert& al
   notice.next_ms = 0;
   store(notice);
   return notice;
+}
+
+void NoticePipeline::overlay_parked(Notice& notice) const {
+  gates_.overlay(notice);
 }
 
 std::optional<Notice> NoticePipeline::find(const std::string& notice_id) const {

@@ -1,11 +1,16 @@
 #pragma once
 
+#include "host/alerts/channel_gate.hpp"
+#include "host/alerts/channel_instances.hpp"
+#include "host/alerts/channel_lanes.hpp"
 #include "host/alerts/channel_sender.hpp"
+#include "host/alerts/dedupe_windows.hpp"
 #include "host/alerts/notice.hpp"
-#include "host/runtime/request_error.hpp"
+#include "host/runtime/clock.hpp"
 #include "host/runtime/group_commit.hpp"
-#include "host/runtime/work_queue.hpp"
+#include "host/runtime/request_error.hpp"
 #include "host/runtime/timer_queue.hpp"
+#include "host/runtime/work_queue.hpp"
 
 #include <warden/alert.hpp>
 
@@ -22,13 +27,9 @@
 
 namespace warden::host {
 
-class ChannelInstances;
 class CircuitBreaker;
 class NoticeStore;
 struct ChannelInstance;
-
-/// An alert or a replay the pipeline refuses; `kind` says how an API answers it.
-using NoticeError = RequestError;
 
 /// The notice pipeline (seed 002). Every delivery of an alert through a channel instance is a
 /// notice, stored with its life cycle: created -> sending -> sent | failed, or blocked by a
@@ -39,6 +40,10 @@ using NoticeError = RequestError;
 /// change goes through a group-commit journal; a notice is queued only once stored, and a start
 /// picks up every notice that was created or sending. Ended notices are deleted `max_age_ms` after
 /// their last change (checked at start, then hourly).
+///
+/// The pipeline does the I/O and the timing; its parts decide, each readable and testable alone:
+/// ChannelGates (which deliveries a down channel lets through), DedupeWindows (which alerts become
+/// one notice) and ChannelLanes (the queues and threads per channel instance).
 class NoticePipeline {
  public:
   struct Counts {
@@ -50,9 +55,10 @@ class NoticePipeline {
     std::size_t waiting = 0;  ///< retries and dedupe windows armed
   };
 
+  /// `clock` (outliving the pipeline) times retries, windows, probes and the notices' times.
   NoticePipeline(NoticeStore& store, const ChannelInstances& channels,
                  const CircuitBreaker& breaker, ChannelSender sender,
-                 std::int64_t max_age_ms = kDefaultMaxAgeMs);
+                 std::int64_t max_age_ms = kDefaultMaxAgeMs, const Clock& clock = system_clock());
   static constexpr std::int64_t kDefaultMaxAgeMs = 15LL * 24 * 3600 * 1000;
   ~NoticePipeline();
   NoticePipeline(const NoticePipeline&) = delete;
@@ -65,7 +71,7 @@ class NoticePipeline {
 
   /// Makes one notice per target (empty: every enabled channel instance) and returns them once
   /// they are stored. A target whose dedupe window holds a notice for the same key returns that
-  /// notice, its count raised. Throws NoticeError: an unknown or disabled target, no enabled
+  /// notice, its count raised. Throws RequestError: an unknown or disabled target, no enabled
   /// channel, or the store failing.
   std::vector<Notice> raise(const Alert& alert, const std::vector<std::string>& targets,
                             const std::string& origin);
@@ -80,7 +86,7 @@ class NoticePipeline {
   Notice send_now(const ChannelInstance& instance, const Alert& alert);
 
   /// `notice` as stored, with what only memory knows laid over it: the attempts a notice parked
-  /// behind a down channel has been charged since it was stored (see Gate).
+  /// behind a down channel has been charged since it was stored (see ChannelGates).
   void overlay_parked(Notice& notice) const;
   /// The stored notice with overlay_parked applied.
   std::optional<Notice> find(const std::string& notice_id) const;
@@ -91,98 +97,64 @@ class NoticePipeline {
   struct Waiter;
   using Journal = GroupCommit<Notice>;
 
+  std::vector<ChannelInstances::Snapshot> targets_of(const std::vector<std::string>& targets) const;
   Notice make_notice(const ChannelInstance& instance, const std::shared_ptr<const Alert>& alert,
                      const std::string& alert_json, const std::string& origin,
                      std::int64_t now) const;
+  /// Blocks `notice` by a circuit-breaking rule, or counts it into its instance's dedupe window;
+  /// true when it joined an open window (`notice` is then that window's notice).
+  bool admit(Notice& notice, const Alert& alert, const ChannelInstance& instance, std::int64_t now);
+  /// Stored: sends or arms what raise() made.
+  void release(const std::vector<Notice>& answer);
   /// Stores `rows` in one commit and waits for it; false when they could not be stored.
   bool store_and_wait(std::vector<Notice> rows);
   /// Stores `notice`; `then` runs after the commit.
   void store(Notice notice, Journal::Then then = {});
+  /// Stores `notice` ended failed at `now`, saying why.
+  void fail(Notice notice, std::string error, std::int64_t now);
   /// Queues the delivery at `due_ms` (now when past).
   void schedule(Notice notice, std::int64_t due_ms);
   void enqueue(Notice notice);
   void deliver(Notice notice, bool probe = false);
   void finish_attempt(Notice notice, const ChannelInstance& instance, const SendOutcome& outcome);
-  /// The dedupe window of `key` has closed: its notice goes out.
-  void close_window(const std::string& key);
-  /// Runs `job` on the instance's lane (made, or remade after its concurrency changed); dropped
-  /// once stopping (the notice stays stored for the next start).
+  void arm_window(const Notice& notice);
+  /// The dedupe window of `notice` has closed: its notice goes out.
+  void close_window(const std::string& channel_name, const std::string& dedupe_key);
+  /// Runs `job` on the instance's lane; dropped once stopping (the notice stays stored for the
+  /// next start).
   void post_to_lane(const ChannelInstance& instance, WorkQueue::Job job);
-  /// True when the instance is down and `notice` was parked (moved from: not tried) instead;
-  /// sets `probe` when it goes through as the instance's probe.
-  bool park_if_down(Notice& notice, bool& probe, Poco::Int64 max_attempts);
-  /// Updates the instance's gate after an attempt.
+  /// Updates the instance's gate after an attempt, and does what it decides.
   void after_attempt(const ChannelInstance& instance, const SendOutcome& outcome, bool probe);
+  /// Stores the notices a failed probe ran out of attempts.
+  void end_parked(const ParkedNotices& ended);
   /// A down instance's probe is due: one parked notice is tried.
   void probe(const std::string& channel_name);
   void arm_probe(const ChannelInstance& instance, int probes_failed);
+  /// The stored notices behind `parked`, with what memory knows laid over them (the journal is
+  /// flushed first, so a row handed in just before parking is read as written).
+  std::vector<Notice> unpark(const ParkedNotices& parked);
   /// Deletes one slice of the ended notices past max_age_ms, then arms the next slice (at once
   /// while there are more, so retries on the same timer thread go between slices, else in an hour).
   void remove_expired();
   static constexpr std::size_t kRemovedPerSlice = 1000;
   static constexpr std::int64_t kRemoveEveryMs = 3600LL * 1000;
+  /// Notices ended by one failed probe go to the store in slices of this many rows.
+  static constexpr std::size_t kEndedPerCommit = 64;
 
   NoticeStore& store_;
   const ChannelInstances& channels_;
   const CircuitBreaker& breaker_;
   ChannelSender sender_;
   const std::int64_t max_age_ms_;
+  const Clock& clock_;
 
-  struct Lane {
-    int threads = 0;
-    std::unique_ptr<WorkQueue> queue;
-  };
-  std::mutex lanes_mutex_;
-  std::map<std::string, Lane> lanes_;
-  /// Lanes replaced after their instance's concurrency changed: they finish what they hold, then
-  /// idle until stop().
-  std::vector<std::unique_ptr<WorkQueue>> retired_lanes_;
-  bool stopping_ = false;
-
-  /// A channel instance is down after kDownAfter transport failures in a row (refused, reset,
-  /// timed out): notices are parked instead of tried, and one probe goes out at growing intervals
-  /// (the instance's backoff). A failed probe costs every parked notice an attempt (so they still
-  /// end `failed`); a delivered one (or any answer) releases them all. The attempts charged while
-  /// parked are kept here, not stored: only a parked notice's end (or the row of its next real
-  /// attempt) is written, and stop() stores them. After a crash a parked notice is charged its
-  /// attempts again: still bounded, at the cost of a few more probes.
-  /// What memory alone knows of a parked notice; the rest is stored, and read back when the
-  /// notice goes out (so thousands waiting behind a dead channel hold no alert each).
-  struct Parked {
-    std::string status;
-    Poco::Int64 attempts = 0;  ///< when parked; see charged()
-    Poco::Int64 update_ms = 0;
-    std::shared_ptr<const std::string> error;
-    int charged_from = 0;  ///< the gate's probes_failed when parked
-    int ends_at = 0;       ///< the probes_failed at which it is out of attempts
-  };
-  /// Failed probes charge parked notices lazily: a probe costs O(notices it ends), not O(parked).
-  struct Gate {
-    int transport_failures = 0;  ///< in a row
-    bool down = false;
-    bool let_next_through = false;  ///< a probe was due with nothing parked
-    int probes_failed = 0;
-    std::string last_error;
-    Poco::Int64 charged_ms = 0;                       ///< when the last probe failed
-    std::shared_ptr<const std::string> charge_error;  ///< what it charged parked notices with
-    std::map<std::string, Parked> parked;             ///< by notice id: oldest first
-    std::multimap<int, std::string> ends;  ///< ends_at -> notice id (stale ones are skipped)
-  };
-  /// `parked` with the failed probes since it was parked charged.
-  static Parked charged(const Gate& gate, Parked parked);
-  /// The stored notices behind `parked`, with what memory knows laid over them (the journal is
-  /// flushed first, so a row handed in just before parking is read as written).
-  std::vector<Notice> unpark(std::vector<std::pair<std::string, Parked>> parked);
-  /// The row that records a parked notice's attempts (and its end, when `ended`).
-  static Notice outcome_row(const std::string& notice_id, const Parked& parked, bool ended);
-  static constexpr int kDownAfter = 3;
-  /// Notices ended by one failed probe go to the store in slices of this many rows.
-  static constexpr std::size_t kEndedPerCommit = 64;
-  mutable std::mutex gates_mutex_;
-  std::unordered_map<std::string, Gate> gates_;
-
-  std::mutex windows_mutex_;
-  std::unordered_map<std::string, Notice> windows_;  ///< channel + dedupe key -> open notice
+  ChannelLanes lanes_;
+  /// Down channel instances: their notices are parked behind one probe. The attempts charged
+  /// while parked are kept there, not stored: only a parked notice's end (or the row of its next
+  /// real attempt) is written, and stop() stores them. After a crash a parked notice is charged
+  /// its attempts again: still bounded, at the cost of a few more probes.
+  ChannelGates gates_;
+  DedupeWindows windows_;
 
   std::atomic<std::uint64_t> created_{0}, sent_{0}, failed_{0}, blocked_{0}, aggregated_{0},
       retries_{0}, removed_{0};

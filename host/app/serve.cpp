@@ -10,7 +10,7 @@
 #include "host/plugins/plugin_registry.hpp"
 #include "host/services/logging.hpp"
 #include "host/store/database.hpp"
-#include "host/tasks/task_manager.hpp"
+#include "host/tasks/task_service.hpp"
 #include "host/timers/timer_service.hpp"
 
 #include <spdlog/spdlog.h>
@@ -39,6 +39,117 @@ std::string plural(std::size_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+void load_plugins(PluginRegistry& registry) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto report = registry.reload();
+  const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
+  const auto folders = report.added.size() + report.changed.size() + report.unchanged.size();
+  spdlog::info("loaded {} ({} refused) in {:.1f} ms", plural(folders, "plugin folder"),
+               report.failed.size(), took.count());
+}
+
+TimerServiceOptions timer_options(const HostConfig& config) {
+  TimerServiceOptions options;
+  options.workers = config.timer_workers;
+  options.max_age_ms = config.timer_max_age * 1000;
+  return options;
+}
+
+/// The services `serve` wires: tasks, timers and alerts, over one database and plugin registry.
+struct Services {
+  Services(Database& database, PluginRegistry& registry, const HostConfig& config)
+      : shared(make_shared_services()),
+        tasks(database, registry, shared, TaskService::options_from(config)),
+        timers(database, registry, shared, timer_options(config)),
+        alerts(database, registry, shared, config.notice_max_age * 1000),
+        registry_(registry) {
+    timers.load(tasks.manager());  // before tasks start, so that no run starts unseen
+    // Schedules and tasks naming channel instances (options_from: channels) are checked against
+    // them when saved.
+    registry.provide_list("channels", [this] {
+      std::vector<std::string> names;
+      for (const auto& instance : alerts.channels().list()) names.push_back(instance->name);
+      return names;
+    });
+    // Channel instances, notices and circuit breaking; plugins raise alerts through the relay.
+    alerts.connect(*shared.alerts);
+  }
+  ~Services() { stop(); }
+
+  void start() {
+    alerts.start();
+    tasks.start();
+    timers.start();
+  }
+  void stop() {
+    timers.stop();  // running timer actions end and their outcomes are committed
+    tasks.stop();   // running steps end and their boundaries are committed
+    alerts.stop();  // after tasks and timers (they may raise alerts); queued notices stay
+    registry_.provide_list("channels", {});
+  }
+
+  SharedServices shared;
+  TaskService tasks;
+  TimerService timers;
+  AlertService alerts;
+
+ private:
+  PluginRegistry& registry_;
+};
+
+http::Router routes(PluginRegistry& registry, Services& services, const HostConfig& config,
+                    const std::shared_ptr<http::RequestMetrics>& metrics) {
+  http::Router router;
+  http::add_health_routes(router);
+  http::add_plugin_routes(router, registry);
+  http::add_task_routes(router, services.tasks.manager(), config.max_status_task);
+  http::add_timer_routes(router, services.timers);
+  http::add_alert_api(router, services.alerts);
+  http::add_metrics_routes(router, registry, metrics, &services.tasks.manager(), &services.timers,
+                           &services.alerts.pipeline());
+  return router;
+}
+
+http::HttpServerOptions server_options(const HostConfig& config, const std::string& token,
+                                       std::shared_ptr<http::RequestMetrics> metrics) {
+  http::HttpServerOptions options;
+  options.metrics = std::move(metrics);
+  options.listen = config.listen;
+  options.threads = config.http_threads;
+  options.max_queued = std::max(64, config.http_threads);
+  options.max_body_bytes = config.max_body_bytes;
+  options.header_timeout = std::chrono::seconds(config.http_header_timeout);
+  options.body_timeout = std::chrono::seconds(config.http_body_timeout);
+  options.idle_timeout = std::chrono::seconds(config.http_idle_timeout);
+  options.token = token;
+  return options;
+}
+
+/// Serves until SIGINT or SIGTERM, then stops in order.
+void run(const HostConfig& config, const std::string& token, sigset_t& stop_signals) {
+  Database database(config.database);
+  spdlog::info("database {} at schema version {}", config.database, database.schema_version());
+  PluginRegistry registry(config.plugins_dirs);
+  load_plugins(registry);
+  Services services(database, registry, config);
+  services.start();
+
+  auto metrics = std::make_shared<http::RequestMetrics>();
+  http::HttpServer server(server_options(config, token, metrics),
+                          routes(registry, services, config, metrics));
+  server.start();
+  const auto host = config.listen.substr(0, config.listen.rfind(':'));
+  std::cout << "warden listening on http://" << host << ":" << server.port()
+            << " (API token: the AUTH_TOKEN environment variable; env " << config.env << ")"
+            << std::endl;
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  spdlog::info("{} received; stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
+  server.stop();  // no new requests; those in progress end first
+  services.stop();
+}
+
 }  // namespace
 
 int serve(const std::optional<std::filesystem::path>& config_file,
@@ -58,84 +169,8 @@ int serve(const std::optional<std::filesystem::path>& config_file,
                  "in their Authorization header\n";
     return 2;
   }
-
   try {
-    Database database(config.database);
-    spdlog::info("database {} at schema version {}", config.database, database.schema_version());
-
-    PluginRegistry registry(config.plugins_dirs);
-    auto started = std::chrono::steady_clock::now();
-    auto report = registry.reload();
-    std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
-    auto folders = report.added.size() + report.changed.size() + report.unchanged.size();
-    spdlog::info("loaded {} ({} refused) in {:.1f} ms", plural(folders, "plugin folder"),
-                 report.failed.size(), took.count());
-
-    SqlTaskStore task_store(database);
-    TaskManagerOptions task_options;
-    task_options.workers = config.workers;
-    task_options.default_timeout_ms = std::int64_t{config.task_timeout} * 1000;
-    for (const auto& [service, seconds] : config.task_timeouts)
-      task_options.service_timeout_ms[service] = std::int64_t{seconds} * 1000;
-    task_options.services = config.services;
-    task_options.source_db = config.source_db;
-    auto shared_services = make_shared_services();
-    TaskManager tasks(task_store, registry, shared_services, task_options);
-    SqlTimerStore timer_store(database);
-    TimerServiceOptions timer_options;
-    timer_options.workers = config.timer_workers;
-    timer_options.max_age_ms = config.timer_max_age * 1000;
-    TimerService timers(timer_store, registry, shared_services, timer_options);
-    timers.load(tasks);  // before tasks start, so that no run starts unseen
-    // Channel instances, notices and circuit breaking; plugins raise alerts through the relay.
-    AlertService alerts(database, registry, shared_services, config.notice_max_age * 1000);
-    // Schedules and tasks naming channel instances (options_from: channels) are checked against
-    // them when saved.
-    registry.provide_list("channels", [&alerts] {
-      std::vector<std::string> names;
-      for (const auto& instance : alerts.channels().list()) names.push_back(instance->name);
-      return names;
-    });
-    alerts.connect(*shared_services.alerts);
-    alerts.start();
-    tasks.start();
-    timers.start();
-
-    http::Router router;
-    http::add_health_routes(router);
-    http::add_plugin_routes(router, registry);
-    http::add_task_routes(router, tasks, config.max_status_task);
-    http::add_timer_routes(router, timers);
-    http::add_alert_api(router, alerts);
-    auto request_metrics = std::make_shared<http::RequestMetrics>();
-    http::add_metrics_routes(router, registry, request_metrics, &tasks, &timers,
-                             &alerts.pipeline());
-    http::HttpServerOptions options;
-    options.metrics = request_metrics;
-    options.listen = config.listen;
-    options.threads = config.http_threads;
-    options.max_queued = std::max(64, config.http_threads);
-    options.max_body_bytes = config.max_body_bytes;
-    options.header_timeout = std::chrono::seconds(config.http_header_timeout);
-    options.body_timeout = std::chrono::seconds(config.http_body_timeout);
-    options.idle_timeout = std::chrono::seconds(config.http_idle_timeout);
-    options.token = token;
-    http::HttpServer server(options, std::move(router));
-    server.start();
-
-    auto host = config.listen.substr(0, config.listen.rfind(':'));
-    std::cout << "warden listening on http://" << host << ":" << server.port()
-              << " (API token: the AUTH_TOKEN environment variable; env " << config.env << ")"
-              << std::endl;
-
-    int signal = 0;
-    sigwait(&stop_signals, &signal);
-    spdlog::info("{} received; stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
-    server.stop();  // no new requests; those in progress end first
-    timers.stop();  // running timer actions end and their outcomes are committed
-    tasks.stop();   // running steps end and their boundaries are committed
-    alerts.stop();  // after tasks and timers (they may raise alerts); queued notices stay
-    registry.provide_list("channels", {});
+    run(config, token, stop_signals);
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());
     std::cerr << "warden serve: " << e.what() << "\n";

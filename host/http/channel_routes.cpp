@@ -3,6 +3,7 @@
 #include "host/alerts/alert_json.hpp"
 #include "host/alerts/channel_instances.hpp"
 #include "host/alerts/notice_pipeline.hpp"
+#include "host/http/channel_json.hpp"
 #include "host/http/request_error_answer.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -22,7 +23,7 @@ void add_channel_routes(Router& router, ChannelInstances& channels, NoticePipeli
   router.add("GET", "/api/channels", [&channels](const Request&) {
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     const auto all = channels.list();
-    for (const auto& instance : all) list->add(channels.to_json(*instance));
+    for (const auto& instance : all) list->add(channel_instance_json(channels, *instance));
     auto body = ok();
     body->set("count", static_cast<int>(all.size()));
     body->set("data", list);
@@ -31,7 +32,7 @@ void add_channel_routes(Router& router, ChannelInstances& channels, NoticePipeli
 
   router.add("GET", "/api/channels/{name}", [&channels](const Request& request) {
     auto body = ok();
-    body->set("data", channels.to_json(*existing(channels, request.param("name"))));
+    body->set("data", channel_instance_json(channels, *existing(channels, request.param("name"))));
     return Response::json(body);
   });
 
@@ -41,7 +42,7 @@ void add_channel_routes(Router& router, ChannelInstances& channels, NoticePipeli
       const auto instance = channels.put(request.param("name"), *request.json(), created);
       auto body = ok();
       body->set("created", created);
-      body->set("data", channels.to_json(*instance));
+      body->set("data", channel_instance_json(channels, *instance));
       return Response::json(body, created ? 201 : 200);
     });
   });

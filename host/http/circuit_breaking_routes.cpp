@@ -1,7 +1,8 @@
 #include "host/http/circuit_breaking_routes.hpp"
 
 #include "host/alerts/circuit_breaker.hpp"
-#include "host/runtime/timer_queue.hpp"
+#include "host/http/channel_json.hpp"
+#include "host/runtime/clock.hpp"
 
 #include <Poco/JSON/Array.h>
 
@@ -11,7 +12,7 @@ namespace {
 Response rules_answer(const std::vector<BreakRule>& rules) {
   const auto now = now_ms();
   Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-  for (const auto& rule : rules) list->add(break_rule_to_json(rule, now));
+  for (const auto& rule : rules) list->add(break_rule_json(rule, now));
   auto body = ok();
   body->set("count", static_cast<int>(rules.size()));
   body->set("data", list);

@@ -1,10 +1,11 @@
 #include "host/http/task_routes.hpp"
 
 #include "host/http/body_fields.hpp"
-#include "host/runtime/iso_time.hpp"
 #include "host/http/request_error_answer.hpp"
-#include "host/tasks/task_manager.hpp"
+#include "host/http/task_json.hpp"
+#include "host/runtime/iso_time.hpp"
 #include "host/runtime/timer_queue.hpp"
+#include "host/tasks/task_manager.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -30,13 +31,10 @@ TaskStatus status_field(const std::string& text, const std::string& place,
   return *status;
 }
 
-}  // namespace
-
-void add_task_routes(Router& router, TaskManager& tasks, int max_status_task) {
+void add_create_task(Router& router, TaskManager& tasks) {
   router.add("POST", "/api/create_task", [&tasks](const Request& request) {
     return answer([&] {
-      static const std::string example =
-          R"({"data": {"service": "test", "condition": {…}}})";
+      static const std::string example = R"({"data": {"service": "test", "condition": {…}}})";
       auto body = body_of(request);
       auto data = object_field(*body, "data", "data", example);
       auto service = string_field(*data, "service", "data.service");
@@ -63,7 +61,9 @@ void add_task_routes(Router& router, TaskManager& tasks, int max_status_task) {
       return Response::json(out);
     });
   });
+}
 
+void add_status_task(Router& router, TaskManager& tasks, int max_status_task) {
   router.add("POST", "/api/status_task", [&tasks, max_status_task](const Request& request) {
     return answer([&] {
       auto body = body_of(request);
@@ -85,29 +85,16 @@ void add_task_routes(Router& router, TaskManager& tasks, int max_status_task) {
       }
       auto records = tasks.find(ids);
       Poco::JSON::Array::Ptr statuses = new Poco::JSON::Array;
-      for (std::size_t i = 0; i < ids.size(); ++i) {
-        auto entry = object();
-        entry->set("task_id", ids[i]);
-        if (const auto& r = records[i]) {
-          entry->set("status", std::string(to_string(r->status)));
-          entry->set("message", r->message());
-          entry->set("start_time", time_or_null(r->start_ms));
-          entry->set("end_time", time_or_null(r->end_ms));
-          if (r->skipped) entry->set("skipped", true);
-        } else {
-          entry->set("status", "Invalid");
-          entry->set("message", "unknown task_id");
-          entry->set("start_time", Poco::Dynamic::Var());
-          entry->set("end_time", Poco::Dynamic::Var());
-        }
-        statuses->add(entry);
-      }
+      for (std::size_t i = 0; i < ids.size(); ++i)
+        statuses->add(task_status_json(ids[i], records[i]));
       auto out = ok();
       out->set("status", statuses);
       return Response::json(out);
     });
   });
+}
 
+void add_update_status_task(Router& router, TaskManager& tasks) {
   router.add("POST", "/api/update_status_task", [&tasks](const Request& request) {
     return answer([&] {
       static const std::string example =
@@ -127,7 +114,9 @@ void add_task_routes(Router& router, TaskManager& tasks, int max_status_task) {
       return Response::json(out);
     });
   });
+}
 
+void add_result_task(Router& router, TaskManager& tasks) {
   router.add("POST", "/api/result_task", [&tasks](const Request& request) {
     return answer([&] {
       static const std::string example = R"({"data": {"task_id": "ts_…"}})";
@@ -136,25 +125,12 @@ void add_task_routes(Router& router, TaskManager& tasks, int max_status_task) {
       auto id = string_field(*data, "task_id", "data.task_id");
       auto record = tasks.find(id);
       if (!record) throw HttpError(404, "unknown task_id \"" + id + "\"");
-      auto out = ok();
-      out->set("task_id", id);
-      out->set("status", std::string(to_string(record->status)));
-      out->set("message", record->message());
-      if (!record->failure_type.empty()) out->set("failure_type", record->failure_type);
-      if (record->skipped) out->set("skipped", true);
-      out->set("data", parse_object(record->result));
-      out->set("start_time", time_or_null(record->start_ms));
-      out->set("end_time", time_or_null(record->end_ms));
-      double spend = 0;
-      if (record->start_ms > 0)
-        spend = static_cast<double>((record->end_ms > 0 ? record->end_ms : now_ms()) -
-                                    record->start_ms) /
-                1000.0;
-      out->set("spend_time", spend);
-      return Response::json(out);
+      return Response::json(task_result_json(*record, now_ms()));
     });
   });
+}
 
+void add_list_tasks(Router& router, TaskManager& tasks) {
   router.add("POST", "/api/tasks", [&tasks](const Request& request) {
     return answer([&] {
       auto body = body_of(request, /*empty_ok=*/true);
@@ -163,23 +139,10 @@ void add_task_routes(Router& router, TaskManager& tasks, int max_status_task) {
       query.page = optional_int(*body, "page", 1, 1'000'000).value_or(1);
       query.service = optional_string(*body, "service", "service");
       if (auto status = optional_string(*body, "status", "status"))
-        query.status =
-            status_field(*status, "status", "ready, waiting, running, finished, failed");
+        query.status = status_field(*status, "status", "ready, waiting, running, finished, failed");
       auto page = tasks.list(query);
       Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
-      for (const auto& r : page.tasks) {
-        auto entry = object();
-        entry->set("task_id", r.task_id);
-        entry->set("service", r.service);
-        entry->set("status", std::string(to_string(r.status)));
-        entry->set("message", r.message());
-        entry->set("condition", tasks.masked_condition(r));
-        entry->set("create_time", time_or_null(r.create_ms));
-        entry->set("start_time", time_or_null(r.start_ms));
-        entry->set("end_time", time_or_null(r.end_ms));
-        if (r.skipped) entry->set("skipped", true);
-        data->add(entry);
-      }
+      for (const auto& r : page.tasks) data->add(task_list_json(r, tasks.masked_condition(r)));
       auto out = ok();
       out->set("total", page.total);
       out->set("count", static_cast<int>(page.tasks.size()));
@@ -187,7 +150,9 @@ void add_task_routes(Router& router, TaskManager& tasks, int max_status_task) {
       return Response::json(out);
     });
   });
+}
 
+void add_start_task(Router& router, TaskManager& tasks) {
   router.add("POST", "/api/start_task", [&tasks](const Request& request) {
     return answer([&] {
       auto id = task_id_of(*body_of(request));
@@ -197,7 +162,9 @@ void add_task_routes(Router& router, TaskManager& tasks, int max_status_task) {
       return Response::json(out);
     });
   });
+}
 
+void add_update_task(Router& router, TaskManager& tasks) {
   router.add("POST", "/api/update_task", [&tasks](const Request& request) {
     return answer([&] {
       static const std::string example = R"({"task_id": "ts_…", "condition": {…}})";
@@ -214,7 +181,9 @@ void add_task_routes(Router& router, TaskManager& tasks, int max_status_task) {
       return Response::json(out);
     });
   });
+}
 
+void add_service_task(Router& router, TaskManager& tasks) {
   router.add("POST", "/api/service_task", [&tasks](const Request&) {
     auto services = tasks.services();
     auto out = ok();
@@ -222,6 +191,19 @@ void add_task_routes(Router& router, TaskManager& tasks, int max_status_task) {
     out->set("data", string_array(services));
     return Response::json(out);
   });
+}
+
+}  // namespace
+
+void add_task_routes(Router& router, TaskManager& tasks, int max_status_task) {
+  add_create_task(router, tasks);
+  add_status_task(router, tasks, max_status_task);
+  add_update_status_task(router, tasks);
+  add_result_task(router, tasks);
+  add_list_tasks(router, tasks);
+  add_start_task(router, tasks);
+  add_update_task(router, tasks);
+  add_service_task(router, tasks);
 }
 
 }  // namespace warden::host::http

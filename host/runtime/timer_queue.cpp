@@ -4,31 +4,28 @@
 
 namespace warden::host {
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             TimerQueue::Clock::now().time_since_epoch())
-      .count();
-}
-
-TimerQueue::TimerQueue() : thread_([this] { loop(); }) {}
+TimerQueue::TimerQueue(const Clock& clock)
+    : clock_(clock),
+      // Taking the lock orders the notification after the loop's look at the time or its wait.
+      jump_listener_(clock.on_jump([this] {
+        std::lock_guard lock(mutex_);
+        wake_.notify_one();
+      })),
+      thread_([this] { loop(); }) {}
 
 TimerQueue::~TimerQueue() {
   stop();
 }
 
-void TimerQueue::schedule(Clock::time_point due, Callback callback) {
+void TimerQueue::schedule_at_ms(std::int64_t due_ms, Callback callback) {
   bool earliest = false;
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
-    earliest = timers_.empty() || due < timers_.top().due;
-    timers_.push({due, next_order_++, std::move(callback)});
+    earliest = timers_.empty() || due_ms < timers_.top().due_ms;
+    timers_.push({due_ms, next_order_++, std::move(callback)});
   }
   if (earliest) wake_.notify_one();
-}
-
-void TimerQueue::schedule_at_ms(std::int64_t due_ms, Callback callback) {
-  schedule(Clock::time_point(std::chrono::milliseconds(due_ms)), std::move(callback));
 }
 
 void TimerQueue::stop() {
@@ -37,6 +34,7 @@ void TimerQueue::stop() {
     if (stopping_) return;
     stopping_ = true;
   }
+  clock_.forget(jump_listener_);
   wake_.notify_one();
   if (thread_.joinable()) thread_.join();
 }
@@ -53,10 +51,10 @@ void TimerQueue::loop() {
       wake_.wait(lock);
       continue;
     }
-    const auto due = timers_.top().due;
-    if (Clock::now() < due) {
-      wake_.wait_until(lock, due);
-      continue;  // woken early, by a new earlier timer, or by stop(): look again
+    const auto due_ms = timers_.top().due_ms;
+    if (clock_.now_ms() < due_ms) {
+      clock_.wait_until_ms(wake_, lock, due_ms);
+      continue;  // woken early, by a new earlier timer, the clock, or stop(): look again
     }
     Callback callback = std::move(const_cast<Timer&>(timers_.top()).callback);
     timers_.pop();

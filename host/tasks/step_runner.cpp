@@ -1,5 +1,6 @@
 #include "host/tasks/step_runner.hpp"
 
+#include "host/plugins/plugin_call.hpp"
 #include "host/services/spdlog_logger.hpp"
 
 #include <warden/json_value.hpp>
@@ -19,41 +20,38 @@ Poco::JSON::Object::Ptr parse_object(const std::string& text) {
 StepResult run_step(const PluginRecord& plugin, const TaskRecord& task, const SourceDb& source,
                     const SharedServices& services) noexcept {
   StepResult result;
+  const std::string step_name = task.step.empty() ? "run" : task.step;
+  PluginUse use{plugin,
+                Kind::solution,
+                "solution \"" + task.service + "\"",
+                services,
+                plugin_log_tag(task.service, task.task_id, step_name),
+                nullptr};
   try {
-    if (!plugin.loaded()) {
-      result.ok = false;
-      result.error = "solution \"" + task.service + "\" is not loaded";
-      return result;
-    }
-    const std::string step_name = task.step.empty() ? "run" : task.step;
-    // Declared before the object: the object points at it until it is destroyed.
-    HostServicesImpl host(services, plugin_log_tag(task.service, task.task_id, step_name));
-    std::string error;
-    auto solution = plugin.library->create_as<Solution>(error);
-    if (!solution) {
-      result.ok = false;
-      result.error = "solution \"" + task.service + "\" could not be made: " + error;
-      return result;
-    }
-    solution->bind(host, Config(parse_object(task.condition)));
-    solution->bind_task({task.task_id, task.service, source.source_name, source.topic_name,
-                         source.consumer_id});
-    solution->restore_state(parse_object(task.state));
-    solution->restore_output(parse_object(task.result));
+    use.config = parse_object(task.condition);
+  } catch (const Poco::Exception& e) {
+    return {false, "the task's condition cannot be read: " + e.displayText(), {}, {}, {}};
+  } catch (const std::exception& e) {
+    return {false, std::string("the task's condition cannot be read: ") + e.what(), {}, {}, {}};
+  }
+  const auto failed = call_plugin_as<Solution>(use, [&](Solution& solution) {
+    solution.bind_task(
+        {task.task_id, task.service, source.source_name, source.topic_name, source.consumer_id});
+    solution.restore_state(parse_object(task.state));
+    solution.restore_output(parse_object(task.result));
     Poco::Dynamic::Var answer;
-    if (!task.answer.empty() && task.answer != "null") answer = Poco::JSON::Parser().parse(task.answer);
-    const Status status = task.step.empty() ? solution->start() : solution->resume(task.step, answer);
+    if (!task.answer.empty() && task.answer != "null")
+      answer = Poco::JSON::Parser().parse(task.answer);
+    const Status status = task.step.empty() ? solution.start() : solution.resume(task.step, answer);
     result.ok = status.ok;
     result.error = status.message;
-    result.outcome = solution->outcome();
-    result.state = compact_json(*solution->state_json());
-    result.output = compact_json(*solution->output_json());
-  } catch (const Poco::Exception& e) {
+    result.outcome = solution.outcome();
+    result.state = compact_json(*solution.state_json());
+    result.output = compact_json(*solution.output_json());
+  });
+  if (!failed.empty()) {
     result.ok = false;
-    result.error = e.displayText();
-  } catch (const std::exception& e) {
-    result.ok = false;
-    result.error = e.what();
+    result.error = failed;
   }
   return result;
 }

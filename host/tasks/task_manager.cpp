@@ -1,8 +1,8 @@
 #include "host/tasks/task_manager.hpp"
 
+#include "host/runtime/ids.hpp"
 #include "host/tasks/poll_wait.hpp"
 #include "host/tasks/step_runner.hpp"
-#include "host/runtime/ids.hpp"
 
 #include <warden/json_value.hpp>
 
@@ -38,7 +38,7 @@ TaskManager::TaskManager(TaskStore& store, PluginRegistry& registry, SharedServi
       services_(std::move(services)),
       options_(std::move(options)),
       journal_(std::make_unique<TaskJournal>(store)),
-      timers_(std::make_unique<TimerQueue>()) {}
+      timers_(std::make_unique<TimerQueue>(*options_.clock)) {}
 
 TaskManager::~TaskManager() {
   stop();
@@ -104,9 +104,10 @@ Poco::JSON::Object::Ptr TaskManager::check_condition(const std::string& service,
   auto record = registry_.find(service);
   if (!accepts(service) || !record)
     throw RequestError(RequestError::Kind::invalid, "service not support",
-                    {{"service", "\"" + service + "\" is not an enabled solution"}});
+                       {{"service", "\"" + service + "\" is not an enabled solution"}});
   auto checked = record->manifest->schema.apply(condition, nullptr, registry_options(registry_));
-  if (!checked.ok()) throw RequestError(RequestError::Kind::invalid, "invalid condition", checked.errors);
+  if (!checked.ok())
+    throw RequestError(RequestError::Kind::invalid, "invalid condition", checked.errors);
   return checked.values;
 }
 
@@ -160,7 +161,7 @@ void TaskManager::commit_and_wait(TaskRecord record, std::function<void()> then_
   });
   if (!future.get())
     throw RequestError(RequestError::Kind::unavailable,
-                    "the task could not be stored; the host log says why");
+                       "the task could not be stored; the host log says why");
 }
 
 std::optional<TaskRecord> TaskManager::find(const std::string& task_id) {
@@ -218,13 +219,15 @@ TaskPage TaskManager::list(const TaskQuery& query) {
 TaskRecord TaskManager::update_status(const std::string& task_id, TaskStatus status,
                                       const std::string& message) {
   if (status != TaskStatus::running && !is_terminal(status))
-    throw RequestError(RequestError::Kind::invalid, "status must be running, finished or failed, not " +
-                                                  std::string(to_string(status)));
+    throw RequestError(
+        RequestError::Kind::invalid,
+        "status must be running, finished or failed, not " + std::string(to_string(status)));
   std::unique_lock lock(mutex_);
   auto it = active_.find(task_id);
   if (it == active_.end()) {
     auto stored = store_.find(task_id);
-    if (!stored) throw RequestError(RequestError::Kind::not_found, "unknown task_id \"" + task_id + "\"");
+    if (!stored)
+      throw RequestError(RequestError::Kind::not_found, "unknown task_id \"" + task_id + "\"");
     it = active_.emplace(task_id, Active{std::move(*stored)}).first;
   }
   auto& active = it->second;
@@ -232,9 +235,10 @@ TaskRecord TaskManager::update_status(const std::string& task_id, TaskStatus sta
   if (is_terminal(r.status)) {
     std::string was(to_string(r.status));
     if (!active.executing && active.version == 0) active_.erase(it);  // loaded just now
-    throw RequestError(RequestError::Kind::conflict, "task \"" + task_id + "\" has already " +
-                                                   (was == "finished" ? "finished" : "failed") +
-                                                   "; /api/start_task queues it again");
+    throw RequestError(RequestError::Kind::conflict,
+                       "task \"" + task_id + "\" has already " +
+                           (was == "finished" ? "finished" : "failed") +
+                           "; /api/start_task queues it again");
   }
   auto done = std::make_shared<std::promise<bool>>();
   auto future = done->get_future();
@@ -258,7 +262,7 @@ TaskRecord TaskManager::update_status(const std::string& task_id, TaskStatus sta
   lock.unlock();
   if (!future.get())
     throw RequestError(RequestError::Kind::unavailable,
-                    "the task could not be stored; the host log says why");
+                       "the task could not be stored; the host log says why");
   return answer;
 }
 
@@ -270,17 +274,18 @@ void TaskManager::restart(const std::string& task_id) {
     r = it->second.record;
   } else {
     auto stored = store_.find(task_id);
-    if (!stored) throw RequestError(RequestError::Kind::not_found, "unknown task_id \"" + task_id + "\"");
+    if (!stored)
+      throw RequestError(RequestError::Kind::not_found, "unknown task_id \"" + task_id + "\"");
     r = std::move(*stored);
   }
   if (is_queued_or_running(r.status))
     throw RequestError(RequestError::Kind::conflict,
-                    "task \"" + task_id + "\" is " + std::string(to_string(r.status)) +
-                        "; only a ready, finished or failed task can be started");
+                       "task \"" + task_id + "\" is " + std::string(to_string(r.status)) +
+                           "; only a ready, finished or failed task can be started");
   if (!accepts(r.service))
-    throw RequestError(RequestError::Kind::conflict, "task \"" + task_id + "\" is of service \"" +
-                                                   r.service +
-                                                   "\", which is not an enabled solution now");
+    throw RequestError(RequestError::Kind::conflict,
+                       "task \"" + task_id + "\" is of service \"" + r.service +
+                           "\", which is not an enabled solution now");
   const std::uint64_t version = active_.count(task_id) ? active_[task_id].version : 0;
   TaskRecord fresh;
   fresh.task_id = r.task_id;
@@ -308,7 +313,7 @@ void TaskManager::restart(const std::string& task_id) {
   lock.unlock();
   if (!future.get())
     throw RequestError(RequestError::Kind::unavailable,
-                    "the task could not be stored; the host log says why");
+                       "the task could not be stored; the host log says why");
 }
 
 void TaskManager::update_condition(const std::string& task_id,
@@ -317,7 +322,8 @@ void TaskManager::update_condition(const std::string& task_id,
   auto it = active_.find(task_id);
   if (it == active_.end()) {
     auto stored = store_.find(task_id);
-    if (!stored) throw RequestError(RequestError::Kind::not_found, "unknown task_id \"" + task_id + "\"");
+    if (!stored)
+      throw RequestError(RequestError::Kind::not_found, "unknown task_id \"" + task_id + "\"");
     it = active_.emplace(task_id, Active{std::move(*stored)}).first;
   }
   auto& active = it->second;
@@ -327,8 +333,9 @@ void TaskManager::update_condition(const std::string& task_id,
   if (is_queued_or_running(active.record.status)) {
     auto status = std::string(to_string(active.record.status));
     forget_unchanged();
-    throw RequestError(RequestError::Kind::conflict, "task \"" + task_id + "\" is " + status +
-                                                   "; its condition can change once it has ended");
+    throw RequestError(
+        RequestError::Kind::conflict,
+        "task \"" + task_id + "\" is " + status + "; its condition can change once it has ended");
   }
   Poco::JSON::Object::Ptr values;
   try {
@@ -344,7 +351,7 @@ void TaskManager::update_condition(const std::string& task_id,
   lock.unlock();
   if (!future.get())
     throw RequestError(RequestError::Kind::unavailable,
-                    "the task could not be stored; the host log says why");
+                       "the task could not be stored; the host log says why");
 }
 
 bool TaskManager::force_fail(const std::string& task_id, std::int64_t generation,
@@ -417,6 +424,19 @@ void TaskManager::execute(const std::string& task_id, std::int64_t generation) {
   finish_step(task_id, generation, std::move(result));
 }
 
+void TaskManager::end_finished_locked(Active& active, const SolutionOutcome& outcome,
+                                      const std::string& step) {
+  if (outcome.result == "success")
+    end_locked(active, TaskStatus::finished, outcome.comment, "");
+  else if (outcome.result == "failure")
+    end_locked(active, TaskStatus::failed, outcome.comment, outcome.failure_type);
+  else
+    end_locked(active, TaskStatus::failed,
+               "step " + step + " called set_finished with result \"" + outcome.result +
+                   "\"; expected \"success\" or \"failure\"",
+               "invalid_result");
+}
+
 void TaskManager::finish_step(const std::string& task_id, std::int64_t generation,
                               StepResult result) {
   std::lock_guard lock(mutex_);
@@ -438,15 +458,7 @@ void TaskManager::finish_step(const std::string& task_id, std::int64_t generatio
   const auto& outcome = result.outcome;
   switch (outcome.next) {
     case SolutionOutcome::Next::finished:
-      if (outcome.result == "success")
-        end_locked(active, TaskStatus::finished, outcome.comment, "");
-      else if (outcome.result == "failure")
-        end_locked(active, TaskStatus::failed, outcome.comment, outcome.failure_type);
-      else
-        end_locked(active, TaskStatus::failed,
-                   "step " + step + " called set_finished with result \"" + outcome.result +
-                       "\"; expected \"success\" or \"failure\"",
-                   "invalid_result");
+      end_finished_locked(active, outcome, step);
       return;
     case SolutionOutcome::Next::wait_callback:
       r.step = outcome.step;

@@ -2,15 +2,15 @@
 
 #include "host/config/host_config.hpp"
 #include "host/plugins/plugin_registry.hpp"
-#include "host/services/host_services_impl.hpp"
 #include "host/runtime/request_error.hpp"
+#include "host/runtime/timer_queue.hpp"
+#include "host/runtime/work_queue.hpp"
+#include "host/services/host_services_impl.hpp"
 #include "host/tasks/step_runner.hpp"
 #include "host/tasks/task_journal.hpp"
 #include "host/tasks/task_listener.hpp"
 #include "host/tasks/task_record.hpp"
 #include "host/tasks/task_store.hpp"
-#include "host/runtime/work_queue.hpp"
-#include "host/runtime/timer_queue.hpp"
 
 #include <Poco/JSON/Object.h>
 
@@ -38,6 +38,8 @@ struct TaskManagerOptions {
   std::map<std::string, SourceDb> source_db;
   /// Ended tasks kept in memory for reads (the newest ones); older ones are read from the store.
   std::size_t recent_capacity = 20'000;
+  /// What waits are due by and records are dated with; outlives the manager.
+  const Clock* clock = &system_clock();
 };
 
 /// Runs solutions as tasks (seed 004, SPEC §5). Every state change goes through the journal (group
@@ -98,6 +100,7 @@ class TaskManager {
   Counts counts() const;
 
  private:
+  std::int64_t now_ms() const { return options_.clock->now_ms(); }
   struct Active {
     TaskRecord record;
     bool executing = false;
@@ -111,6 +114,8 @@ class TaskManager {
   void enqueue(const std::string& task_id, std::int64_t generation);
   void execute(const std::string& task_id, std::int64_t generation);
   void finish_step(const std::string& task_id, std::int64_t generation, StepResult result);
+  /// The step called set_finished: the task ends as its result says.
+  void end_finished_locked(Active& active, const SolutionOutcome& outcome, const std::string& step);
   void arm_wait(const std::string& task_id, const Active& active);
   void on_wake(const std::string& task_id, std::int64_t generation, std::uint64_t seq);
   void poll_once(const std::string& task_id, std::int64_t generation, std::uint64_t seq);

@@ -89,7 +89,7 @@ std::size_t TimerService::start() {
     if (started_) return rearmed_;
   }
   workers_ = std::make_unique<WorkQueue>("timer actions", options_.workers);
-  queue_ = std::make_unique<TimerQueue>();
+  queue_ = std::make_unique<TimerQueue>(*options_.clock);
   std::lock_guard lock(mutex_);
   started_ = true;
   const auto now = now_ms();

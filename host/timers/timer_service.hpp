@@ -1,14 +1,14 @@
 #pragma once
 
 #include "host/plugins/plugin_registry.hpp"
-#include "host/services/host_services_impl.hpp"
-#include "host/runtime/request_error.hpp"
 #include "host/runtime/group_commit.hpp"
+#include "host/runtime/request_error.hpp"
+#include "host/runtime/timer_queue.hpp"
+#include "host/runtime/work_queue.hpp"
+#include "host/services/host_services_impl.hpp"
 #include "host/tasks/task_listener.hpp"
 #include "host/tasks/task_record.hpp"
-#include "host/runtime/work_queue.hpp"
 #include "host/timers/timer_action_runner.hpp"
-#include "host/runtime/timer_queue.hpp"
 #include "host/timers/timer_record.hpp"
 #include "host/timers/timer_store.hpp"
 
@@ -36,6 +36,8 @@ struct TimerServiceOptions {
   std::int64_t cleanup_every_ms = 3600 * 1000;
   /// The shortest period a time_cycle may have (a cron's is a minute).
   std::int64_t min_period_ms = 1000;
+  /// What the timers are due by and their records are dated with; outlives the service.
+  const Clock* clock = &system_clock();
 };
 
 /// A timer as asked for over the API: an event on a task (`owner` is its node id, the task id) or
@@ -74,6 +76,11 @@ class TimerService final : public TaskListener {
 
   TimerService(TimerStore& store, PluginRegistry& registry, SharedServices services,
                TimerServiceOptions options);
+  /// The same with its own store over `database` (what `warden serve` makes).
+  TimerService(Database& database, PluginRegistry& registry, SharedServices services,
+               TimerServiceOptions options)
+      : TimerService(std::make_unique<SqlTimerStore>(database), registry, std::move(services),
+                     options) {}
   ~TimerService() override;
   TimerService(const TimerService&) = delete;
   TimerService& operator=(const TimerService&) = delete;
@@ -126,6 +133,12 @@ class TimerService final : public TaskListener {
   void task_ended(const std::string& task_id, std::int64_t generation) override;
 
  private:
+  TimerService(std::unique_ptr<TimerStore> store, PluginRegistry& registry, SharedServices services,
+               TimerServiceOptions options)
+      : TimerService(*store, registry, std::move(services), options) {
+    owned_store_ = std::move(store);
+  }
+
   struct Timer {
     TimerRecord record;
     bool running = false;
@@ -139,6 +152,8 @@ class TimerService final : public TaskListener {
     std::int64_t started_us = 0;
   };
 
+  std::int64_t now_ms() const { return options_.clock->now_ms(); }
+  std::int64_t now_us() const { return options_.clock->now_us(); }
   TimerRecord check(const TimerSpec& spec, TimerKind kind, const std::string& place,
                     std::map<std::string, std::string>& errors) const;
   void arm_locked(std::uint64_t handle, Timer& timer, std::int64_t armed_ms,
@@ -158,6 +173,7 @@ class TimerService final : public TaskListener {
   void forget_locked(std::uint64_t handle);
   std::uint64_t handle_of_event(const std::string& id) const;
 
+  std::unique_ptr<TimerStore> owned_store_;  ///< when made over a database
   TimerStore& store_;
   PluginRegistry& registry_;
   SharedServices services_;

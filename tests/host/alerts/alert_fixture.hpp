@@ -37,7 +37,8 @@ class AlertFixture : public ::testing::Test {
   void open() {
     service.reset();
     database = std::make_unique<Database>("sqlite:" + (dir.path() / "warden.db").string());
-    service = std::make_unique<AlertService>(*database, registry, services, notice_max_age_ms);
+    service =
+        std::make_unique<AlertService>(*database, registry, services, notice_max_age_ms, *clock);
   }
 
   ChannelInstances::Snapshot put_channel(const std::string& name, const std::string& body) {
@@ -83,6 +84,7 @@ class AlertFixture : public ::testing::Test {
   }
 
   std::int64_t notice_max_age_ms = NoticePipeline::kDefaultMaxAgeMs;  ///< as open() makes it
+  const Clock* clock = &system_clock();  ///< what open() times the pipeline with
   test::TempDir dir;
   PluginRegistry registry{{WARDEN_STAGED_PLUGINS_DIR}};
   SharedServices services = make_shared_services();

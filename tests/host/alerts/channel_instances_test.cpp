@@ -31,10 +31,10 @@ TEST_F(ChannelInstancesTest, SavedCheckedStoredAndMaskedOnRead) {
   EXPECT_EQ(saved->delivery.attempts, 5);
   EXPECT_EQ(saved->delivery.timeout_ms, 2500);
 
-  auto shown = service->channels().to_json(*saved);
-  EXPECT_EQ(shown->getObject("config")->getValue<std::string>("token"), "******");
-  EXPECT_EQ(shown->getObject("config")->getValue<std::string>("secretToken"), "******");
-  EXPECT_EQ(shown->getValue<std::string>("channel"), "dingtalk");
+  auto shown = service->channels().masked_config(*saved);
+  EXPECT_EQ(shown->getValue<std::string>("token"), "******");
+  EXPECT_EQ(shown->getValue<std::string>("secretToken"), "******");
+  EXPECT_TRUE(service->channels().plugin_loaded(*saved));
 
   // An update that sends the mask back keeps the stored secret.
   put_channel("ops-ding", R"({"channel": "dingtalk", "enabled": false, "config": {"token": "******",

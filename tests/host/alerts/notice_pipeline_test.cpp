@@ -100,8 +100,8 @@ TEST_F(NoticePipelineTest, EveryEnabledInstanceWhenNoneIsNamed) {
   EXPECT_EQ(pipeline().raise(alert("Twice named"), {"a", "a"}, "api").size(), 1u);
   EXPECT_TRUE(receiver.wait_for(2));
   EXPECT_TRUE(other.wait_for(1));
-  EXPECT_THROW(pipeline().raise(alert("x"), {"off"}, "api"), NoticeError);
-  EXPECT_THROW(pipeline().raise(alert("x"), {"nope"}, "api"), NoticeError);
+  EXPECT_THROW(pipeline().raise(alert("x"), {"off"}, "api"), RequestError);
+  EXPECT_THROW(pipeline().raise(alert("x"), {"nope"}, "api"), RequestError);
 }
 
 TEST_F(NoticePipelineTest, RetriesWithBackoffThenSends) {
@@ -306,8 +306,19 @@ TEST_F(NoticePipelineTest, ABrokenTemplateFallsBackAndTheErrorIsRecorded) {
             "Still arrives");
 }
 
-TEST_F(NoticePipelineTest, DuplicatesInsideTheWindowBecomeOneNoticeThatSaysHowMany) {
-  put_channel("agg", callback_channel(receiver.url("/agg"), R"({"dedupe_window": 0.4})"));
+/// The pipeline on a manual clock: windows, retries and clean-ups happen when a test advances it.
+class ManualClockPipelineTest : public NoticePipelineTest {
+ protected:
+  void SetUp() override {
+    clock = &manual;
+    NoticePipelineTest::SetUp();
+  }
+  void TearDown() override { service.reset(); }  // before the clock it reads goes
+  ManualClock manual;
+};
+
+TEST_F(ManualClockPipelineTest, DuplicatesInsideTheWindowBecomeOneNoticeThatSaysHowMany) {
+  put_channel("agg", callback_channel(receiver.url("/agg"), R"({"dedupe_window": 60})"));
   std::string first;
   for (int i = 0; i < 5; ++i) {
     auto n = pipeline().raise(alert("CPU high", "cpu@db1"), {"agg"}, "api")[0];
@@ -316,10 +327,13 @@ TEST_F(NoticePipelineTest, DuplicatesInsideTheWindowBecomeOneNoticeThatSaysHowMa
     EXPECT_EQ(n.aggregated, i + 1);
   }
   pipeline().raise(alert("Other"), {"agg"}, "api");  // another key: its own notice
+  manual.advance(59s);
+  EXPECT_EQ(service->notices().find(first)->status, "created");  // the window is still open
+  manual.advance(1s);
   auto sent = wait_status(first, "sent");
   EXPECT_EQ(sent.aggregated, 5);
   ASSERT_TRUE(receiver.wait_for(2));
-  std::this_thread::sleep_for(100ms);
+  std::this_thread::sleep_for(100ms);  // nothing more arrives
   EXPECT_EQ(receiver.requests().size(), 2u);
   bool said = false;
   for (const auto& r : receiver.requests())
@@ -329,17 +343,19 @@ TEST_F(NoticePipelineTest, DuplicatesInsideTheWindowBecomeOneNoticeThatSaysHowMa
   EXPECT_NE(pipeline().raise(alert("CPU high", "cpu@db1"), {"agg"}, "api")[0].notice_id, first);
 }
 
-TEST_F(NoticePipelineTest, AnOpenDedupeWindowSurvivesARestart) {
-  put_channel("agg", callback_channel(receiver.url("/agg"), R"({"dedupe_window": 1.5})"));
+TEST_F(ManualClockPipelineTest, AnOpenDedupeWindowSurvivesARestart) {
+  put_channel("agg", callback_channel(receiver.url("/agg"), R"({"dedupe_window": 60})"));
   const auto first = pipeline().raise(alert("Disk", "disk@db1"), {"agg"}, "api")[0].notice_id;
   pipeline().raise(alert("Disk", "disk@db1"), {"agg"}, "api");
   service->stop();
+  manual.advance(30s);
   open();
   service->start();
   auto again = service->pipeline().raise(alert("Disk", "disk@db1"), {"agg"}, "api")[0];
   EXPECT_EQ(again.notice_id, first);
   EXPECT_EQ(again.aggregated, 3);
-  auto sent = wait_status(first, "sent", 5s);
+  manual.advance(30s);
+  auto sent = wait_status(first, "sent");
   EXPECT_EQ(sent.aggregated, 3);
   ASSERT_TRUE(receiver.wait_for(1));
   EXPECT_EQ(parse_object(receiver.requests()[0].body)->getValue<std::string>("title"), "[3x] Disk");
@@ -366,8 +382,8 @@ TEST_F(NoticePipelineTest, BlockedByCircuitBreakingThenReplayed) {
   EXPECT_EQ(pipeline().replay(blocked.notice_id).status, "created");
   EXPECT_EQ(wait_status(blocked.notice_id, "sent").status, "sent");
   EXPECT_TRUE(receiver.wait_for(2));
-  EXPECT_THROW(pipeline().replay(blocked.notice_id), NoticeError);  // sent: nothing to replay
-  EXPECT_THROW(pipeline().replay("nt_nope"), NoticeError);
+  EXPECT_THROW(pipeline().replay(blocked.notice_id), RequestError);  // sent: nothing to replay
+  EXPECT_THROW(pipeline().replay("nt_nope"), RequestError);
 }
 
 TEST_F(NoticePipelineTest, QueuedNoticesAreSentAfterARestart) {
@@ -427,7 +443,7 @@ TEST_F(NoticePipelineTest, AnAlertToSeveralChannelsIsStoredOnceAndGoesOutWholeAf
   EXPECT_EQ(parse_object(listed.notices[0].alert_json)->getValue<std::string>("title"), "Shared");
 }
 
-TEST_F(NoticePipelineTest, EndedNoticesAreDeletedOnceTheyAreOlderThanTheMaxAge) {
+TEST_F(ManualClockPipelineTest, EndedNoticesAreDeletedOnceTheyAreOlderThanTheMaxAge) {
   put_channel("hook", callback_channel(receiver.url("/hook")));
   receiver.respond("/slow", CannedResponse{503, "down"});
   put_channel("slow", callback_channel(receiver.url("/slow"), R"({"attempts": 5, "backoff": 30})"));
@@ -437,17 +453,12 @@ TEST_F(NoticePipelineTest, EndedNoticesAreDeletedOnceTheyAreOlderThanTheMaxAge) 
   wait_notice(waiting, [](const Notice& n) { return n.attempts == 1; });
   service->stop();
 
-  open();  // the default age: both are young
-  service->start();
-  std::this_thread::sleep_for(200ms);
-  EXPECT_TRUE(service->notices().find(sent));
-  EXPECT_EQ(pipeline().counts().removed, 0u);
-  service->stop();
-
-  notice_max_age_ms = 100;  // the sent notice is older than that
+  notice_max_age_ms = 2 * 3600 * 1000;
   open();
-  service->start();
-  for (int i = 0; i < 500 && service->notices().find(sent); ++i) std::this_thread::sleep_for(10ms);
+  service->start();         // a first sweep at once: both are young
+  manual.advance(1h);       // the hourly sweep: still younger than two hours
+  manual.advance(1h + 1s);  // now older: the next sweep deletes the ended one
+  for (int i = 0; i < 1000 && service->notices().find(sent); ++i) std::this_thread::sleep_for(10ms);
   EXPECT_FALSE(service->notices().find(sent));
   EXPECT_EQ(pipeline().counts().removed, 1u);
   EXPECT_EQ(service->notices().find(waiting)->status, "sending");  // not ended: kept

@@ -9,6 +9,7 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -48,8 +49,11 @@ class Timers : public ::testing::Test {
   }
 
   void start(TimerServiceOptions options = fast()) {
-    tasks_ = std::make_unique<TaskManager>(task_store_, registry_, make_shared_services(),
-                                           TaskManagerOptions{});
+    TaskManagerOptions task_options;
+    task_options.clock = clock_;
+    options.clock = clock_;
+    tasks_ =
+        std::make_unique<TaskManager>(task_store_, registry_, make_shared_services(), task_options);
     timers_ =
         std::make_unique<TimerService>(timer_store_, registry_, make_shared_services(), options);
     timers_->load(*tasks_);
@@ -112,6 +116,7 @@ class Timers : public ::testing::Test {
     return out;
   }
 
+  const Clock* clock_ = &system_clock();  ///< what start() gives the task manager and the timers
   test::TempDir dir_;
   std::filesystem::path log_ = dir_.path() / "firings.log";
   Database database_{"sqlite:" + (dir_.path() / "warden.db").string()};
@@ -121,6 +126,46 @@ class Timers : public ::testing::Test {
                             std::filesystem::path(WARDEN_FIXTURE_PLUGINS_DIR) / "timers"}};
   std::unique_ptr<TaskManager> tasks_;
   std::unique_ptr<TimerService> timers_;
+};
+
+/// Timers on a manual clock: they fall due when a test advances it, never by waiting.
+class ManualTimers : public Timers {
+ protected:
+  void SetUp() override {
+    clock_ = &manual_;
+    Timers::SetUp();
+  }
+
+  /// Advances the clock by `by` and returns once every timer due by then has had its turn: a
+  /// sentinel schedule due at the end (logging elsewhere) fires after them.
+  void pass(std::chrono::milliseconds by) {
+    const auto name = "sentinel" + std::to_string(++sentinels_);
+    const auto ms = by.count();
+    char defined[64];
+    std::snprintf(defined, sizeof defined, "R1/PT%lld.%03lldS", static_cast<long long>(ms / 1000),
+                  static_cast<long long>(ms % 1000));
+    timers_->put_schedule(spec(name, "probe", "time_cycle", defined,
+                               R"({"log_file": ")" + sentinel_log_.string() + "\"}"));
+    manual_.advance(by);
+    wait_for([&] { return timers_->schedule(name)->record.state == TimerState::done; }, name);
+  }
+
+  /// Advances the clock by `by`, then waits until the event has fired `n` times and is not running.
+  void fire(const std::string& node, const std::string& id, std::int64_t n,
+            std::chrono::milliseconds by) {
+    manual_.advance(by);
+    wait_for(
+        [&] {
+          for (const auto& view : timers_->events(node))
+            if (view.record.id == id) return !view.running && view.record.fired >= n;
+          return false;
+        },
+        "firing " + std::to_string(n) + " of " + id);
+  }
+
+  ManualClock manual_;
+  std::filesystem::path sentinel_log_ = dir_.path() / "sentinels.log";
+  int sentinels_ = 0;
 };
 
 TEST_F(Timers, ForcedFailFailsTheRunningTaskAndSaysWhichTimerFired) {
@@ -158,78 +203,84 @@ TEST_F(Timers, ForcedFailAndSkipMarksTheTaskSkipped) {
   EXPECT_TRUE(task_store_.find(task)->skipped);
 }
 
-TEST_F(Timers, AnEventIsArmedWhenItsTaskStartsRunningAndMeasuredFromThen) {
+TEST_F(ManualTimers, AnEventIsArmedWhenItsTaskStartsRunningAndMeasuredFromThen) {
   auto task =
       tasks_->create("scripted", *json(R"({"mode": "forever", "delay_ms": 100000})"), {}, false);
   auto added =
       timers_->add_events({spec(task, "probe", "time_duration", "PT0.15S", probe_params())});
   EXPECT_EQ(added[0].state, TimerState::pending);
-  std::this_thread::sleep_for(300ms);
+  pass(1s);
   EXPECT_TRUE(firings().empty());
   EXPECT_EQ(event(task, added[0].id).state, TimerState::pending);
   tasks_->restart(task);
-  wait_for([&] { return firings().size() == 1; }, "the firing");
+  wait_for([&] { return tasks_->find(task)->status == TaskStatus::running; }, "task running");
+  manual_.advance(149ms);
+  EXPECT_TRUE(firings().empty());
+  fire(task, added[0].id, 1, 1ms);
   auto started = tasks_->find(task)->start_ms;
+  ASSERT_EQ(firings().size(), 1u);
   auto line = firings().front();
   EXPECT_EQ(line.timer_id, added[0].id);
   EXPECT_EQ(line.due_ms, started + 150);
-  EXPECT_GE(line.fired_ms, line.due_ms);
+  EXPECT_EQ(line.fired_ms, line.due_ms);  // the clock moved exactly to it
   EXPECT_EQ(line.task_status, "running");
 }
 
-TEST_F(Timers, ATaskThatEndsFirstEndsItsEvents) {
+TEST_F(ManualTimers, ATaskThatEndsFirstEndsItsEvents) {
   auto task = running_task();
   auto added = timers_->add_events({spec(task, "probe", "time_duration", "PT0.3S", probe_params()),
                                     spec(task, "forced_fail", "time_cycle", "R/PT0.5S")});
   tasks_->update_status(task, TaskStatus::finished, "done by hand");
   for (const auto& t : added) EXPECT_EQ(event(task, t.id).state, TimerState::ended);
-  std::this_thread::sleep_for(600ms);
+  pass(2s);
   EXPECT_TRUE(firings().empty());
   EXPECT_EQ(tasks_->find(task)->status, TaskStatus::finished);
 }
 
-TEST_F(Timers, ACycleFiresItsCountThenIsDone) {
+TEST_F(ManualTimers, ACycleFiresItsCountThenIsDone) {
   auto task = running_task();
   auto added =
       timers_->add_events({spec(task, "probe", "time_cycle", "R3/PT0.1S", probe_params())});
-  wait_for([&] { return event(task, added[0].id).state == TimerState::done; }, "done");
-  std::this_thread::sleep_for(250ms);
+  for (int n = 1; n <= 3; ++n) fire(task, added[0].id, n, 100ms);
+  EXPECT_EQ(event(task, added[0].id).state, TimerState::done);
+  pass(1s);
   auto lines = firings();
   ASSERT_EQ(lines.size(), 3u);
   for (std::size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(lines[i].fire_count, static_cast<std::int64_t>(i) + 1);
     EXPECT_EQ(lines[i].due_ms, lines[0].due_ms + static_cast<std::int64_t>(i) * 100);
-    EXPECT_GE(lines[i].fired_ms, lines[i].due_ms);
+    EXPECT_EQ(lines[i].fired_ms, lines[i].due_ms);
   }
   EXPECT_EQ(event(task, added[0].id).fired, 3);
 }
 
-TEST_F(Timers, AnUnlimitedCycleStopsWhenItsTaskEnds) {
+TEST_F(ManualTimers, AnUnlimitedCycleStopsWhenItsTaskEnds) {
   auto task = running_task();
   auto added =
       timers_->add_events({spec(task, "probe", "time_cycle", "R/PT0.05S", probe_params())});
-  wait_for([&] { return firings().size() >= 3; }, "three firings");
+  for (int n = 1; n <= 3; ++n) fire(task, added[0].id, n, 50ms);
   tasks_->update_status(task, TaskStatus::failed, "stopped");
-  std::this_thread::sleep_for(100ms);  // a firing that was running has ended
-  auto count = firings().size();
-  std::this_thread::sleep_for(300ms);
-  EXPECT_EQ(firings().size(), count);
+  pass(2s);
+  EXPECT_EQ(firings().size(), 3u);
   EXPECT_EQ(event(task, added[0].id).state, TimerState::ended);
 }
 
-TEST_F(Timers, ADisabledEventIsStoredAndNeverArmed) {
+TEST_F(ManualTimers, ADisabledEventIsStoredAndNeverArmed) {
   auto task = running_task();
   auto s = spec(task, "probe", "time_duration", "PT0.05S", probe_params());
   s.enable = false;
   auto added = timers_->add_events({s});
   EXPECT_EQ(added[0].state, TimerState::disabled);
-  std::this_thread::sleep_for(200ms);
+  pass(1s);
   EXPECT_TRUE(firings().empty());
   stop();
   auto stored = timer_store_.load();
-  ASSERT_EQ(stored.size(), 1u);
-  EXPECT_EQ(stored[0].state, TimerState::disabled);
-  EXPECT_FALSE(stored[0].enable);
+  ASSERT_EQ(stored.size(), 2u);  // and the sentinel
+  for (const auto& timer : stored)
+    if (timer.kind == TimerKind::event) {
+      EXPECT_EQ(timer.state, TimerState::disabled);
+      EXPECT_FALSE(timer.enable);
+    }
 }
 
 TEST_F(Timers, AnActionThatThrowsOrReturnsFalseIsAFailedFiringNotAFatalOne) {
@@ -254,13 +305,13 @@ TEST_F(Timers, AnActionThatThrowsOrReturnsFalseIsAFailedFiringNotAFatalOne) {
   EXPECT_EQ(tasks_->find(task)->status, TaskStatus::running);
 }
 
-TEST_F(Timers, CancellingAnEventStopsIt) {
+TEST_F(ManualTimers, CancellingAnEventStopsIt) {
   auto task = running_task();
   auto added =
       timers_->add_events({spec(task, "probe", "time_duration", "PT0.2S", probe_params())});
   auto cancelled = timers_->cancel_event(added[0].id);
   EXPECT_EQ(cancelled.state, TimerState::cancelled);
-  std::this_thread::sleep_for(350ms);
+  pass(1s);
   EXPECT_TRUE(firings().empty());
   try {
     timers_->cancel_event("te_999999");
@@ -307,20 +358,27 @@ TEST_F(Timers, ABatchWithAnyProblemStoresNothingAndNamesEveryProblem) {
   EXPECT_TRUE(timers_->events(task).empty());
 }
 
-TEST_F(Timers, AScheduleStillRunningSkipsItsNextFiringsAndCountsThem) {
+TEST_F(ManualTimers, AScheduleStillRunningSkipsItsNextFiringsAndCountsThem) {
   TimerSpec s =
-      spec("slow", "probe", "time_cycle", "R/PT0.1S", probe_params(R"(, "sleep_ms": 350)"));
+      spec("slow", "probe", "time_cycle", "R/PT0.1S", probe_params(R"(, "sleep_ms": 3000)"));
   auto [record, created] = timers_->put_schedule(s);
   EXPECT_TRUE(created);
   EXPECT_EQ(record.state, TimerState::armed);
-  std::this_thread::sleep_for(1200ms);
+  const auto slow = [&] { return *timers_->schedule("slow"); };
+  manual_.advance(100ms);
+  wait_for([&] { return slow().running; }, "the first firing");
+  for (int skipped = 1; skipped <= 3; ++skipped) {  // each while the first one runs
+    manual_.advance(100ms);
+    wait_for([&] { return slow().record.skipped >= skipped; }, "a skipped occurrence");
+  }
+  wait_for([&] { return !slow().running; }, "the first firing's end");
+  manual_.advance(100ms);
+  wait_for([&] { return slow().record.fired == 2; }, "the next firing");
+  EXPECT_EQ(slow().record.skipped, 3);
+  const auto lines = firings();
+  ASSERT_GE(lines.size(), 1u);
+  EXPECT_EQ(lines[0].due_ms, record.due_ms);
   timers_->delete_schedule("slow");
-  auto lines = firings();
-  // Firings at 0.1, 0.5, 0.9 s (each runs 0.35 s); the occurrences in between are skipped.
-  EXPECT_GE(lines.size(), 2u);
-  EXPECT_LE(lines.size(), 4u);
-  for (std::size_t i = 1; i < lines.size(); ++i)
-    EXPECT_GE(lines[i].fired_ms - lines[i - 1].fired_ms, 350) << "two firings overlapped";
   EXPECT_FALSE(timers_->schedule("slow"));
 }
 

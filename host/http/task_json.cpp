@@ -1,0 +1,59 @@
+#include "host/http/task_json.hpp"
+
+#include "host/http/body_fields.hpp"
+#include "host/http/json.hpp"
+
+namespace warden::host::http {
+
+Poco::JSON::Object::Ptr task_status_json(const std::string& task_id,
+                                         const std::optional<TaskRecord>& task) {
+  auto entry = object();
+  entry->set("task_id", task_id);
+  if (task) {
+    entry->set("status", std::string(to_string(task->status)));
+    entry->set("message", task->message());
+    entry->set("start_time", time_or_null(task->start_ms));
+    entry->set("end_time", time_or_null(task->end_ms));
+    if (task->skipped) entry->set("skipped", true);
+  } else {
+    entry->set("status", "Invalid");
+    entry->set("message", "unknown task_id");
+    entry->set("start_time", Poco::Dynamic::Var());
+    entry->set("end_time", Poco::Dynamic::Var());
+  }
+  return entry;
+}
+
+Poco::JSON::Object::Ptr task_result_json(const TaskRecord& task, std::int64_t now_ms) {
+  auto out = ok();
+  out->set("task_id", task.task_id);
+  out->set("status", std::string(to_string(task.status)));
+  out->set("message", task.message());
+  if (!task.failure_type.empty()) out->set("failure_type", task.failure_type);
+  if (task.skipped) out->set("skipped", true);
+  out->set("data", parse_object(task.result));
+  out->set("start_time", time_or_null(task.start_ms));
+  out->set("end_time", time_or_null(task.end_ms));
+  double spend = 0;
+  if (task.start_ms > 0)
+    spend = static_cast<double>((task.end_ms > 0 ? task.end_ms : now_ms) - task.start_ms) / 1000.0;
+  out->set("spend_time", spend);
+  return out;
+}
+
+Poco::JSON::Object::Ptr task_list_json(const TaskRecord& task,
+                                       const Poco::JSON::Object::Ptr& masked_condition) {
+  auto entry = object();
+  entry->set("task_id", task.task_id);
+  entry->set("service", task.service);
+  entry->set("status", std::string(to_string(task.status)));
+  entry->set("message", task.message());
+  entry->set("condition", masked_condition);
+  entry->set("create_time", time_or_null(task.create_ms));
+  entry->set("start_time", time_or_null(task.start_ms));
+  entry->set("end_time", time_or_null(task.end_ms));
+  if (task.skipped) entry->set("skipped", true);
+  return entry;
+}
+
+}  // namespace warden::host::http
