@@ -6,6 +6,8 @@
 #include "host/alerts/pipeline_detail.hpp"
 #include "host/alerts/retry_policy.hpp"
 
+#include <warden/json_value.hpp>
+
 #include <Poco/JSON/Parser.h>
 #include <spdlog/spdlog.h>
 
@@ -18,12 +20,6 @@ namespace warden::host {
 using pipeline_detail::clipped;
 using pipeline_detail::random01;
 namespace {
-
-std::string json_text(const Poco::JSON::Object& object) {
-  std::ostringstream out;
-  object.stringify(out);
-  return out.str();
-}
 
 /// The alert a notice carries, with the count said when it stands for several.
 Alert alert_of(const Notice& notice) {
@@ -223,7 +219,7 @@ std::vector<Notice> NoticePipeline::raise(const Alert& alert,
   const auto instances = targets_of(targets);
   const auto now = clock_.now_ms();
   const auto shared_alert = std::make_shared<const Alert>(alert);
-  const auto alert_json = json_text(*alert_to_json(alert));
+  const auto alert_json = compact_json(*alert_to_json(alert));
   std::vector<Notice> rows;    // to store
   std::vector<Notice> answer;  // what the caller hears about, one per target
   std::string holder;          // the first new notice: its row holds the alert for the others
@@ -405,7 +401,7 @@ Notice NoticePipeline::replay(const std::string& notice_id) {
 
 Notice NoticePipeline::send_now(const ChannelInstance& instance, const Alert& alert) {
   Notice notice = make_notice(instance, std::make_shared<const Alert>(alert),
-                              json_text(*alert_to_json(alert)), "test", clock_.now_ms());
+                              compact_json(*alert_to_json(alert)), "test", clock_.now_ms());
   notice.attempts = 1;
   const auto outcome = sender_.send(instance, alert);
   // A test that reaches the vendor brings a down channel back (and one that fails says nothing

@@ -64,6 +64,29 @@ class Reader {
   std::string file_;
 };
 
+void read_task_timeouts(const Reader& r, const YAML::Node& n, HostConfig& config) {
+  if (!n.IsMap()) r.fail(n, "task_timeouts", "must map a solution to its timeout in seconds");
+  for (const auto& s : n) {
+    auto service = s.first.as<std::string>();
+    config.task_timeouts[service] = r.non_negative_int(s.second, "task_timeouts." + service);
+  }
+}
+
+void read_source_db(const Reader& r, const YAML::Node& n, HostConfig& config) {
+  if (!n.IsMap())
+    r.fail(n, "source_db", "must map a service to its source_name, topic_name, consumer_id");
+  for (const auto& s : n) {
+    auto service = s.first.as<std::string>();
+    auto path = "source_db." + service;
+    if (!s.second.IsMap()) r.fail(s.second, path, "must be a mapping");
+    SourceDb db;
+    if (auto v = s.second["source_name"]) db.source_name = r.string(v, path + ".source_name");
+    if (auto v = s.second["topic_name"]) db.topic_name = r.string(v, path + ".topic_name");
+    if (auto v = s.second["consumer_id"]) db.consumer_id = r.string(v, path + ".consumer_id");
+    config.source_db[service] = db;
+  }
+}
+
 void read_file(const std::filesystem::path& file, HostConfig& config,
                const std::string& env_override) {
   YAML::Node root;
@@ -106,32 +129,13 @@ void read_file(const std::filesystem::path& file, HostConfig& config,
   if (auto n = root["notice_max_age"])
     config.notice_max_age = r.non_negative_int(n, "notice_max_age");
   if (auto n = root["task_timeout"]) config.task_timeout = r.non_negative_int(n, "task_timeout");
-  if (auto n = root["task_timeouts"]) {
-    if (!n.IsMap()) r.fail(n, "task_timeouts", "must map a solution to its timeout in seconds");
-    for (const auto& s : n) {
-      auto service = s.first.as<std::string>();
-      config.task_timeouts[service] = r.non_negative_int(s.second, "task_timeouts." + service);
-    }
-  }
+  if (auto n = root["task_timeouts"]) read_task_timeouts(r, n, config);
   if (auto n = root["max_status_task"])
     config.max_status_task = r.positive_int(n, "max_status_task");
   if (auto n = root["max_body_bytes"]) config.max_body_bytes = r.positive_int(n, "max_body_bytes");
   if (auto n = root["log_level"]) config.log_level = r.string(n, "log_level");
   if (auto n = root["service"]) config.services = r.strings(n, "service");
-  if (auto n = root["source_db"]) {
-    if (!n.IsMap())
-      r.fail(n, "source_db", "must map a service to its source_name, topic_name, consumer_id");
-    for (const auto& s : n) {
-      auto service = s.first.as<std::string>();
-      auto path = "source_db." + service;
-      if (!s.second.IsMap()) r.fail(s.second, path, "must be a mapping");
-      SourceDb db;
-      if (auto v = s.second["source_name"]) db.source_name = r.string(v, path + ".source_name");
-      if (auto v = s.second["topic_name"]) db.topic_name = r.string(v, path + ".topic_name");
-      if (auto v = s.second["consumer_id"]) db.consumer_id = r.string(v, path + ".consumer_id");
-      config.source_db[service] = db;
-    }
-  }
+  if (auto n = root["source_db"]) read_source_db(r, n, config);
   if (auto section = root[config.env]) {
     if (!section.IsMap()) r.fail(section, config.env, "must be a mapping with a database URI");
     if (auto db = section["database"]) config.database = r.string(db, config.env + ".database");

@@ -10,6 +10,7 @@
 #include <cctype>
 #include <charconv>
 #include <functional>
+#include <utility>
 #include <vector>
 
 namespace warden::host {
@@ -99,88 +100,115 @@ std::vector<std::string_view> split(std::string_view text) {
 
 using Fail = std::function<TimerDefinitionError(const std::string&)>;
 
-/// The values one field allows, bit n for value n (for day-of-week, 7 is still bit 7 here).
-std::uint64_t parse_field(std::string_view text, const Field& field, const Fail& fail_expression) {
-  auto fail = [&](const std::string& what) {
-    return fail_expression(std::string(field.name) + " \"" + std::string(text) + "\": " + what);
-  };
-  auto range_text = [&](int low, int high) {
-    return std::to_string(low) + "-" + std::to_string(high);
-  };
-  std::size_t pos = 0;
-  // The token at `pos` (letters and digits), or a message saying what was expected `where`.
-  auto token = [&](const char* what, const char* where) {
-    const auto start = pos;
-    while (pos < text.size() && is_alnum(text[pos])) ++pos;
-    if (pos == start)
-      throw fail(std::string("expected ") + what + where +
-                 (pos < text.size() ? std::string(", found '") + text[pos] + "'" : ""));
-    return text.substr(start, pos - start);
-  };
+/// Reads one field's text: a list of `*`, values, ranges and steps.
+class FieldParser {
+ public:
+  FieldParser(std::string_view text, const Field& field, const Fail& fail_expression)
+      : text_(text), field_(field), fail_expression_(fail_expression) {}
+
+  /// The values the field allows, bit n for value n (for day-of-week, 7 is still bit 7 here).
+  std::uint64_t parse() {
+    std::uint64_t bits = 0;
+    while (true) {
+      const auto item = pos_;
+      if (pos_ == text_.size() || text_[pos_] == ',') throw fail("has an empty list item");
+      auto [low, high] = range();
+      const int step = this->step();
+      if (pos_ < text_.size() && text_[pos_] != ',')
+        throw fail(std::string("unexpected '") + text_[pos_] + "' after \"" +
+                   std::string(text_.substr(item, pos_ - item)) + "\"");
+      for (int v = low; v <= high; v += step) bits |= std::uint64_t{1} << v;
+      if (pos_ == text_.size()) break;
+      ++pos_;  // the ','
+    }
+    return bits;
+  }
+
+ private:
   struct Value {
     int value;
     bool named;
   };
-  auto value = [&](const char* where) -> Value {
+
+  TimerDefinitionError fail(const std::string& what) const {
+    return fail_expression_(std::string(field_.name) + " \"" + std::string(text_) + "\": " + what);
+  }
+
+  static std::string range_text(int low, int high) {
+    return std::to_string(low) + "-" + std::to_string(high);
+  }
+
+  /// The token at the position (letters and digits), or a failure saying what was expected.
+  std::string_view token(const char* what, const char* where) {
+    const auto start = pos_;
+    while (pos_ < text_.size() && is_alnum(text_[pos_])) ++pos_;
+    if (pos_ == start)
+      throw fail(std::string("expected ") + what + where +
+                 (pos_ < text_.size() ? std::string(", found '") + text_[pos_] + "'" : ""));
+    return text_.substr(start, pos_ - start);
+  }
+
+  Value value(const char* where) {
     const auto t = token("a number", where);
     if (is_digits(t)) {
       int n = 0;
       auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
-      if (ec != std::errc() || n < field.min || n > field.max)
-        throw fail_expression(std::string(field.name) + " " + std::string(t) + " is out of range " +
-                              range_text(field.min, field.max));
+      if (ec != std::errc() || n < field_.min || n > field_.max)
+        throw fail_expression_(std::string(field_.name) + " " + std::string(t) +
+                               " is out of range " + range_text(field_.min, field_.max));
       return {n, false};
     }
-    for (std::size_t i = 0; i < field.names.size() && !field.names[i].empty(); ++i)
-      if (iequals(t, field.names[i])) return {static_cast<int>(i) + field.min, true};
-    throw fail("\"" + std::string(t) + "\" is not a number" + field.names_hint);
-  };
-
-  std::uint64_t bits = 0;
-  while (true) {
-    const auto item = pos;
-    if (pos == text.size() || text[pos] == ',') throw fail("has an empty list item");
-    int low = field.min, high = field.max, step = 1;
-    if (text[pos] == '*') {
-      ++pos;
-      if (pos < text.size() && text[pos] != '/' && text[pos] != ',')
-        throw fail("'*' must stand alone or be followed by a step, e.g. */5");
-    } else {
-      const auto start = pos;
-      const auto first = value("");
-      low = high = first.value;
-      if (pos < text.size() && text[pos] == '-') {
-        const auto end = ++pos;
-        auto last = value(" after '-'");
-        // FRI-SUN: a range of weekdays may end on Sunday, read as 7.
-        if (&field == &kFields[kWeekdayField] && last.named && last.value == 0 && low > 0)
-          last.value = 7;
-        if (last.value < low)
-          throw fail("the range " + std::string(text.substr(start, pos - start)) +
-                     " is reversed (" + std::string(text.substr(start, end - 1 - start)) +
-                     " comes after " + std::string(text.substr(end, pos - end)) + ")");
-        high = last.value;
-      } else if (pos < text.size() && text[pos] == '/') {
-        high = field.max;  // a/n: from a to the field's maximum
-      }
-    }
-    if (pos < text.size() && text[pos] == '/') {
-      ++pos;
-      const auto t = token("a step", " after '/'");
-      if (!is_digits(t)) throw fail("the step \"" + std::string(t) + "\" is not a number");
-      auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), step);
-      if (ec == std::errc() && step == 0) throw fail("the step must be at least 1");
-      if (ec != std::errc() || step > field.max)
-        throw fail("the step " + std::string(t) + " is out of range " + range_text(1, field.max));
-    }
-    if (pos < text.size() && text[pos] != ',')
-      throw fail(std::string("unexpected '") + text[pos] + "' after \"" +
-                 std::string(text.substr(item, pos - item)) + "\"");
-    for (int v = low; v <= high; v += step) bits |= std::uint64_t{1} << v;
-    if (pos == text.size()) break;
-    ++pos;  // the ','
+    for (std::size_t i = 0; i < field_.names.size() && !field_.names[i].empty(); ++i)
+      if (iequals(t, field_.names[i])) return {static_cast<int>(i) + field_.min, true};
+    throw fail("\"" + std::string(t) + "\" is not a number" + field_.names_hint);
   }
-  return bits;
+
+  /// `*`, `a`, `a-b` or `a/…` (a to the field's maximum).
+  std::pair<int, int> range() {
+    if (text_[pos_] == '*') {
+      ++pos_;
+      if (pos_ < text_.size() && text_[pos_] != '/' && text_[pos_] != ',')
+        throw fail("'*' must stand alone or be followed by a step, e.g. */5");
+      return {field_.min, field_.max};
+    }
+    const auto start = pos_;
+    const int low = value("").value;
+    if (pos_ < text_.size() && text_[pos_] == '/') return {low, field_.max};
+    if (pos_ == text_.size() || text_[pos_] != '-') return {low, low};
+    const auto end = ++pos_;
+    auto last = value(" after '-'");
+    // FRI-SUN: a range of weekdays may end on Sunday, read as 7.
+    if (&field_ == &kFields[kWeekdayField] && last.named && last.value == 0 && low > 0)
+      last.value = 7;
+    if (last.value < low)
+      throw fail("the range " + std::string(text_.substr(start, pos_ - start)) + " is reversed (" +
+                 std::string(text_.substr(start, end - 1 - start)) + " comes after " +
+                 std::string(text_.substr(end, pos_ - end)) + ")");
+    return {low, last.value};
+  }
+
+  /// `/n` after a range, or 1.
+  int step() {
+    if (pos_ == text_.size() || text_[pos_] != '/') return 1;
+    ++pos_;
+    const auto t = token("a step", " after '/'");
+    if (!is_digits(t)) throw fail("the step \"" + std::string(t) + "\" is not a number");
+    int step = 1;
+    auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), step);
+    if (ec == std::errc() && step == 0) throw fail("the step must be at least 1");
+    if (ec != std::errc() || step > field_.max)
+      throw fail("the step " + std::string(t) + " is out of range " + range_text(1, field_.max));
+    return step;
+  }
+
+  std::string_view text_;
+  const Field& field_;
+  const Fail& fail_expression_;
+  std::size_t pos_ = 0;
+};
+
+std::uint64_t parse_field(std::string_view text, const Field& field, const Fail& fail_expression) {
+  return FieldParser(text, field, fail_expression).parse();
 }
 
 /// The lowest set bit of `bits` at or above `from` (< 64), or -1.

@@ -18,12 +18,6 @@
 namespace warden::host {
 namespace {
 
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 Poco::JSON::Object::Ptr parse_object(const std::string& text) {
   if (text.empty()) return new Poco::JSON::Object;
   return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
@@ -130,19 +124,8 @@ std::uint64_t TimerService::handle_of_event(const std::string& id) const {
   return n < (std::uint64_t{1} << 62) ? n : 0;
 }
 
-TimerRecord TimerService::check(const TimerSpec& spec, TimerKind kind, const std::string& place,
-                                std::map<std::string, std::string>& errors) const {
-  TimerRecord r;
-  r.kind = kind;
-  r.enable = spec.enable;
-  r.action = spec.action;
-  r.defined = spec.defined;
-  r.time_zone = spec.time_zone;
-  const auto error = [&](const std::string& field, const std::string& what) {
-    errors.emplace(place + "." + field, what);
-  };
-
-  // The action, and its params against the action's manifest.
+std::string TimerService::check_action(const TimerSpec& spec, TimerKind kind,
+                                       const FieldError& error) const {
   Poco::JSON::Object empty;
   const Poco::JSON::Object& params = spec.params ? *spec.params : empty;
   if (is_builtin(spec.action)) {
@@ -151,52 +134,64 @@ TimerRecord TimerService::check(const TimerSpec& spec, TimerKind kind, const std
             "\"" + spec.action + "\" acts on a task; a schedule runs a timer_action plugin");
     else if (params.size() != 0)
       error("params", "\"" + spec.action + "\" takes no params");
-  } else {
-    auto plugin = registry_.find(spec.action);
-    if (!plugin || !plugin->loaded() || plugin->manifest->kind != Kind::timer_action) {
-      std::string known = kind == TimerKind::event ? "forced_fail, forced_fail_and_skip" : "";
-      for (const auto& key : registry_.loaded_keys(Kind::timer_action))
-        known += (known.empty() ? "" : ", ") + key;
-      error("action", "\"" + spec.action + "\" is not a loaded timer action; known: " +
-                          (known.empty() ? "none" : known));
-    } else {
-      auto checked = plugin->manifest->schema.apply(params, nullptr, registry_options(registry_));
-      if (!checked.ok()) {
-        for (const auto& [field, what] : checked.errors) error("params." + field, what);
-      } else {
-        r.params = compact_json(checked.values);
-      }
-    }
+    return "{}";
   }
+  auto plugin = registry_.find(spec.action);
+  if (!plugin || !plugin->loaded() || plugin->manifest->kind != Kind::timer_action) {
+    std::string known = kind == TimerKind::event ? "forced_fail, forced_fail_and_skip" : "";
+    for (const auto& key : registry_.loaded_keys(Kind::timer_action))
+      known += (known.empty() ? "" : ", ") + key;
+    error("action", "\"" + spec.action + "\" is not a loaded timer action; known: " +
+                        (known.empty() ? "none" : known));
+    return "{}";
+  }
+  auto checked = plugin->manifest->schema.apply(params, nullptr, registry_options(registry_));
+  for (const auto& [field, what] : checked.errors) error("params." + field, what);
+  return checked.ok() ? compact_json(checked.values) : "{}";
+}
 
-  auto type = parse_timer_type(spec.timer_type);
+void TimerService::check_definition(TimerRecord& r, TimerKind kind, const std::string& timer_type,
+                                    const FieldError& error) const {
+  auto type = parse_timer_type(timer_type);
   if (!type || (kind == TimerKind::event && *type == TimerType::cron)) {
     error("timer_type",
           kind == TimerKind::event
-              ? "must be time_date, time_duration or time_cycle, not \"" + spec.timer_type + "\""
-              : "must be time_date, time_duration, time_cycle or cron, not \"" + spec.timer_type +
-                    "\"");
-  } else {
-    r.type = *type;
-    try {
-      auto plan = TimerPlan::parse(r.type, r.defined, r.time_zone);
-      const auto now = now_ms();
-      const auto first = plan.due_ms(now, 0, 0);  // refuses one past 9999-12-31
-      const auto period = plan.period_ms();
-      if (kind == TimerKind::schedule && r.type == TimerType::time_date && first.value_or(0) <= now)
-        error("defined", "time_date \"" + r.defined + "\" has already passed");
-      else if (period && *period < options_.min_period_ms)
-        error("defined", std::string(to_string(r.type)) + " \"" + r.defined +
-                             "\": the period must be at least " +
-                             duration_text(options_.min_period_ms));
-    } catch (const std::exception& e) {
-      error(r.type == TimerType::cron && !r.time_zone.empty() &&
-                    std::string(e.what()).find("zone") != std::string::npos
-                ? "time_zone"
-                : "defined",
-            e.what());
-    }
+              ? "must be time_date, time_duration or time_cycle, not \"" + timer_type + "\""
+              : "must be time_date, time_duration, time_cycle or cron, not \"" + timer_type + "\"");
+    return;
   }
+  r.type = *type;
+  try {
+    auto plan = TimerPlan::parse(r.type, r.defined, r.time_zone);
+    const auto now = now_ms();
+    const auto first = plan.due_ms(now, 0, 0);  // refuses one past 9999-12-31
+    const auto period = plan.period_ms();
+    if (kind == TimerKind::schedule && r.type == TimerType::time_date && first.value_or(0) <= now)
+      error("defined", "time_date \"" + r.defined + "\" has already passed");
+    else if (period && *period < options_.min_period_ms)
+      error("defined", std::string(to_string(r.type)) + " \"" + r.defined +
+                           "\": the period must be at least " +
+                           duration_text(options_.min_period_ms));
+  } catch (const std::exception& e) {
+    const bool zone = r.type == TimerType::cron && !r.time_zone.empty() &&
+                      std::string(e.what()).find("zone") != std::string::npos;
+    error(zone ? "time_zone" : "defined", e.what());
+  }
+}
+
+TimerRecord TimerService::check(const TimerSpec& spec, TimerKind kind, const std::string& place,
+                                std::map<std::string, std::string>& errors) const {
+  TimerRecord r;
+  r.kind = kind;
+  r.enable = spec.enable;
+  r.action = spec.action;
+  r.defined = spec.defined;
+  r.time_zone = spec.time_zone;
+  const FieldError error = [&](const std::string& field, const std::string& what) {
+    errors.emplace(place + "." + field, what);
+  };
+  r.params = check_action(spec, kind, error);
+  check_definition(r, kind, spec.timer_type, error);
   if (spec.misfire.empty()) {
     r.misfire = Misfire::fire_once;
   } else if (auto misfire = parse_misfire(spec.misfire)) {

@@ -17,6 +17,8 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -154,8 +156,14 @@ class TimerService final : public TaskListener {
 
   std::int64_t now_ms() const { return options_.clock->now_ms(); }
   std::int64_t now_us() const { return options_.clock->now_us(); }
+  using FieldError = std::function<void(const std::string& field, const std::string& what)>;
   TimerRecord check(const TimerSpec& spec, TimerKind kind, const std::string& place,
                     std::map<std::string, std::string>& errors) const;
+  /// The action and its params checked; the params as stored ("{}" when there are none).
+  std::string check_action(const TimerSpec& spec, TimerKind kind, const FieldError& error) const;
+  /// `r.type` from `timer_type`, and `r.defined` checked as that type (period, 9999, past).
+  void check_definition(TimerRecord& r, TimerKind kind, const std::string& timer_type,
+                        const FieldError& error) const;
   void arm_locked(std::uint64_t handle, Timer& timer, std::int64_t armed_ms,
                   std::int64_t generation);
   /// Moves an armed timer to its next occurrence, or to `done` when there is none; when
