@@ -75,8 +75,9 @@ BreakCondition condition_from(const Poco::Dynamic::Var& value, const std::string
   return c;
 }
 
-/// A rule as the table stores it: the form break_rules_from_json reads.
-Poco::JSON::Object::Ptr stored_json(const BreakRule& rule) {
+}  // namespace
+
+Poco::JSON::Object::Ptr break_rule_to_json(const BreakRule& rule) {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("id", rule.id);
   o->set("description", rule.description);
@@ -95,8 +96,6 @@ Poco::JSON::Object::Ptr stored_json(const BreakRule& rule) {
          rule.end_time.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(rule.end_time));
   return o;
 }
-
-}  // namespace
 
 bool BreakRule::matches(const Alert& alert, const std::string& channel_name) const {
   for (const auto& c : conditions) {
@@ -199,7 +198,7 @@ void CircuitBreaker::replace(std::vector<BreakRule> rules) {
   std::vector<std::string> ids, texts;
   std::vector<Poco::Int64> positions;
   for (std::size_t i = 0; i < rules.size(); ++i) {
-    auto json = stored_json(rules[i]);
+    auto json = break_rule_to_json(rules[i]);
     ids.push_back(rules[i].id);
     positions.push_back(static_cast<Poco::Int64>(i));
     texts.push_back(stringify(*json));

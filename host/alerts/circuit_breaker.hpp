@@ -45,6 +45,10 @@ struct BreakRule {
 std::vector<BreakRule> break_rules_from_json(const Poco::JSON::Object& body,
                                              std::map<std::string, std::string>& errors);
 
+/// A rule in the form break_rules_from_json reads (and the table stores); the API's answer adds
+/// `active`.
+Poco::JSON::Object::Ptr break_rule_to_json(const BreakRule& rule);
+
 /// The circuit-breaking rules in force, kept in memory for matching and in the `circuit_breaking`
 /// table (migration 12) for restarts. Thread-safe; matching never touches the database.
 class CircuitBreaker {

@@ -32,22 +32,7 @@ Poco::JSON::Object::Ptr delivery_json(const DeliveryPolicy& delivery) {
 }
 
 Poco::JSON::Object::Ptr break_rule_json(const BreakRule& rule, std::int64_t now_ms) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  o->set("id", rule.id);
-  o->set("description", rule.description);
-  Poco::JSON::Array::Ptr conditions = new Poco::JSON::Array;
-  for (const auto& c : rule.conditions) {
-    Poco::JSON::Object::Ptr j = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    j->set("key", c.key);
-    j->set("method", c.method);
-    Poco::JSON::Array::Ptr values = new Poco::JSON::Array;
-    for (const auto& v : c.values) values->add(v);
-    j->set("value", values);
-    conditions->add(j);
-  }
-  o->set("conditions", conditions);
-  o->set("end_time",
-         rule.end_time.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(rule.end_time));
+  auto o = break_rule_to_json(rule);
   o->set("active", rule.active(now_ms));
   return o;
 }

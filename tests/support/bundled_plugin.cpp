@@ -24,7 +24,8 @@ BundledPlugin::BundledPlugin(const std::string& key, const std::string& task_id)
       std::make_unique<host::SpdlogLogger>(host::plugin_log_tag(key, task_id), logger));
 }
 
-std::shared_ptr<Plugin> BundledPlugin::make_plugin(const Poco::JSON::Object& config) {
+std::shared_ptr<Plugin> BundledPlugin::make_plugin(const Poco::JSON::Object& config,
+                                                   const Poco::JSON::Object& stored) {
   if (!record_) return nullptr;
   auto checked = record_->manifest->schema.apply(config);
   if (!checked.ok()) {
@@ -32,6 +33,7 @@ std::shared_ptr<Plugin> BundledPlugin::make_plugin(const Poco::JSON::Object& con
                   << checked.errors.begin()->second;
     return nullptr;
   }
+  for (const auto& [name, value] : stored) checked.values->set(name, value);
   std::string error;
   auto object = record_->library->create(error);
   if (!object) {

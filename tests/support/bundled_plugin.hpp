@@ -22,15 +22,19 @@ class BundledPlugin {
 
   /// A new object, bound to its services and to `config` as the manifest completes it. Returns
   /// nullptr (and fails the test) when the config is refused or the factory fails.
+  /// `stored` fields are set as they are after the check: values saved before the manifest
+  /// checked them, which the plugin must still refuse on its own.
   template <class T>
-  std::shared_ptr<T> make(const Poco::JSON::Object& config) {
-    return std::static_pointer_cast<T>(make_plugin(config));
+  std::shared_ptr<T> make(const Poco::JSON::Object& config,
+                          const Poco::JSON::Object& stored = Poco::JSON::Object()) {
+    return std::static_pointer_cast<T>(make_plugin(config, stored));
   }
 
   std::string log() const { return lines_->str(); }
 
  private:
-  std::shared_ptr<Plugin> make_plugin(const Poco::JSON::Object& config);
+  std::shared_ptr<Plugin> make_plugin(const Poco::JSON::Object& config,
+                                      const Poco::JSON::Object& stored);
 
   host::PluginRegistry registry_;
   std::shared_ptr<const host::PluginRecord> record_;
