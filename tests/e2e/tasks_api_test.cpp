@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <regex>
+#include <set>
 #include <thread>
 
 namespace warden::test {
@@ -21,7 +22,8 @@ class TaskApi : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_.write("warden.yaml", "plugins_dir:\n  - " + std::string(WARDEN_STAGED_PLUGINS_DIR) +
-                                  "\n  - " + (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "tasks").string() +
+                                  "\n  - " +
+                                  (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "tasks").string() +
                                   "\nworkers: 2\nmax_status_task: 3\nlog_level: warn\n"
                                   "source_db:\n  test:\n    source_name: mongo\n"
                                   "TEST:\n  database: sqlite:" +
@@ -64,14 +66,19 @@ class TaskApi : public ::testing::Test {
     return r.json->getArray("status")->getObject(0);
   }
 
-  std::string wait_ended(const std::string& id) {
-    for (int i = 0; i < 2000; ++i) {
+  /// The task's status once it is one of `wanted` (within a minute: a busy machine is slow), else
+  /// "still <status>".
+  std::string wait_status(const std::string& id, const std::set<std::string>& wanted) {
+    const auto until = std::chrono::steady_clock::now() + 60s;
+    while (std::chrono::steady_clock::now() < until) {
       auto status = status_of(id)->getValue<std::string>("status");
-      if (status == "finished" || status == "failed") return status;
+      if (wanted.contains(status)) return status;
       std::this_thread::sleep_for(5ms);
     }
     return "still " + status_of(id)->getValue<std::string>("status");
   }
+
+  std::string wait_ended(const std::string& id) { return wait_status(id, {"finished", "failed"}); }
 
   TempDir dir_;
   std::unique_ptr<WardenProcess> warden_;
@@ -115,8 +122,9 @@ TEST_F(TaskApi, StatusOfUnknownIdsReadsInvalidAndTooManyIdsAreRefused) {
 TEST_F(TaskApi, WrongShapesTypesAndMissingFieldsEachSayWhat) {
   EXPECT_EQ(refusal("/api/create_task", R"({"service": "test"})").rfind("\"data\" is required", 0),
             0u);
-  EXPECT_EQ(refusal("/api/create_task", R"({"data": []})").rfind("\"data\" must be a JSON object", 0),
-            0u);
+  EXPECT_EQ(
+      refusal("/api/create_task", R"({"data": []})").rfind("\"data\" must be a JSON object", 0),
+      0u);
   EXPECT_EQ(refusal("/api/create_task", R"({"data": {"condition": {}}})"),
             "\"data.service\" is required");
   EXPECT_EQ(refusal("/api/create_task", R"({"data": {"service": 7, "condition": {}}})"),
@@ -145,20 +153,23 @@ TEST_F(TaskApi, WrongShapesTypesAndMissingFieldsEachSayWhat) {
             "\"data[0].task_id\" must be a string");
   EXPECT_EQ(refusal("/api/result_task", R"({"data": {"task_id": "ts_x"}})", 404),
             "unknown task_id \"ts_x\"");
-  EXPECT_EQ(refusal("/api/update_status_task",
-                    R"({"data": {"task_id": "ts_x", "status": "paused"}})"),
-            "\"data.status\" must be one of running, finished, failed, not \"paused\"");
+  EXPECT_EQ(
+      refusal("/api/update_status_task", R"({"data": {"task_id": "ts_x", "status": "paused"}})"),
+      "\"data.status\" must be one of running, finished, failed, not \"paused\"");
   EXPECT_EQ(refusal("/api/update_status_task",
                     R"({"data": {"task_id": "ts_x", "status": "failed"}})", 404),
             "unknown task_id \"ts_x\"");
-  EXPECT_EQ(refusal("/api/tasks", R"({"p_size": 0})"), "\"p_size\" must be a whole number from 1 to 1000, not 0");
-  EXPECT_EQ(refusal("/api/tasks", R"({"page": "2"})"), "\"page\" must be a whole number from 1 to 1000000");
+  EXPECT_EQ(refusal("/api/tasks", R"({"p_size": 0})"),
+            "\"p_size\" must be a whole number from 1 to 1000, not 0");
+  EXPECT_EQ(refusal("/api/tasks", R"({"page": "2"})"),
+            "\"page\" must be a whole number from 1 to 1000000");
   EXPECT_EQ(refusal("/api/tasks", R"({"status": "Invalid"})"),
             "\"status\" must be one of ready, waiting, running, finished, failed, not \"Invalid\"");
   EXPECT_EQ(refusal("/api/start_task", R"({})"), "\"task_id\" is required");
   EXPECT_EQ(refusal("/api/start_task", R"({"task_id": "ts_x"})", 404), "unknown task_id \"ts_x\"");
-  EXPECT_EQ(refusal("/api/update_task", R"({"task_id": "ts_x"})").rfind("\"condition\" is required", 0),
-            0u);
+  EXPECT_EQ(
+      refusal("/api/update_task", R"({"task_id": "ts_x"})").rfind("\"condition\" is required", 0),
+      0u);
   EXPECT_TRUE(warden_->running());
 }
 
@@ -198,7 +209,8 @@ TEST_F(TaskApi, ListsFilterAndPage) {
   for (int i = 0; i < 3; ++i) ids.push_back(create("test", R"({"message": "m"})"));
   create("scripted", R"({"mode": "fail", "secret": "hunter2"})");
   for (const auto& id : ids) wait_ended(id);
-  auto r = post("/api/tasks", R"({"service": "test", "status": "finished", "p_size": 2, "page": 1})");
+  auto r =
+      post("/api/tasks", R"({"service": "test", "status": "finished", "p_size": 2, "page": 1})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json->getValue<int>("total"), 3);
   EXPECT_EQ(r.json->getValue<int>("count"), 2);
@@ -216,7 +228,8 @@ TEST_F(TaskApi, ListsFilterAndPage) {
 TEST_F(TaskApi, StartUpdateAndExternalStatusFollowTheTaskLifeCycle) {
   auto id = create("test", R"({"message": "one"})", R"(, "start": false)");
   EXPECT_EQ(status_of(id)->getValue<std::string>("status"), "ready");
-  auto updated = post("/api/update_task", R"({"task_id": ")" + id + R"(", "condition": {"message": "two"}})");
+  auto updated =
+      post("/api/update_task", R"({"task_id": ")" + id + R"(", "condition": {"message": "two"}})");
   EXPECT_EQ(updated.status, 200) << updated.body;
   auto started = post("/api/start_task", R"({"task_id": ")" + id + R"("})");
   ASSERT_EQ(started.status, 200) << started.body;
@@ -226,12 +239,16 @@ TEST_F(TaskApi, StartUpdateAndExternalStatusFollowTheTaskLifeCycle) {
   EXPECT_EQ(result.json->getObject("data")->getValue<std::string>("message"), "two");
 
   auto slow = create("scripted", R"({"mode": "steps", "delay_ms": 5000})");
-  EXPECT_EQ(refusal("/api/start_task", R"({"task_id": ")" + slow + R"("})", 409),
-            "task \"" + slow + "\" is running; only a ready, finished or failed task can be started");
+  // Queued first (waiting), then its step runs: on a busy machine that can take a while.
+  ASSERT_EQ(wait_status(slow, {"running"}), "running");
+  EXPECT_EQ(
+      refusal("/api/start_task", R"({"task_id": ")" + slow + R"("})", 409),
+      "task \"" + slow + "\" is running; only a ready, finished or failed task can be started");
   EXPECT_EQ(refusal("/api/update_task", R"({"task_id": ")" + slow + R"(", "condition": {}})", 409),
             "task \"" + slow + "\" is running; its condition can change once it has ended");
   auto ended = post("/api/update_status_task",
-                    R"({"data": {"task_id": ")" + slow + R"(", "status": "failed", "message": "cancelled by operator"}})");
+                    R"({"data": {"task_id": ")" + slow +
+                        R"(", "status": "failed", "message": "cancelled by operator"}})");
   ASSERT_EQ(ended.status, 200) << ended.body;
   EXPECT_EQ(ended.json->getObject("status")->getValue<std::string>("status"), "failed");
   EXPECT_EQ(status_of(slow)->getValue<std::string>("message"), "cancelled by operator");
@@ -261,8 +278,9 @@ TEST_F(TaskApi, ServiceTaskListsTheSolutions) {
 
 TEST_F(TaskApi, SigtermLetsTheRunningStepEndAndTheNextHostFinishesTheTask) {
   auto log = dir_.path() / "steps.log";
-  auto id = create("scripted", R"({"mode": "steps", "delay_ms": 100, "work_ms": 400, "log_file": ")" +
-                                   log.string() + R"("})");
+  auto id =
+      create("scripted", R"({"mode": "steps", "delay_ms": 100, "work_ms": 400, "log_file": ")" +
+                             log.string() + R"("})");
   std::this_thread::sleep_for(150ms);  // `run` is working
   EXPECT_EQ(warden_->stop(), 0) << warden_->log();
   start();
