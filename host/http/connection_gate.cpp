@@ -26,7 +26,8 @@ constexpr std::size_t kPeekBytes = 32 * 1024;
 // Accepting waits this long when the process is out of file descriptors and none can be freed.
 constexpr auto kAcceptPause = std::chrono::milliseconds(100);
 
-/// An empty line ends a request header (a bare LF is accepted as a line end, as Poco does).
+}  // namespace
+
 bool header_complete(std::string_view seen) {
   for (auto at = seen.find('\n'); at != std::string_view::npos; at = seen.find('\n', at + 1)) {
     const auto rest = seen.substr(at + 1);
@@ -34,6 +35,8 @@ bool header_complete(std::string_view seen) {
   }
   return false;
 }
+
+namespace {
 
 bool out_of_descriptors(int error) {
   return error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM;

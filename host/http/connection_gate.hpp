@@ -9,11 +9,15 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 namespace warden::host::http {
+
+/// An empty line ends a request header (a bare LF is accepted as a line end, as Poco does).
+bool header_complete(std::string_view seen);
 
 struct GateLimits {
   /// A request header must be complete this long after the connection opens (or, on a kept-alive
