@@ -303,8 +303,14 @@ class Client:
 
     def call(self, method, path, body=None):
         data = None if body is None else json.dumps(body).encode()
-        self.conn.request(method, path, body=data, headers=self.headers)
-        resp = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=data, headers=self.headers)
+            resp = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed the kept-alive connection while it was idle: a new one.
+            self.conn.close()
+            self.conn.request(method, path, body=data, headers=self.headers)
+            resp = self.conn.getresponse()
         raw = resp.read()
         try:
             return resp.status, json.loads(raw) if raw else None

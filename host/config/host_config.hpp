@@ -27,7 +27,7 @@ struct HostConfig {
   int http_threads = 64;         ///< requests served at once
   int http_header_timeout = 10;  ///< seconds a request header may take to arrive whole
   int http_body_timeout = 30;    ///< seconds reading a request body (or sending an answer) may take
-  int http_idle_timeout = 5;     ///< seconds a kept-alive connection may wait for its next request
+  int http_idle_timeout = 15;    ///< seconds a kept-alive connection may wait for its next request
   int max_status_task = 10;
   std::size_t max_body_bytes = 1 << 20;
   std::optional<std::vector<std::string>> services;  ///< `service`: absent means every solution

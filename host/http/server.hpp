@@ -28,7 +28,7 @@ struct HttpServerOptions {
   /// Reading a request body must be done in this long; so must sending the answer.
   std::chrono::milliseconds body_timeout{30'000};
   /// How long a kept-alive connection may wait for its next request.
-  std::chrono::milliseconds idle_timeout{5'000};
+  std::chrono::milliseconds idle_timeout{15'000};
   /// Counts every answer for GET /metrics; may be null.
   std::shared_ptr<RequestMetrics> metrics;
   /// Every `/api/` request must carry it (SPEC §5); empty refuses them all.

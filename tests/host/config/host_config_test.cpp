@@ -79,7 +79,7 @@ TEST(HostConfig, ReadsHowLongAConnectionMayTakeToSendItsRequest) {
   auto defaults = load_host_config(std::nullopt, {});
   EXPECT_EQ(defaults.http_header_timeout, 10);
   EXPECT_EQ(defaults.http_body_timeout, 30);
-  EXPECT_EQ(defaults.http_idle_timeout, 5);
+  EXPECT_EQ(defaults.http_idle_timeout, 15);
   test::TempDir dir;
   auto file =
       dir.write("w.yaml", "http_header_timeout: 3\nhttp_body_timeout: 7\nhttp_idle_timeout: 2\n");
