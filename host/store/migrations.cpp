@@ -71,6 +71,18 @@ const std::vector<Migration>& all_migrations() {
         "CREATE INDEX notices_ended_by_status ON notices (status, notice_id) "
         "WHERE status NOT IN ('created', 'sending')",
         "ALTER TABLE notices ADD COLUMN alert_of VARCHAR(64) NOT NULL DEFAULT ''"}},
+      {18,
+       "actions made by policies",
+       // The whole record is the body; the columns are what GET /api/actions filters on, and the
+       // partial index is what a start reads.
+       {"CREATE TABLE actions (id VARCHAR(64) PRIMARY KEY, policy VARCHAR(64) NOT NULL, "
+        "alert_id VARCHAR(64) NOT NULL, alert_ids TEXT NOT NULL, kind VARCHAR(64) NOT NULL, "
+        "status VARCHAR(32) NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, "
+        "body TEXT NOT NULL)",
+        "CREATE INDEX actions_by_policy ON actions (policy, id)",
+        "CREATE INDEX actions_by_status ON actions (status, id)",
+        "CREATE INDEX actions_unfinished ON actions (id) "
+        "WHERE status IN ('created', 'waiting_approval', 'running', 'blocked')"}},
   };
   return migrations;
 }
