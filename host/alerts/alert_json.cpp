@@ -4,6 +4,7 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -54,15 +55,7 @@ Setter flag(bool Alert::*member) {
 
 const std::map<std::string, Setter>& setters() {
   static const std::map<std::string, Setter> table = {
-      {"type",
-       [](Alert& a, const Var& v, const std::string& place) {
-         a.type = text_of(v, place);
-         static const char* kTypes[] = {"job_state", "checkpoint", "cluster", "task", "external"};
-         for (const char* t : kTypes)
-           if (a.type == t) return;
-         refuse(place, "must be one of job_state, checkpoint, cluster, task, external, not \"" +
-                           a.type + "\"");
-       }},
+      {"type", text(&Alert::type)},
       {"subject", text(&Alert::subject)},
       {"title", text(&Alert::title)},
       {"source", text(&Alert::source)},
@@ -107,9 +100,7 @@ const std::map<std::string, Setter>& setters() {
   return table;
 }
 
-}  // namespace
-
-Alert alert_from_json(const Poco::JSON::Object& json, const std::string& place) {
+Alert fields_from_json(const Poco::JSON::Object& json, const std::string& place) {
   Alert alert;
   for (const auto& [name, value] : json) {
     const std::string where = place + "." + name;
@@ -118,10 +109,27 @@ Alert alert_from_json(const Poco::JSON::Object& json, const std::string& place) 
     if (value.isEmpty()) continue;  // null: the default
     setter->second(alert, value, where);
   }
+  return alert;
+}
+
+}  // namespace
+
+Alert alert_from_json(const Poco::JSON::Object& json, const std::string& place) {
+  Alert alert = fields_from_json(json, place);
+  static const char* kTypes[] = {"job_state", "checkpoint", "cluster", "task", "external"};
+  if (std::none_of(std::begin(kTypes), std::end(kTypes),
+                   [&](const char* t) { return alert.type == t; }))
+    refuse(place + ".type",
+           "must be one of job_state, checkpoint, cluster, task, external, not \"" + alert.type +
+               "\"");
   if (alert.title.empty() && alert.subject.empty() && alert.message.empty())
     throw AlertInputError("\"" + place +
                           "\" needs at least one of \"title\", \"subject\" or \"message\"");
   return alert;
+}
+
+Alert stored_alert_from_json(const Poco::JSON::Object& json, const std::string& place) {
+  return fields_from_json(json, place);
 }
 
 Poco::JSON::Object::Ptr alert_to_json(const Alert& alert) {

@@ -13,6 +13,10 @@ namespace warden::host {
 /// `place` prefixes field names in messages ("alert", "alerts[3]").
 Alert alert_from_json(const Poco::JSON::Object& json, const std::string& place = "alert");
 
+/// An alert as alert_to_json stored it: every field has its type checked, but not the rules for an
+/// alert coming in (a known type, some text), which a plugin's alert need not have kept.
+Alert stored_alert_from_json(const Poco::JSON::Object& json, const std::string& place = "alert");
+
 /// The alert as stored with a notice (every field, the dedupe key as given).
 Poco::JSON::Object::Ptr alert_to_json(const Alert& alert);
 

@@ -71,6 +71,16 @@ const std::vector<Migration>& all_migrations() {
         "CREATE INDEX notices_ended_by_status ON notices (status, notice_id) "
         "WHERE status NOT IN ('created', 'sending')",
         "ALTER TABLE notices ADD COLUMN alert_of VARCHAR(64) NOT NULL DEFAULT ''"}},
+      // ---- automation (issue 15) ----
+      {14,
+       "alert records",
+       // labels: the alert's labels as compact JSON, which the label filter searches.
+       {"CREATE TABLE alert_records (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, "
+        "state TEXT NOT NULL, source TEXT NOT NULL, labels TEXT NOT NULL, "
+        "first_ms BIGINT NOT NULL, last_ms BIGINT NOT NULL, body TEXT NOT NULL)",
+        "CREATE INDEX alert_records_by_fingerprint ON alert_records (fingerprint)",
+        "CREATE INDEX alert_records_by_state ON alert_records (state, last_ms)",
+        "CREATE INDEX alert_records_by_last ON alert_records (last_ms)"}},
       {18,
        "actions made by policies",
        // The whole record is the body; the columns are what GET /api/actions filters on, and the
