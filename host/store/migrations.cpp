@@ -71,6 +71,11 @@ const std::vector<Migration>& all_migrations() {
         "CREATE INDEX notices_ended_by_status ON notices (status, notice_id) "
         "WHERE status NOT IN ('created', 'sending')",
         "ALTER TABLE notices ADD COLUMN alert_of VARCHAR(64) NOT NULL DEFAULT ''"}},
+      // ---- automation (issue 15) ----
+      {15,
+       "named configurations: policies and saved solutions",
+       {"CREATE TABLE named_configs (collection TEXT NOT NULL, name TEXT NOT NULL, "
+        "body TEXT NOT NULL, updated_ms BIGINT NOT NULL, PRIMARY KEY (collection, name))"}},
   };
   return migrations;
 }
