@@ -1,10 +1,15 @@
 #include "host/alerts/alert_service.hpp"
 #include "host/app/commands.hpp"
+#include "host/automation/action_kind.hpp"
+#include "host/automation/policy_book.hpp"
+#include "host/automation/saved_solutions.hpp"
 #include "host/http/alert_api.hpp"
 #include "host/http/health_routes.hpp"
 #include "host/http/metrics_routes.hpp"
 #include "host/http/plugin_routes.hpp"
+#include "host/http/policy_routes.hpp"
 #include "host/http/server.hpp"
+#include "host/http/solution_routes.hpp"
 #include "host/http/task_routes.hpp"
 #include "host/http/timer_routes.hpp"
 #include "host/plugins/plugin_registry.hpp"
@@ -62,6 +67,14 @@ struct Services {
         tasks(database, registry, shared, TaskService::options_from(config)),
         timers(database, registry, shared, timer_options(config)),
         alerts(database, registry, shared, config.notice_max_age * 1000),
+        // ---- PLACEHOLDER (auto/policies): policies over no action kinds, so the policy and
+        // saved-solution routes can be tried; the lead replaces this with the engine's wiring.
+        policies(
+            database, action_kinds,
+            [this](const std::string& name) { return alerts.channels().find(name) != nullptr; }),
+        solutions(database, registry, *shared.templates,
+                  [this](const std::string& name) { return policies.using_solution(name); }),
+        // ---- end of placeholder
         registry_(registry) {
     timers.load(tasks.manager());  // before tasks start, so that no run starts unseen
     // Schedules and tasks naming channel instances (options_from: channels) are checked against
@@ -92,6 +105,9 @@ struct Services {
   TaskService tasks;
   TimerService timers;
   AlertService alerts;
+  ActionKinds action_kinds;  // PLACEHOLDER (auto/policies): empty until the engine's kinds
+  PolicyBook policies;
+  SavedSolutions solutions;
 
  private:
   PluginRegistry& registry_;
@@ -105,6 +121,8 @@ http::Router routes(PluginRegistry& registry, Services& services, const HostConf
   http::add_task_routes(router, services.tasks.manager(), config.max_status_task);
   http::add_timer_routes(router, services.timers);
   http::add_alert_api(router, services.alerts);
+  http::add_policy_routes(router, services.policies);     // PLACEHOLDER (auto/policies)
+  http::add_solution_routes(router, services.solutions);  // PLACEHOLDER (auto/policies)
   http::add_metrics_routes(router, registry, metrics, &services.tasks.manager(), &services.timers,
                            &services.alerts.pipeline());
   return router;

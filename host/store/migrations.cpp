@@ -81,6 +81,10 @@ const std::vector<Migration>& all_migrations() {
         "CREATE INDEX alert_records_by_fingerprint ON alert_records (fingerprint)",
         "CREATE INDEX alert_records_by_state ON alert_records (state, last_ms)",
         "CREATE INDEX alert_records_by_last ON alert_records (last_ms)"}},
+      {15,
+       "named configurations: policies and saved solutions",
+       {"CREATE TABLE named_configs (collection TEXT NOT NULL, name TEXT NOT NULL, "
+        "body TEXT NOT NULL, updated_ms BIGINT NOT NULL, PRIMARY KEY (collection, name))"}},
       {18,
        "actions made by policies",
        // The whole record is the body; the columns are what GET /api/actions filters on, and the

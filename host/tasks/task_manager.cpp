@@ -2,6 +2,7 @@
 
 #include "host/runtime/ids.hpp"
 #include "host/tasks/poll_wait.hpp"
+#include "host/tasks/solution_condition.hpp"
 #include "host/tasks/step_runner.hpp"
 
 #include <warden/json_value.hpp>
@@ -105,7 +106,7 @@ Poco::JSON::Object::Ptr TaskManager::check_condition(const std::string& service,
   if (!accepts(service) || !record)
     throw RequestError(RequestError::Kind::invalid, "service not support",
                        {{"service", "\"" + service + "\" is not an enabled solution"}});
-  auto checked = record->manifest->schema.apply(condition, nullptr, registry_options(registry_));
+  auto checked = check_solution_condition(*record, registry_, condition);
   if (!checked.ok())
     throw RequestError(RequestError::Kind::invalid, "invalid condition", checked.errors);
   return checked.values;
