@@ -106,7 +106,7 @@ http::Router routes(PluginRegistry& registry, Services& services, const HostConf
   http::add_timer_routes(router, services.timers);
   http::add_alert_api(router, services.alerts);
   http::add_metrics_routes(router, registry, metrics, &services.tasks.manager(), &services.timers,
-                           &services.alerts.pipeline());
+                           &services.alerts.pipeline(), &services.alerts.breaker());
   return router;
 }
 

@@ -71,6 +71,11 @@ const std::vector<Migration>& all_migrations() {
         "CREATE INDEX notices_ended_by_status ON notices (status, notice_id) "
         "WHERE status NOT IN ('created', 'sending')",
         "ALTER TABLE notices ADD COLUMN alert_of VARCHAR(64) NOT NULL DEFAULT ''"}},
+      // ---- automation (issue 15) ----
+      {16,
+       "circuit-breaking rules by module (notice, action or all)",
+       // Rules stored before modules break notices, as they did then.
+       {"ALTER TABLE circuit_breaking ADD COLUMN module VARCHAR(16) NOT NULL DEFAULT 'notice'"}},
   };
   return migrations;
 }
