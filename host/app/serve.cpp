@@ -124,7 +124,7 @@ http::Router routes(PluginRegistry& registry, Services& services, const HostConf
   http::add_policy_routes(router, services.policies);     // PLACEHOLDER (auto/policies)
   http::add_solution_routes(router, services.solutions);  // PLACEHOLDER (auto/policies)
   http::add_metrics_routes(router, registry, metrics, &services.tasks.manager(), &services.timers,
-                           &services.alerts.pipeline());
+                           &services.alerts.pipeline(), &services.alerts.breaker());
   return router;
 }
 

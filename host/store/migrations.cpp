@@ -85,6 +85,10 @@ const std::vector<Migration>& all_migrations() {
        "named configurations: policies and saved solutions",
        {"CREATE TABLE named_configs (collection TEXT NOT NULL, name TEXT NOT NULL, "
         "body TEXT NOT NULL, updated_ms BIGINT NOT NULL, PRIMARY KEY (collection, name))"}},
+      {16,
+       "circuit-breaking rules by module (notice, action or all)",
+       // Rules stored before modules break notices, as they did then.
+       {"ALTER TABLE circuit_breaking ADD COLUMN module VARCHAR(16) NOT NULL DEFAULT 'notice'"}},
       {18,
        "actions made by policies",
        // The whole record is the body; the columns are what GET /api/actions filters on, and the
