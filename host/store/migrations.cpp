@@ -71,6 +71,11 @@ const std::vector<Migration>& all_migrations() {
         "CREATE INDEX notices_ended_by_status ON notices (status, notice_id) "
         "WHERE status NOT IN ('created', 'sending')",
         "ALTER TABLE notices ADD COLUMN alert_of VARCHAR(64) NOT NULL DEFAULT ''"}},
+      // ---- automation (issue 15) ----
+      {17,
+       "the action and the alarm of a task",
+       {"ALTER TABLE tasks ADD COLUMN action_id TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE tasks ADD COLUMN alarm_json TEXT NOT NULL DEFAULT ''"}},
   };
   return migrations;
 }
