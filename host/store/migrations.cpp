@@ -89,6 +89,10 @@ const std::vector<Migration>& all_migrations() {
        "circuit-breaking rules by module (notice, action or all)",
        // Rules stored before modules break notices, as they did then.
        {"ALTER TABLE circuit_breaking ADD COLUMN module VARCHAR(16) NOT NULL DEFAULT 'notice'"}},
+      {17,
+       "the action and the alarm of a task",
+       {"ALTER TABLE tasks ADD COLUMN action_id TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE tasks ADD COLUMN alarm_json TEXT NOT NULL DEFAULT ''"}},
       {18,
        "actions made by policies",
        // The whole record is the body; the columns are what GET /api/actions filters on, and the
