@@ -95,7 +95,7 @@ void ActionEngine::run_attempt(const std::string& id, std::uint64_t seq) {
   auto& a = it->second;
   const auto now = now_ms();
   const auto spec = action_spec_from_json(*a.spec).action;
-  const Alert alert = alert_from_json(*a.alerts->getObject(0));
+  const Alert alert = stored_alert_from_json(*a.alerts->getObject(0));
   if (a.group_key.size() && group_of_.count(a.group_key) && group_of_[a.group_key] == a.id)
     group_of_.erase(a.group_key);  // the aggregation window closed: later alerts start another
   if (auto rule = hooks_.blocked_by ? hooks_.blocked_by(alert, a.policy, a.kind, now)
@@ -235,7 +235,7 @@ void ActionEngine::commit_locked(const ActionRecord& action) {
 void ActionEngine::request_approval(const ActionRecord& a) {
   const auto spec = action_spec_from_json(*a.spec);
   if (spec.approval_channels.empty() || !hooks_.notify) return;
-  const Alert cause = alert_from_json(*a.alerts->getObject(0));
+  const Alert cause = stored_alert_from_json(*a.alerts->getObject(0));
   Alert request;
   request.type = "external";
   request.source = "warden";
@@ -253,7 +253,7 @@ void ActionEngine::request_approval(const ActionRecord& a) {
 }
 
 Poco::JSON::Object::Ptr ActionEngine::template_data(const ActionRecord& a) const {
-  const Alert first = alert_from_json(*a.alerts->getObject(0));
+  const Alert first = stored_alert_from_json(*a.alerts->getObject(0));
   auto data = first.template_data();
   data->set("signal", a.signal);
   data->set("policy", a.policy);
@@ -263,7 +263,7 @@ Poco::JSON::Object::Ptr ActionEngine::template_data(const ActionRecord& a) const
   if (a.alerts->size() > 1) {
     Poco::JSON::Array::Ptr all = new Poco::JSON::Array;
     for (std::size_t i = 0; i < a.alerts->size(); ++i)
-      all->add(alert_from_json(*a.alerts->getObject(i)).template_data());
+      all->add(stored_alert_from_json(*a.alerts->getObject(i)).template_data());
     data->set("alerts", all);
   }
   data->set("alert_count", static_cast<std::int64_t>(a.alerts->size()));
