@@ -72,7 +72,7 @@ AlertRecordQuery query_of(const Request& request) {
   Errors errors;
   for (const auto& [name, _] : request.query_params)
     if (!kKnown.count(name))
-      errors[name] =
+      errors[name.size() <= 64 ? name : name.substr(0, 64) + "…"] =
           "is not a filter of alert records (known: state, source, label, from, to, "
           "limit, offset)";
   AlertRecordQuery query;

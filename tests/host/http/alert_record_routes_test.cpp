@@ -219,6 +219,9 @@ TEST_F(HttpAlertRecordRoutes, BadQueryParametersAreNamedAllAtOnce) {
   const auto huge = call("GET", "/api/alerts?state=" + std::string(100'000, 'x'));
   EXPECT_EQ(huge.status, 400);
   EXPECT_LT(huge.body->getValue<std::string>("message").size(), 200u);  // not echoed
+  const auto long_name = call("GET", "/api/alerts?" + std::string(5000, 'n') + "=1");
+  EXPECT_EQ(long_name.status, 400);
+  EXPECT_LT(long_name.body->getObject("errors")->begin()->first.size(), 100u);
 }
 
 TEST_F(HttpAlertRecordRoutes, OneRecordComesFromTheEngineOrElseTheStoreWithItsActions) {
@@ -324,7 +327,7 @@ TEST_F(HttpAlertRecordRoutes, BadCloseBodiesAreRefusedWithEveryField) {
   for (int i = 0; i < 256; ++i) umlauts += "ü";
   EXPECT_EQ(call("POST", "/api/alerts/al_a/close", R"({"reason": ")" + umlauts + "\"}").status,
             200);
-  EXPECT_TRUE(api_.closes.size() == 1u);  // the refused ones never reached the engine
+  EXPECT_EQ(api_.closes.size(), 1u);  // the refused ones never reached the engine
 }
 
 TEST_F(HttpAlertRecordRoutes, TheIntakeRoutesStayApartFromOneRecordsRoutes) {
