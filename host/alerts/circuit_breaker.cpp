@@ -56,7 +56,7 @@ BreakCondition condition_from(const Poco::Dynamic::Var& value, const std::string
   }
   const auto o = value.extract<Poco::JSON::Object::Ptr>();
   for (const auto& [name, _] : *o)
-    if (name != "key" && name != "method" && name != "value")
+    if (name != "key" && name != "method" && name != "value" && name != "values")
       errors[place + "." + name] = "unknown (known: key, method, value)";
   if (!o->has("key") || !o->get("key").isString() || o->getValue<std::string>("key").empty())
     errors[place + ".key"] = "required: a dimension such as strategy_id, bk_biz_id or a label";
@@ -66,19 +66,22 @@ BreakCondition condition_from(const Poco::Dynamic::Var& value, const std::string
     c.method = o->get("method").isString() ? o->getValue<std::string>("method") : "";
     if (c.method != "eq" && c.method != "neq") errors[place + ".method"] = "must be eq or neq";
   }
-  const auto v = o->has("value") ? o->get("value") : Poco::Dynamic::Var();
+  // `values` is read as `value` (a policy's match says `values`: the same mistake waits here).
+  const std::string field = o->has("values") && !o->has("value") ? "values" : "value";
+  if (o->has("value") && o->has("values")) errors[place + ".values"] = "give value or values";
+  const auto v = o->has(field) ? o->get(field) : Poco::Dynamic::Var();
   if (v.type() == typeid(Poco::JSON::Array::Ptr)) {
     for (const auto& item : *v.extract<Poco::JSON::Array::Ptr>()) {
       if (item.isString() || (item.isNumeric() && !item.isBoolean()))
         c.values.push_back(item.convert<std::string>());
       else
-        errors[place + ".value"] = "must hold strings or numbers";
+        errors[place + "." + field] = "must hold strings or numbers";
     }
   } else if (v.isString() || (v.isNumeric() && !v.isBoolean())) {
     c.values.push_back(v.convert<std::string>());
   }
-  if (c.values.empty() && !errors.contains(place + ".value"))
-    errors[place + ".value"] = "required: a value or a non-empty list of values";
+  if (c.values.empty() && !errors.contains(place + "." + field))
+    errors[place + "." + field] = "required: a value or a non-empty list of values";
   return c;
 }
 

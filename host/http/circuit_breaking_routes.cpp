@@ -2,7 +2,7 @@
 //   {"id": "storm"?, "description": "..."?, "module": "notice" | "action" | "all" (default notice),
 //    "conditions": [{"key": "strategy_id", "method": "eq" | "neq"?, "value": ["1", 2] | "1"}],
 //    "end_time": "2026-12-01T08:00:00Z"?}
-// answered with "active" (false once its end_time passed).
+// ("values" is read as "value"), answered with "active" (false once its end_time passed).
 //   GET    /api/circuit_breaking              -> {"result","count","data":[rule...]}
 //   PUT    /api/circuit_breaking              {"rules":[rule...]} replaces every rule; the list
 //   DELETE /api/circuit_breaking              removes every rule; the (empty) list

@@ -144,6 +144,13 @@ TEST(BreakRule, OneRuleReportsEveryBadFieldByItsName) {
   for (const char* field : {"id", "module", "conditions[0].key", "conditions[0].value", "end_time",
                             "description", "colour"})
     EXPECT_TRUE(errors.contains(field)) << field;
+  // `values` reads as `value`; both at once is refused.
+  EXPECT_EQ(
+      rule(R"({"conditions": [{"key": "policy", "values": ["a", "b"]}]})").conditions[0].values,
+      (std::vector<std::string>{"a", "b"}));
+  std::map<std::string, std::string> both;
+  rules(R"({"rules": [{"conditions": [{"key": "k", "value": "a", "values": ["b"]}]}]})", both);
+  EXPECT_TRUE(both.contains("rules[0].conditions[0].values"));
   std::map<std::string, std::string> nested;
   rules(R"({"rules": [{"module": 3, "conditions": [{"key": "a", "value": "b"}]}]})", nested);
   EXPECT_TRUE(nested.contains("rules[0].module"));
