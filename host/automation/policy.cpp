@@ -180,6 +180,10 @@ std::shared_ptr<const re2::RE2> compile(const std::string& pattern, const std::s
   options.set_log_errors(false);
   options.set_max_mem(kMaxRegexMemory);
   auto regex = std::make_shared<const re2::RE2>(pattern, options);
+  if (regex->error_code() == re2::RE2::ErrorPatternTooLarge) {
+    errors[place] = "the pattern compiles to more than 1 MiB: use fewer or smaller repeats";
+    return nullptr;
+  }
   if (!regex->ok()) {
     errors[place] = "not a valid RE2 pattern: " + regex->error();
     return nullptr;

@@ -1,5 +1,7 @@
 #include "host/automation/sample_alert.hpp"
 
+#include <Poco/JSON/Array.h>
+
 namespace warden::host {
 
 Alert sample_alert() {
@@ -33,12 +35,17 @@ Alert sample_alert() {
 }
 
 Poco::JSON::Object::Ptr sample_action_data() {
-  auto data = sample_alert().template_data();
+  const auto alert = sample_alert();
+  auto data = alert.template_data();
+  Poco::JSON::Array::Ptr alerts = new Poco::JSON::Array;
+  alerts->add(alert.template_data());
   data->set("signal", "abnormal");
   data->set("policy", "sample-policy");
   data->set("action_id", "ac_sample");
   data->set("alert_id", "al_sample");
   data->set("repeat", 1);
+  data->set("alerts", alerts);  // as an aggregated notice has them
+  data->set("alert_count", 1);
   return data;
 }
 

@@ -11,7 +11,7 @@ namespace warden::host {
 Alert sample_alert();
 
 /// What an action's templates see for the sample alert (ActionInput::data): its template data plus
-/// `signal`, `policy`, `action_id`, `alert_id` and `repeat`.
+/// `signal`, `policy`, `action_id`, `alert_id`, `repeat`, `alerts` and `alert_count`.
 Poco::JSON::Object::Ptr sample_action_data();
 
 }  // namespace warden::host

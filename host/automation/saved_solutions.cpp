@@ -89,9 +89,10 @@ Poco::Dynamic::Var SavedSolutions::check_condition(
     const SavedSolution& solution, const SavedSolution* previous,
     std::map<std::string, std::string>& errors) const {
   const auto record = registry_.find(solution.plugin);
-  if (!solution.templated()) {
+  if (!solution.condition.isString()) {
     const auto condition = solution.condition.extract<Poco::JSON::Object::Ptr>();
-    const bool same = previous && previous->plugin == solution.plugin && !previous->templated();
+    const bool same =
+        previous && previous->plugin == solution.plugin && !previous->condition.isString();
     const auto result = check_solution_condition(
         *record, registry_, *condition,
         same ? previous->condition.extract<Poco::JSON::Object::Ptr>().get() : nullptr);
@@ -212,7 +213,7 @@ bool SavedSolutions::remove(const std::string& name) {
 }
 
 Poco::Dynamic::Var SavedSolutions::masked_condition(const SavedSolution& solution) const {
-  if (solution.templated()) return solution.condition;
+  if (solution.condition.isString()) return solution.condition;
   const auto condition = solution.condition.extract<Poco::JSON::Object::Ptr>();
   const auto record = registry_.find(solution.plugin);
   if (record && record->manifest) return record->manifest->schema.masked(*condition);

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "host/automation/named_config_store.hpp"
+#include "host/automation/saved_solution.hpp"
 #include "host/runtime/request_error.hpp"
 
-#include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>
 
 #include <cstdint>
@@ -23,20 +23,6 @@ namespace warden::host {
 
 class Database;
 class PluginRegistry;
-
-/// A configured solution (seed 000's 套餐): a solution plugin and its condition, saved by name so
-/// that any number of policies can run it (`{"kind": "solution", "solution": name}`).
-struct SavedSolution {
-  std::string name;
-  std::string plugin;  ///< the solution plugin's key
-  /// An object (checked values, secrets in clear: never show) or a Mustache template producing
-  /// one, rendered over the alert (Escape::json) when the action runs.
-  Poco::Dynamic::Var condition;
-  std::string description;
-  std::int64_t updated_ms = 0;
-
-  bool templated() const { return condition.isString(); }
-};
 
 /// The saved solutions: checked when saved against their plugin's manifest (a template is rendered
 /// with the sample alert first), stored in `named_configs` (collection `solution`), held in memory.

@@ -34,7 +34,7 @@ class FakeKind : public ActionKind {
     if (params.has("bad")) errors[place + ".bad"] = "is bad";
     if (params.has("boom")) throw std::runtime_error("kaboom");
   }
-  ActionAttempt run(const ActionInput&) noexcept override { return {}; }
+  ActionAttempt run(const ActionInput&) const noexcept override { return {}; }
 
  private:
   std::shared_ptr<std::vector<Alert>> samples_;

@@ -275,6 +275,15 @@ TEST(PolicyRead, PatternsRE2CannotRunLinearlyAreRefused) {
   }
 }
 
+TEST(PolicyRead, APatternThatCompilesTooBigIsRefusedSayingSo) {
+  const auto errors =
+      refusals(R"({"match": [{"field": "title", "op": "regex", "value": "\\p{L}{1,100}"},
+                             {"field": "title", "op": "regex", "value": "\\p{Han}{1,20}"}]})");
+  ASSERT_EQ(errors.size(), 1u) << describe(errors);
+  EXPECT_EQ(errors.at("match[0].value"),
+            "the pattern compiles to more than 1 MiB: use fewer or smaller repeats");
+}
+
 TEST(PolicyMatch, CatastrophicLookingPatternsRunInLinearTime) {
   // A backtracking engine takes exponential time on these (2^100000 steps: the test would never
   // end); RE2 runs them in time linear in the text.

@@ -72,7 +72,7 @@ TEST_F(SavedSolutionsTest, AnObjectConditionIsCheckedCompletedAndStored) {
   const auto saved = put("nap", R"({"plugin": "sleep", "condition": {"seconds": "90s"},
                                     "description": "a short nap"})");
   ASSERT_TRUE(saved);
-  EXPECT_FALSE(saved->templated());
+  EXPECT_FALSE(saved->condition.isString());
   const auto condition = saved->condition.extract<Poco::JSON::Object::Ptr>();
   EXPECT_EQ(condition->getValue<std::int64_t>("seconds"), 90);  // coerced by the manifest
   EXPECT_GT(saved->updated_ms, 0);
@@ -119,7 +119,8 @@ TEST_F(SavedSolutionsTest, ATemplateIsRenderedWithTheSampleAlertAndChecked) {
   const auto saved = put("nap", R"({"plugin": "sleep",
       "condition": "{\"seconds\": \"{{repeat}}\"}"})");
   ASSERT_TRUE(saved);
-  EXPECT_TRUE(saved->templated());  // kept as written: rendered for each alert when it runs
+  EXPECT_TRUE(
+      saved->condition.isString());  // kept as written: rendered for each alert when it runs
   EXPECT_EQ(solutions->masked_condition(*saved).toString(), saved->condition.toString());
 
   // Renders text that is not JSON: a tag outside quotes.
