@@ -1,7 +1,7 @@
 #include "host/tasks/step_runner.hpp"
 
-#include "host/runtime/alert_json.hpp"
 #include "host/plugins/plugin_call.hpp"
+#include "host/runtime/alert_json.hpp"
 #include "host/services/spdlog_logger.hpp"
 
 #include <warden/json_value.hpp>
@@ -35,8 +35,11 @@ StepResult run_step(const PluginRecord& plugin, const TaskRecord& task, const So
   } catch (const Poco::Exception& e) {
     return {false, "the task's condition or alarm cannot be read: " + e.displayText(), {}, {}, {}};
   } catch (const std::exception& e) {
-    return {false, std::string("the task's condition or alarm cannot be read: ") + e.what(), {},
-            {}, {}};
+    return {false,
+            std::string("the task's condition or alarm cannot be read: ") + e.what(),
+            {},
+            {},
+            {}};
   }
   const auto failed = call_plugin_as<Solution>(use, [&](Solution& solution) {
     solution.bind_task(

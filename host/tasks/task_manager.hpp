@@ -96,6 +96,10 @@ class TaskManager {
   /// marks it skipped. Returns false when that run has already ended.
   bool force_fail(const std::string& task_id, std::int64_t generation, const std::string& message,
                   bool skip);
+  /// `condition` checked against `service`'s fields as create() checks it: the complete, coerced
+  /// values. Throws RequestError (invalid): "service not support", or the fields' errors.
+  Poco::JSON::Object::Ptr check_condition(const std::string& service,
+                                          const Poco::JSON::Object& condition) const;
   /// The solutions create_task accepts: `service` from the config, or every loaded solution.
   std::vector<std::string> services() const;
   /// The condition with password fields masked, for a read endpoint.
@@ -120,8 +124,6 @@ class TaskManager {
     std::uint64_t version = 0;   // changes submitted to the journal
   };
 
-  Poco::JSON::Object::Ptr check_condition(const std::string& service,
-                                          const Poco::JSON::Object& condition) const;
   std::int64_t timeout_for(const std::string& service, std::optional<std::int64_t> asked) const;
   void enqueue(const std::string& task_id, std::int64_t generation);
   void execute(const std::string& task_id, std::int64_t generation);
