@@ -142,8 +142,13 @@ TEST_F(AlertsApi, AlertsBecomeNoticesThatAreListedAndFiltered) {
   ASSERT_EQ(r.status, 200) << r.body;
   ASSERT_EQ(r.json->getValue<int>("count"), 1);
   const auto id = r.json->getArray("data")->getObject(0)->getValue<std::string>("notice_id");
+  // The answer as before policies existed, plus what the alert did to its record (issue 15).
+  const auto alert = r.json->getObject("alert");
+  ASSERT_TRUE(alert) << r.body;
   EXPECT_EQ(r.body, R"({"result":"ok","count":1,"data":[{"notice_id":")" + id +
-                        R"(","channel":"a","status":"created","aggregated":1}]})");
+                        R"(","channel":"a","status":"created","aggregated":1}],"alert":{"id":")" +
+                        alert->getValue<std::string>("id") +
+                        R"(","state":"abnormal","signal":"abnormal","actions":[]}})");
   auto notice = wait_status(id, "sent");
   ASSERT_TRUE(notice);
   EXPECT_EQ(notice->getValue<std::string>("status"), "sent");
