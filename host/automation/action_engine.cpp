@@ -85,6 +85,9 @@ void ActionEngine::make_actions_locked(const Policy& policy, const AlertRecord& 
   const std::string signal_name(to_string(signal));
   for (std::size_t i = 0; i < policy.actions.size(); ++i) {
     const auto& spec = policy.actions[i];
+    if (!spec.signals.empty() &&
+        std::find(spec.signals.begin(), spec.signals.end(), signal) == spec.signals.end())
+      continue;
     const auto group = aggregation_key(policy.name, i, signal_name, spec, record.alert);
     if (!group.empty()) {
       auto collecting = group_of_.find(group);

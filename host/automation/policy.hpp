@@ -41,6 +41,7 @@ struct DefenseRule {
 /// (checked by the kind when the policy is saved).
 struct PolicyAction {
   std::string kind;
+  std::vector<Signal> signals;     ///< which of the policy's signals run it; empty: every one
   Poco::JSON::Object::Ptr params;  ///< the action object without the common fields below
   std::int64_t timeout_s = 600;    ///< every action has a timeout
   int retries = 0;                 ///< further attempts after a failure
