@@ -115,7 +115,8 @@ http::Router routes(Database& database, PluginRegistry& registry, Services& serv
   http::add_timer_routes(router, services.timers);
   http::add_alert_api(router, services.alerts, services.automation, database);
   http::add_metrics_routes(router, registry, metrics, &services.tasks.manager(), &services.timers,
-                           &services.alerts.pipeline(), &services.alerts.breaker());
+                           &services.alerts.pipeline(), &services.alerts.breaker(),
+                           &services.automation.engine());
   return router;
 }
 

@@ -244,6 +244,8 @@ ActionEngine::Counts ActionEngine::counts() const {
   c.blocked = blocked_.load();
   c.approvals = approvals_.load();
   c.open_alerts = book_.size();
+  c.commits = journal_->commits();
+  c.rows = journal_->rows();
   std::lock_guard lock(mutex_);
   c.live_actions = live_.size();
   return c;

@@ -120,6 +120,7 @@ class ActionEngine final : public AutomationApi {
   struct Counts {
     std::uint64_t alerts = 0, actions = 0, blocked = 0, approvals = 0;
     std::size_t open_alerts = 0, live_actions = 0;
+    std::uint64_t commits = 0, rows = 0;  ///< the journal's
   };
   Counts counts() const;
 

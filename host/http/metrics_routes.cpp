@@ -1,6 +1,7 @@
 #include "host/http/metrics_routes.hpp"
 
 #include "host/http/alert_metrics.hpp"
+#include "host/http/automation_metrics.hpp"
 #include "host/tasks/task_manager.hpp"
 #include "host/timers/timer_service.hpp"
 
@@ -14,7 +15,7 @@ namespace warden::host::http {
 void add_metrics_routes(Router& router, const PluginRegistry& registry,
                         std::shared_ptr<const RequestMetrics> requests, const TaskManager* tasks,
                         const TimerService* timers, const NoticePipeline* notices,
-                        const CircuitBreaker* breaker) {
+                        const CircuitBreaker* breaker, const ActionEngine* automation) {
   router.add("GET", "/metrics", [=, &registry](const Request&) {
     std::ostringstream out;
     out << "# HELP warden_build_info The running host's version and plugin SDK major.\n"
@@ -85,6 +86,7 @@ void add_metrics_routes(Router& router, const PluginRegistry& registry,
     }
     if (notices) out << alert_metrics_text(*notices);
     if (breaker) out << circuit_breaking_metrics_text(*breaker);
+    if (automation) out << automation_metrics_text(*automation);
     if (requests) out << requests->prometheus();
     return Response::text(out.str(), "text/plain; version=0.0.4; charset=utf-8");
   });

@@ -242,6 +242,10 @@ TEST_F(Automation, AbnormalDefenseAsksForApprovalOnceAPolicyRunsTooMuch) {
   auto r = call("GET", "/api/actions?policy=storm&status=waiting_approval");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json->getObject("data")->getValue<int>("total"), 2);
+  const auto metrics = call_api(warden_->port(), "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("warden_actions_total{event=\"waiting_approval\"} 2"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("warden_alert_records_open 4"), std::string::npos);
 }
 
 TEST_F(Automation, AnActionBlockedByARuleKeepsItsParametersAndIsReplayed) {
