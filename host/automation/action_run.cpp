@@ -1,5 +1,6 @@
 // The life of one action after it is stored: arming, attempts, outcomes, manual answers.
 #include "host/alerts/alert_json.hpp"
+#include "host/automation/action_data.hpp"
 #include "host/automation/action_engine.hpp"
 #include "host/automation/action_spec.hpp"
 #include "host/automation/kinds/notice_plan.hpp"
@@ -253,21 +254,14 @@ void ActionEngine::request_approval(const ActionRecord& a) {
 }
 
 Poco::JSON::Object::Ptr ActionEngine::template_data(const ActionRecord& a) const {
-  const Alert first = stored_alert_from_json(*a.alerts->getObject(0));
-  auto data = first.template_data();
-  data->set("signal", a.signal);
-  data->set("policy", a.policy);
-  data->set("action_id", a.id);
-  data->set("alert_id", a.alert_id);
-  data->set("repeat", a.repeats + 1);
-  if (a.alerts->size() > 1) {
-    Poco::JSON::Array::Ptr all = new Poco::JSON::Array;
-    for (std::size_t i = 0; i < a.alerts->size(); ++i)
-      all->add(stored_alert_from_json(*a.alerts->getObject(i)).template_data());
-    data->set("alerts", all);
-  }
-  data->set("alert_count", static_cast<std::int64_t>(a.alerts->size()));
-  return data;
+  std::vector<Alert> alerts;
+  for (std::size_t i = 0; i < a.alerts->size(); ++i)
+    alerts.push_back(stored_alert_from_json(*a.alerts->getObject(i)));
+  return action_data(alerts, {.signal = a.signal,
+                              .policy = a.policy,
+                              .action_id = a.id,
+                              .alert_id = a.alert_id,
+                              .repeat = a.repeats + 1});
 }
 
 }  // namespace warden::host
