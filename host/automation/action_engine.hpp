@@ -153,6 +153,9 @@ class ActionEngine final : public AutomationApi {
   void check_task(const std::string& task_id);
   void sweep_recovered();
   ActionRecord& live_or_throw_locked(const std::string& id);
+  /// The action `id`, waiting for approval (else RequestError conflict), with `verdict` recorded.
+  ActionRecord& decide_locked(const std::string& id, const std::string& by,
+                              const std::string& reason, const std::string& verdict);
   Poco::JSON::Object::Ptr template_data(const ActionRecord& action) const;
 
   Database& database_;
