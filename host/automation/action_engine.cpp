@@ -11,6 +11,11 @@
 #include <future>
 
 namespace warden::host {
+namespace {
+
+constexpr std::size_t kMaxAggregatedAlerts = 100;
+
+}  // namespace
 
 ActionEngine::ActionEngine(Database& database, const ActionKinds& kinds, ActionEngineHooks hooks,
                            ActionEngineOptions options)
@@ -91,7 +96,10 @@ void ActionEngine::make_actions_locked(const Policy& policy, const AlertRecord& 
     const auto group = aggregation_key(policy.name, i, signal_name, spec, record.alert);
     if (!group.empty()) {
       auto collecting = group_of_.find(group);
-      if (collecting != group_of_.end()) {
+      // A full notice lets the next alert start another: a storm must not grow one row without
+      // bound (each join rewrites it).
+      if (collecting != group_of_.end() &&
+          live_.at(collecting->second).alert_ids.size() < kMaxAggregatedAlerts) {
         auto& action = live_.at(collecting->second);
         action.alert_ids.push_back(record.id);
         action.alerts->add(alert_to_json(record.alert));

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
 #include <thread>
 
 namespace warden::host {
@@ -195,6 +197,28 @@ TEST_F(EngineTest, APendingAttemptTimesOut) {
   ASSERT_TRUE(logged(id, "dispatched"));
   clock_.advance(11s);
   ASSERT_TRUE(reaches(id, "timeout"));
+}
+
+TEST_F(EngineTest, AGroupOfAlertsIsOneActionUpToAHundredThenAnother) {
+  auto notice = std::make_unique<FakeKind>("notice");
+  kinds_.add(std::move(notice));
+  make(policy_with("notice", R"({"group_by": ["cluster"], "group_wait": 60})"));
+  std::set<std::string> ids;
+  for (int i = 0; i < 150; ++i) {
+    auto alert = firing("g" + std::to_string(i));
+    alert.labels["cluster"] = "c1";
+    const auto in = engine_->ingest(alert, "api");
+    ASSERT_EQ(in.action_ids.size(), 1u);
+    ids.insert(in.action_ids[0]);
+  }
+  ASSERT_EQ(ids.size(), 2u);
+  std::vector<std::size_t> sizes;
+  for (const auto& id : ids) sizes.push_back(engine_->find_action(id)->alert_ids.size());
+  std::sort(sizes.begin(), sizes.end());
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{50, 100}));
+  auto other = firing("other");
+  other.labels["cluster"] = "c2";
+  EXPECT_EQ(ids.count(engine_->ingest(other, "api").action_ids.at(0)), 0u);
 }
 
 TEST_F(EngineTest, AnActionRunsOnlyForItsOwnSignals) {
