@@ -4,9 +4,13 @@
 namespace warden::host {
 namespace {
 
-std::string who(const std::string& by) { return by.empty() ? "an operator" : by; }
+std::string who(const std::string& by) {
+  return by.empty() ? "an operator" : by;
+}
 
-std::string because(const std::string& reason) { return reason.empty() ? "" : ": " + reason; }
+std::string because(const std::string& reason) {
+  return reason.empty() ? "" : ": " + reason;
+}
 
 }  // namespace
 
@@ -56,7 +60,8 @@ ActionRecord ActionEngine::skip(const std::string& id, const std::string& by,
   std::lock_guard lock(mutex_);
   auto& a = live_or_throw_locked(id);
   if (a.ended())
-    throw RequestError(RequestError::Kind::conflict, "action " + id + " has ended (" + a.status + ")");
+    throw RequestError(RequestError::Kind::conflict,
+                       "action " + id + " has ended (" + a.status + ")");
   const std::string running_task =
       a.status == "running" && !a.task_id.empty() ? " (task " + a.task_id + " runs on)" : "";
   action_of_task_.erase(a.task_id);

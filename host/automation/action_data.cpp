@@ -4,7 +4,8 @@
 
 namespace warden::host {
 
-Poco::JSON::Object::Ptr action_data(const std::vector<Alert>& alerts, const ActionContext& context) {
+Poco::JSON::Object::Ptr action_data(const std::vector<Alert>& alerts,
+                                    const ActionContext& context) {
   auto data = alerts.empty() ? Alert{}.template_data() : alerts.front().template_data();
   Poco::JSON::Array::Ptr all = new Poco::JSON::Array;
   for (const auto& alert : alerts) all->add(alert.template_data());

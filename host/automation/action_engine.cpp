@@ -25,7 +25,9 @@ ActionEngine::ActionEngine(Database& database, const ActionKinds& kinds, ActionE
   workers_ = std::make_unique<WorkQueue>("action", std::max(1, options_.workers));
 }
 
-ActionEngine::~ActionEngine() { stop(); }
+ActionEngine::~ActionEngine() {
+  stop();
+}
 
 void ActionEngine::start() {
   book_.load(load_open_alert_records(database_));
@@ -42,7 +44,8 @@ void ActionEngine::start() {
   }
   running_ = true;
   arm_all(ids, false);
-  timers_->schedule_at_ms(now_ms() + 1000, [this] { workers_->post([this] { sweep_recovered(); }); });
+  timers_->schedule_at_ms(now_ms() + 1000,
+                          [this] { workers_->post([this] { sweep_recovered(); }); });
   spdlog::info("automation: {} open alert records, {} unfinished actions", book_.size(),
                ids.size());
 }
@@ -127,10 +130,10 @@ void ActionEngine::make_actions_locked(const Policy& policy, const AlertRecord& 
       a.approval = spec.approval ? "required" : "defense";
       a.deadline_ms = now + spec.approval_timeout_s * 1000;
       a.note(now, "waiting_approval",
-             spec.approval ? "the policy asks for approval"
-                           : "abnormal defense: more than " +
-                                 std::to_string(policy.defense.max_actions) + " actions in " +
-                                 std::to_string(policy.defense.window_s) + " s");
+             spec.approval
+                 ? "the policy asks for approval"
+                 : "abnormal defense: more than " + std::to_string(policy.defense.max_actions) +
+                       " actions in " + std::to_string(policy.defense.window_s) + " s");
       approvals_.fetch_add(1, std::memory_order_relaxed);
     } else if (!group.empty()) {
       a.group_key = group;

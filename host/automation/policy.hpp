@@ -23,8 +23,8 @@ namespace warden::host {
 /// whole value) or in (one of `values`). An absent label reads as "".
 struct MatchCondition {
   std::string field;
-  std::string op = "eq";  ///< eq | neq | regex | in
-  std::vector<std::string> values;  ///< eq/neq/regex: exactly one
+  std::string op = "eq";                  ///< eq | neq | regex | in
+  std::vector<std::string> values;        ///< eq/neq/regex: exactly one
   std::shared_ptr<const re2::RE2> regex;  ///< op regex: compiled when read
 
   bool matches(const Alert& alert) const;
@@ -46,7 +46,7 @@ struct PolicyAction {
   std::int64_t timeout_s = 600;    ///< every action has a timeout
   int retries = 0;                 ///< further attempts after a failure
   std::int64_t retry_interval_s = 60;
-  bool approval = false;           ///< waits for POST /api/actions/{id}/approve
+  bool approval = false;                   ///< waits for POST /api/actions/{id}/approve
   std::int64_t approval_timeout_s = 3600;  ///< no answer by then: rejected
 };
 
@@ -59,7 +59,7 @@ struct Policy {
   std::string description;
   std::vector<MatchCondition> match;  ///< all must hold
   std::vector<Signal> signals{Signal::abnormal};
-  bool continue_matching = false;     ///< JSON `continue`
+  bool continue_matching = false;  ///< JSON `continue`
   std::vector<PolicyAction> actions;
   std::vector<std::string> approval_channels;  ///< where approval requests go
   DefenseRule defense;

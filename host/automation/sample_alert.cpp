@@ -36,9 +36,9 @@ Alert sample_alert() {
 
 Poco::JSON::Object::Ptr sample_action_data(const Alert& sample) {
   return action_data({sample}, {.signal = "abnormal",
-                                        .policy = "sample-policy",
-                                        .action_id = "ac_sample",
-                                        .alert_id = "al_sample"});
+                                .policy = "sample-policy",
+                                .action_id = "ac_sample",
+                                .alert_id = "al_sample"});
 }
 
 }  // namespace warden::host

@@ -42,7 +42,6 @@ std::optional<std::vector<std::string>> read_text_list(const Poco::JSON::Object&
                                                        std::size_t max_items, std::size_t max_bytes,
                                                        ParamErrors& errors);
 
-
 /// Renders `tpl` with `data`; a failure goes into errors[where] ("line N: …").
 std::optional<std::string> render_checked(TemplateRenderer& renderer, const std::string& tpl,
                                           const Poco::JSON::Object& data, Escape escape,

@@ -1,5 +1,5 @@
-#include "host/automation/sample_alert.hpp"
 #include "host/automation/kinds/notice_action.hpp"
+#include "host/automation/sample_alert.hpp"
 
 #include "host/alerts/channel_instances.hpp"
 #include "host/alerts/notice_pipeline.hpp"

@@ -1,5 +1,5 @@
-#include "host/automation/sample_alert.hpp"
 #include "host/automation/kinds/solution_action.hpp"
+#include "host/automation/sample_alert.hpp"
 
 #include "host/automation/kinds/action_params.hpp"
 #include "host/plugins/plugin_registry.hpp"

@@ -90,10 +90,9 @@ class EngineTest : public ::testing::Test {
       if (blocking_) return "r1";
       return std::nullopt;
     };
-    engine_ = std::make_unique<ActionEngine>(*database_, kinds_, hooks,
-                                             ActionEngineOptions{.workers = 2,
-                                                                 .close_after_ms = 3'600'000,
-                                                                 .clock = &clock_});
+    engine_ = std::make_unique<ActionEngine>(
+        *database_, kinds_, hooks,
+        ActionEngineOptions{.workers = 2, .close_after_ms = 3'600'000, .clock = &clock_});
     engine_->start();
   }
 
