@@ -64,10 +64,11 @@ Ingested ActionEngine::ingest(const Alert& alert, const std::string& origin) {
   {
     std::lock_guard lock(mutex_);
     auto seen = book_.observe(alert, origin, now);
-    const auto signal = seen.fired.value_or(signal_of_status(alert.status));
-    out.taken = !hooks_.match_policies(alert, signal).empty();
+    const auto policies =
+        hooks_.match_policies(alert, seen.fired.value_or(signal_of_status(alert.status)));
+    out.taken = !policies.empty();
     rows.emplace_back(seen.record);
-    if (seen.fired) react_locked(seen, now, rows, out.action_ids);
+    if (seen.fired) react_locked(seen, policies, now, rows, out.action_ids);
     out.record = std::move(seen.record);
     out.fired = seen.fired;
   }
@@ -79,10 +80,17 @@ Ingested ActionEngine::ingest(const Alert& alert, const std::string& origin) {
 
 void ActionEngine::react_locked(const Observation& seen, std::int64_t now,
                                 std::vector<AutomationRow>& rows, std::vector<std::string>& made) {
+  react_locked(seen, hooks_.match_policies(seen.record.alert, *seen.fired), now, rows, made);
+}
+
+void ActionEngine::react_locked(const Observation& seen,
+                                const std::vector<std::shared_ptr<const Policy>>& policies,
+                                std::int64_t now, std::vector<AutomationRow>& rows,
+                                std::vector<std::string>& made) {
   const auto signal = *seen.fired;
   if (signal == Signal::recovered || signal == Signal::closed)
     stop_repeats_locked(seen.record, signal, now, rows);
-  for (const auto& policy : hooks_.match_policies(seen.record.alert, signal))
+  for (const auto& policy : policies)
     make_actions_locked(*policy, seen.record, signal, now, rows, made);
 }
 

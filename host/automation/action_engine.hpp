@@ -130,6 +130,10 @@ class ActionEngine final : public AutomationApi {
   /// stops; their rows go into `rows`.
   void react_locked(const Observation& seen, std::int64_t now, std::vector<AutomationRow>& rows,
                     std::vector<std::string>& made);
+  /// The same with the policies that match the fired signal already found.
+  void react_locked(const Observation& seen,
+                    const std::vector<std::shared_ptr<const Policy>>& policies, std::int64_t now,
+                    std::vector<AutomationRow>& rows, std::vector<std::string>& made);
   void make_actions_locked(const Policy& policy, const AlertRecord& record, Signal signal,
                            std::int64_t now, std::vector<AutomationRow>& rows,
                            std::vector<std::string>& made);
