@@ -29,7 +29,9 @@ arrived, by the first "id" in its JSON body):
                  the action to read `success`, before the next. --warmup alerts first, not counted.
                  Measured: from the start of the POST to the receipt of the webhook's request
                  (alert in → policy → action → task created → task running → its first request),
-                 p50/p99; also when the POST was answered.
+                 p50/p99; also when the POST was answered, and from the action's record (the
+                 host's ms clock) when its attempt began (`started_ms`) and when its task was made
+                 (the log's `dispatched` entry).
 The two throughput scenarios run back to back in each run (their order alternates from run to run,
 so neither always gets the machine's warmer or cooler minute). Printed: the medians of runs, and
 the median of each run's own ratio 1000 ÷ 0 policies, which is spared most of a shared machine's
@@ -225,7 +227,7 @@ def solution_run(args, work, receiver_port, run):
         benchlib.api_ok(status, answer, "PUT /api/policies/solution")
         benchlib.clear_alert_receipts(receiver_port)
         receiver = benchlib.Client(receiver_port)
-        latencies, answered = [], []
+        latencies, answered, attempt_began, dispatched = [], [], [], []
         for i in range(args.warmup + args.solution_alerts):
             alert_id = f"s{run}-{i}"
             started = time.time()
@@ -241,15 +243,21 @@ def solution_run(args, work, receiver_port, run):
                 raise RuntimeError(f"alert {alert_id} made {len(actions)} actions, expected 1: "
                                    f"{answer}")
             received = wait_for_receipt(receiver, alert_id, started + 60)
-            wait_for_success(api, actions[0], started + 60)
+            action = wait_for_success(api, actions[0], started + 60)
             if i >= args.warmup:
                 latencies.append((received - started) * 1000)
                 answered.append((answered_at - started) * 1000)
+                attempt_began.append(action["started_ms"] - started * 1000)
+                dispatched.append(next(e["at_ms"] for e in action["log"]
+                                       if e["event"] == "dispatched") - started * 1000)
         receiver.close()
         api.close()
         return {"p50": percentile(latencies, 50), "p99": percentile(latencies, 99),
                 "max": max(latencies), "answer_p50": percentile(answered, 50),
-                "answer_p99": percentile(answered, 99)}
+                "answer_p99": percentile(answered, 99), "began_p50": percentile(attempt_began, 50),
+                "began_p99": percentile(attempt_began, 99),
+                "dispatched_p50": percentile(dispatched, 50),
+                "dispatched_p99": percentile(dispatched, 99)}
 
 
 def verdict(met):
@@ -293,7 +301,10 @@ def main():
             results[SOLUTION].append(r)
             print(f"  run {run + 1} {SOLUTION:16s}: p50 {r['p50']:6.2f} ms, p99 {r['p99']:6.2f} ms, "
                   f"max {r['max']:6.2f} ms; POST answered p50 {r['answer_p50']:.2f} ms, "
-                  f"p99 {r['answer_p99']:.2f} ms", flush=True)
+                  f"p99 {r['answer_p99']:.2f} ms; on the host's ms clock, the action's attempt "
+                  f"began p50 {r['began_p50']:.0f} ms, p99 {r['began_p99']:.0f} ms, its task was "
+                  f"made p50 {r['dispatched_p50']:.0f} ms, p99 {r['dispatched_p99']:.0f} ms",
+                  flush=True)
     print()
     base, loaded = (results[name] for name in THROUGHPUT)
     for name, runs in zip(THROUGHPUT, (base, loaded)):
