@@ -1,27 +1,14 @@
 #pragma once
 
-#include <warden/alert.hpp>
+#include "host/runtime/alert_json.hpp"
 
-#include <Poco/JSON/Object.h>
+#include <warden/alert.hpp>
 
 #include <string>
 
 namespace warden::host {
 
-/// Reads an alert (SPEC §6) from a JSON object. Unknown fields are refused; every field has its
-/// type checked. Throws AlertInputError naming the field (`"alert.labels.team" must be a string`).
-/// `place` prefixes field names in messages ("alert", "alerts[3]").
-Alert alert_from_json(const Poco::JSON::Object& json, const std::string& place = "alert");
-
-/// The alert as stored with a notice (every field, the dedupe key as given).
-Poco::JSON::Object::Ptr alert_to_json(const Alert& alert);
-
 /// What `POST /api/channels/{name}/test` sends and what a template is checked against at save time.
 Alert sample_alert(const std::string& channel_name);
-
-class AlertInputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 }  // namespace warden::host

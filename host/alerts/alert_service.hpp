@@ -5,6 +5,7 @@
 #include "host/alerts/circuit_breaker.hpp"
 #include "host/alerts/notice_pipeline.hpp"
 #include "host/alerts/notice_store.hpp"
+#include "host/runtime/work_queue.hpp"
 #include "host/services/alert_relay.hpp"
 #include "host/services/host_services_impl.hpp"
 
@@ -15,7 +16,9 @@ class PluginRegistry;
 
 /// Everything alerts need, made in the right order over one database: channel instances, the
 /// circuit breaker, the notice store and the pipeline. `start` picks up unfinished notices;
-/// `stop` lets deliveries in progress end and be stored.
+/// `stop` lets deliveries in progress end and be stored. When a circuit-breaking rule first blocks
+/// something after it became active, an alert saying so (type cluster, source circuit_breaking,
+/// subject the rule id) goes to every enabled channel instance.
 class AlertService {
  public:
   /// `notice_max_age_ms`: how long an ended notice is kept after its last change. `clock`
@@ -45,6 +48,11 @@ class AlertService {
   NoticeStore notices_;
   NoticePipeline pipeline_;
   AlertRelay* relay_ = nullptr;
+  /// Raises the circuit-breaking alerts away from the matching thread (which may be inside a
+  /// raise, or an engine holding its own lock). Last: stopped and destroyed before the pipeline.
+  WorkQueue breaking_alerts_{"circuit-breaking alerts", 1};
+
+  void report_breaking(const BreakRule& rule, const std::string& module);
 };
 
 }  // namespace warden::host

@@ -1,5 +1,6 @@
 #include "host/alerts/alert_service.hpp"
 #include "host/app/commands.hpp"
+#include "host/automation/automation_service.hpp"
 #include "host/http/alert_api.hpp"
 #include "host/http/health_routes.hpp"
 #include "host/http/metrics_routes.hpp"
@@ -62,6 +63,9 @@ struct Services {
         tasks(database, registry, shared, TaskService::options_from(config)),
         timers(database, registry, shared, timer_options(config)),
         alerts(database, registry, shared, config.notice_max_age * 1000),
+        automation(database, registry, shared, alerts, tasks.manager(),
+                   AutomationOptions{.workers = config.action_workers,
+                                     .close_after_ms = config.alert_close_after * 1000}),
         registry_(registry) {
     timers.load(tasks.manager());  // before tasks start, so that no run starts unseen
     // Schedules and tasks naming channel instances (options_from: channels) are checked against
@@ -73,15 +77,19 @@ struct Services {
     });
     // Channel instances, notices and circuit breaking; plugins raise alerts through the relay.
     alerts.connect(*shared.alerts);
+    // Alerts from plugins meet their records and the policies first.
+    automation.connect(*shared.alerts);
   }
   ~Services() { stop(); }
 
   void start() {
     alerts.start();
+    automation.start();  // before tasks: a task that ends at start-up finds its action
     tasks.start();
     timers.start();
   }
   void stop() {
+    automation.stop();  // first: attempts still running may create tasks and notices
     timers.stop();  // running timer actions end and their outcomes are committed
     tasks.stop();   // running steps end and their boundaries are committed
     alerts.stop();  // after tasks and timers (they may raise alerts); queued notices stay
@@ -92,21 +100,22 @@ struct Services {
   TaskService tasks;
   TimerService timers;
   AlertService alerts;
+  AutomationService automation;
 
  private:
   PluginRegistry& registry_;
 };
 
-http::Router routes(PluginRegistry& registry, Services& services, const HostConfig& config,
+http::Router routes(Database& database, PluginRegistry& registry, Services& services, const HostConfig& config,
                     const std::shared_ptr<http::RequestMetrics>& metrics) {
   http::Router router;
   http::add_health_routes(router);
   http::add_plugin_routes(router, registry);
   http::add_task_routes(router, services.tasks.manager(), config.max_status_task);
   http::add_timer_routes(router, services.timers);
-  http::add_alert_api(router, services.alerts);
+  http::add_alert_api(router, services.alerts, services.automation, database);
   http::add_metrics_routes(router, registry, metrics, &services.tasks.manager(), &services.timers,
-                           &services.alerts.pipeline());
+                           &services.alerts.pipeline(), &services.alerts.breaker());
   return router;
 }
 
@@ -136,7 +145,7 @@ void run(const HostConfig& config, const std::string& token, sigset_t& stop_sign
 
   auto metrics = std::make_shared<http::RequestMetrics>();
   http::HttpServer server(server_options(config, token, metrics),
-                          routes(registry, services, config, metrics));
+                          routes(database, registry, services, config, metrics));
   server.start();
   const auto host = config.listen.substr(0, config.listen.rfind(':'));
   std::cout << "warden listening on http://" << host << ":" << server.port()

@@ -46,7 +46,7 @@ class ActionKind {
                      const std::string& place, std::map<std::string, std::string>& errors) const = 0;
   /// Runs one attempt on an engine thread (may block for the attempt's I/O; bounded by the
   /// action's timeout). Never throws: a failure is an outcome.
-  virtual ActionAttempt run(const ActionInput& input) noexcept = 0;
+  virtual ActionAttempt run(const ActionInput& input) const noexcept = 0;
 };
 
 /// The kinds by name (notice, solution, webhook; message_queue later).

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <cstdint>
@@ -23,6 +24,8 @@ struct ActionRecord {
   std::size_t action_index = 0;  ///< which of the policy's actions
   std::string alert_id;          ///< the (first) alert record
   std::vector<std::string> alert_ids;  ///< every alert of an aggregated notice
+  /// Each alert (alert_to_json) as it was when it joined the action: what templates and alarm() see.
+  Poco::JSON::Array::Ptr alerts = new Poco::JSON::Array;
   std::string kind;
   std::string signal;  ///< abnormal | recovered | no_data | closed
   /// created | waiting_approval | running | success | failure | timeout | skipped | blocked
@@ -43,6 +46,9 @@ struct ActionRecord {
   std::string approval;    ///< "", required, defense (why it waits), approved, rejected
   std::string decided_by, decision_reason;
   std::vector<ActionLogEntry> log;
+  std::uint64_t seq = 0;  ///< in memory only: the armed timer that still matters
+
+  void note(std::int64_t at_ms, std::string event, std::string text);
 
   bool ended() const {
     return status == "success" || status == "failure" || status == "timeout" ||

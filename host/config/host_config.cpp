@@ -12,7 +12,8 @@ const std::set<std::string> kKnownKeys = {
     "default_env",  "service",       "source_db",     "max_status_task", "listen",
     "plugins_dir",  "workers",       "http_threads",  "log_level",       "max_body_bytes",
     "task_timeout", "task_timeouts", "timer_workers", "timer_max_age",   "notice_max_age",
-    "mq_conf",      "TEST",          "STAGE",         "PRODUCTION"};
+    "mq_conf",      "TEST",          "STAGE",         "PRODUCTION",      "action_workers",
+    "alert_close_after"};
 const std::set<std::string> kHttpLimitKeys = {"http_header_timeout", "http_body_timeout",
                                               "http_idle_timeout"};
 
@@ -126,6 +127,9 @@ void read_file(const std::filesystem::path& file, HostConfig& config,
   }
   if (auto n = root["timer_workers"]) config.timer_workers = r.positive_int(n, "timer_workers");
   if (auto n = root["timer_max_age"]) config.timer_max_age = r.non_negative_int(n, "timer_max_age");
+  if (auto n = root["action_workers"]) config.action_workers = r.positive_int(n, "action_workers");
+  if (auto n = root["alert_close_after"])
+    config.alert_close_after = r.positive_int(n, "alert_close_after");
   if (auto n = root["notice_max_age"])
     config.notice_max_age = r.non_negative_int(n, "notice_max_age");
   if (auto n = root["task_timeout"]) config.task_timeout = r.non_negative_int(n, "task_timeout");

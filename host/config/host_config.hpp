@@ -39,6 +39,9 @@ struct HostConfig {
   std::int64_t timer_max_age = 15LL * 24 * 3600;
   /// Seconds an ended notice (sent, failed or blocked) is kept after its last change.
   std::int64_t notice_max_age = 15LL * 24 * 3600;
+  int action_workers = 4;  ///< threads that run policies' actions
+  /// Seconds after its recovery a recovered alert record closes itself.
+  std::int64_t alert_close_after = 3600;
 };
 
 /// Command-line values that win over the file (empty: not given).

@@ -4,12 +4,15 @@
 
 namespace warden::host {
 class AlertService;
+class AutomationService;
+class Database;
 }
 
 namespace warden::host::http {
 
-/// Every alert route: channels, alerts (and Alertmanager), notifications, circuit breaking.
-/// `alerts` must outlive the server.
-void add_alert_api(Router& router, AlertService& alerts);
+/// Every alert route: channels, alerts (and Alertmanager), alert records, notifications, circuit
+/// breaking, policies, saved solutions and actions. Each service must outlive the server.
+void add_alert_api(Router& router, AlertService& alerts, AutomationService& automation,
+                   Database& database);
 
 }  // namespace warden::host::http

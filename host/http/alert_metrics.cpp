@@ -1,6 +1,8 @@
 #include "host/http/alert_metrics.hpp"
 
+#include "host/alerts/circuit_breaker.hpp"
 #include "host/alerts/notice_pipeline.hpp"
+#include "host/runtime/clock.hpp"
 
 #include <sstream>
 
@@ -40,6 +42,22 @@ std::string alert_metrics_text(const NoticePipeline& pipeline) {
          "notice_max_age.\n"
       << "# TYPE warden_notices_removed_total counter\n"
       << "warden_notices_removed_total " << c.removed << "\n";
+  return out.str();
+}
+
+std::string circuit_breaking_metrics_text(const CircuitBreaker& breaker) {
+  const auto c = breaker.counts(now_ms());
+  std::ostringstream out;
+  out << "# HELP warden_circuit_breaking_blocked_total Notices and actions a circuit-breaking rule "
+         "blocked since start.\n"
+      << "# TYPE warden_circuit_breaking_blocked_total counter\n"
+      << "warden_circuit_breaking_blocked_total{module=\"notice\"} " << c.blocked_notices << "\n"
+      << "warden_circuit_breaking_blocked_total{module=\"action\"} " << c.blocked_actions << "\n"
+      << "# HELP warden_circuit_breaking_rules Circuit-breaking rules in force, by the module they "
+         "break.\n"
+      << "# TYPE warden_circuit_breaking_rules gauge\n";
+  for (const auto& [module, count] : c.rules)
+    out << "warden_circuit_breaking_rules{module=\"" << module << "\"} " << count << "\n";
   return out.str();
 }
 

@@ -3,6 +3,7 @@
 #include "host/alerts/alert_json.hpp"
 #include "host/alerts/alertmanager.hpp"
 #include "host/alerts/notice_pipeline.hpp"
+#include "host/automation/action_engine.hpp"
 #include "host/http/request_error_answer.hpp"
 #include "host/services/json_string_escape.hpp"
 
@@ -28,10 +29,30 @@ std::vector<std::string> channel_names(const Poco::JSON::Object& body) {
   return names;
 }
 
+/// `{"id", "state", "signal", "actions": [ids]}`: what an alert in did to its record.
+std::string ingested_json(const Ingested& in) {
+  std::string out = R"({"id":")" + json_string_escape(in.record.id) + R"(","state":")" +
+                    json_string_escape(in.record.state) + R"(","signal":)";
+  out += in.fired ? "\"" + std::string(to_string(*in.fired)) + "\"" : "null";
+  out += R"(,"actions":[)";
+  for (std::size_t i = 0; i < in.action_ids.size(); ++i)
+    out += (i ? ",\"" : "\"") + json_string_escape(in.action_ids[i]) + "\"";
+  return out + "]}";
+}
+
+/// One alert: its record and policies, then the channels it names or the default route.
+std::vector<Notice> take(const Alert& alert, const std::vector<std::string>& targets,
+                         const std::string& origin, NoticePipeline& pipeline,
+                         AutomationApi& automation, std::vector<Ingested>& ingested) {
+  ingested.push_back(automation.ingest(alert, origin));
+  if (!targets.empty() || !ingested.back().taken) return pipeline.raise(alert, targets, origin);
+  return {};
+}
+
 /// `{"result": "ok", "count", "data": [{"notice_id", "channel", "status", "aggregated",
 /// "blocked_by"?}]}`, written directly: every alert in is answered with it, and building it as
 /// Poco JSON objects cost more than the rest of the answer.
-Response accepted(const std::vector<Notice>& notices) {
+Response accepted(const std::vector<Notice>& notices, const std::vector<Ingested>& ingested) {
   std::string body = R"({"result":"ok","count":)" + std::to_string(notices.size()) + R"(,"data":[)";
   const auto field = [&body](const char* name, const std::string& value) {
     body += '"';
@@ -54,7 +75,15 @@ Response accepted(const std::vector<Notice>& notices) {
     }
     body += '}';
   }
-  body += "]}";
+  body += "]";
+  if (ingested.size() == 1) body += R"(,"alert":)" + ingested_json(ingested.front());
+  if (ingested.size() > 1) {
+    body += R"(,"alerts":[)";
+    for (std::size_t i = 0; i < ingested.size(); ++i)
+      body += (i ? "," : "") + ingested_json(ingested[i]);
+    body += "]";
+  }
+  body += "}";
   Response response;
   response.body = std::move(body);
   return response;
@@ -62,8 +91,8 @@ Response accepted(const std::vector<Notice>& notices) {
 
 }  // namespace
 
-void add_alert_routes(Router& router, NoticePipeline& pipeline) {
-  router.add("POST", "/api/alerts", [&pipeline](const Request& request) {
+void add_alert_routes(Router& router, NoticePipeline& pipeline, AutomationApi& automation) {
+  router.add("POST", "/api/alerts", [&pipeline, &automation](const Request& request) {
     const auto body = request.json();
     for (const auto& [name, _] : *body)
       if (name != "alert" && name != "channels")
@@ -79,12 +108,16 @@ void add_alert_routes(Router& router, NoticePipeline& pipeline) {
       throw HttpError(400, e.what());
     }
     const auto targets = channel_names(*body);
-    return answer([&] { return accepted(pipeline.raise(alert, targets, "api")); });
+    return answer([&] {
+      std::vector<Ingested> ingested;
+      auto notices = take(alert, targets, "api", pipeline, automation, ingested);
+      return accepted(notices, ingested);
+    });
   });
 
   // Alertmanager's webhook receiver (version 4): one alert per entry of "alerts", to the channels
   // named by the `channels` query parameter (comma-separated) or every enabled one.
-  router.add("POST", "/api/alerts/alertmanager", [&pipeline](const Request& request) {
+  router.add("POST", "/api/alerts/alertmanager", [&pipeline, &automation](const Request& request) {
     std::vector<Alert> alerts;
     try {
       alerts = alerts_from_alertmanager(*request.json());
@@ -103,11 +136,12 @@ void add_alert_routes(Router& router, NoticePipeline& pipeline) {
     }
     return answer([&] {
       std::vector<Notice> all;
+      std::vector<Ingested> ingested;
       for (const auto& alert : alerts) {
-        auto notices = pipeline.raise(alert, targets, "alertmanager");
+        auto notices = take(alert, targets, "alertmanager", pipeline, automation, ingested);
         all.insert(all.end(), notices.begin(), notices.end());
       }
-      return accepted(all);
+      return accepted(all, ingested);
     });
   });
 }

@@ -13,8 +13,9 @@ namespace warden::host::http {
 
 void add_metrics_routes(Router& router, const PluginRegistry& registry,
                         std::shared_ptr<const RequestMetrics> requests, const TaskManager* tasks,
-                        const TimerService* timers, const NoticePipeline* notices) {
-  router.add("GET", "/metrics", [&registry, requests, tasks, timers, notices](const Request&) {
+                        const TimerService* timers, const NoticePipeline* notices,
+                        const CircuitBreaker* breaker) {
+  router.add("GET", "/metrics", [=, &registry](const Request&) {
     std::ostringstream out;
     out << "# HELP warden_build_info The running host's version and plugin SDK major.\n"
         << "# TYPE warden_build_info gauge\n"
@@ -83,6 +84,7 @@ void add_metrics_routes(Router& router, const PluginRegistry& registry,
           << "warden_timer_lateness_seconds_count " << c.lateness_buckets.back() << "\n";
     }
     if (notices) out << alert_metrics_text(*notices);
+    if (breaker) out << circuit_breaking_metrics_text(*breaker);
     if (requests) out << requests->prometheus();
     return Response::text(out.str(), "text/plain; version=0.0.4; charset=utf-8");
   });

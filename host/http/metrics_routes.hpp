@@ -10,16 +10,18 @@ namespace warden::host {
 class TaskManager;
 class TimerService;
 class NoticePipeline;
+class CircuitBreaker;
 }  // namespace warden::host
 
 namespace warden::host::http {
 
 /// GET /metrics (no token, Prometheus text format): build info, plugin folders by kind and status,
-/// tasks and timers (when given) and the server's request counters. `registry` and `tasks` must
-/// outlive the server.
+/// tasks, timers, notices and circuit breaking (when given) and the server's request counters.
+/// `registry` and `tasks` must outlive the server.
 void add_metrics_routes(Router& router, const PluginRegistry& registry,
                         std::shared_ptr<const RequestMetrics> requests,
                         const TaskManager* tasks = nullptr, const TimerService* timers = nullptr,
-                        const NoticePipeline* notices = nullptr);
+                        const NoticePipeline* notices = nullptr,
+                        const CircuitBreaker* breaker = nullptr);
 
 }  // namespace warden::host::http

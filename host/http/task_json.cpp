@@ -15,6 +15,7 @@ Poco::JSON::Object::Ptr task_status_json(const std::string& task_id,
     entry->set("start_time", time_or_null(task->start_ms));
     entry->set("end_time", time_or_null(task->end_ms));
     if (task->skipped) entry->set("skipped", true);
+    if (!task->action_id.empty()) entry->set("action_id", task->action_id);
   } else {
     entry->set("status", "Invalid");
     entry->set("message", "unknown task_id");
@@ -31,6 +32,7 @@ Poco::JSON::Object::Ptr task_result_json(const TaskRecord& task, std::int64_t no
   out->set("message", task.message());
   if (!task.failure_type.empty()) out->set("failure_type", task.failure_type);
   if (task.skipped) out->set("skipped", true);
+  if (!task.action_id.empty()) out->set("action_id", task.action_id);
   out->set("data", parse_object(task.result));
   out->set("start_time", time_or_null(task.start_ms));
   out->set("end_time", time_or_null(task.end_ms));
@@ -53,6 +55,7 @@ Poco::JSON::Object::Ptr task_list_json(const TaskRecord& task,
   entry->set("start_time", time_or_null(task.start_ms));
   entry->set("end_time", time_or_null(task.end_ms));
   if (task.skipped) entry->set("skipped", true);
+  if (!task.action_id.empty()) entry->set("action_id", task.action_id);
   return entry;
 }
 

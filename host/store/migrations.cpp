@@ -71,6 +71,40 @@ const std::vector<Migration>& all_migrations() {
         "CREATE INDEX notices_ended_by_status ON notices (status, notice_id) "
         "WHERE status NOT IN ('created', 'sending')",
         "ALTER TABLE notices ADD COLUMN alert_of VARCHAR(64) NOT NULL DEFAULT ''"}},
+      // ---- automation (issue 15) ----
+      {14,
+       "alert records",
+       // labels: the alert's labels as compact JSON, which the label filter searches.
+       {"CREATE TABLE alert_records (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, "
+        "state TEXT NOT NULL, source TEXT NOT NULL, labels TEXT NOT NULL, "
+        "first_ms BIGINT NOT NULL, last_ms BIGINT NOT NULL, body TEXT NOT NULL)",
+        "CREATE INDEX alert_records_by_fingerprint ON alert_records (fingerprint)",
+        "CREATE INDEX alert_records_by_state ON alert_records (state, last_ms)",
+        "CREATE INDEX alert_records_by_last ON alert_records (last_ms)"}},
+      {15,
+       "named configurations: policies and saved solutions",
+       {"CREATE TABLE named_configs (collection TEXT NOT NULL, name TEXT NOT NULL, "
+        "body TEXT NOT NULL, updated_ms BIGINT NOT NULL, PRIMARY KEY (collection, name))"}},
+      {16,
+       "circuit-breaking rules by module (notice, action or all)",
+       // Rules stored before modules break notices, as they did then.
+       {"ALTER TABLE circuit_breaking ADD COLUMN module VARCHAR(16) NOT NULL DEFAULT 'notice'"}},
+      {17,
+       "the action and the alarm of a task",
+       {"ALTER TABLE tasks ADD COLUMN action_id TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE tasks ADD COLUMN alarm_json TEXT NOT NULL DEFAULT ''"}},
+      {18,
+       "actions made by policies",
+       // The whole record is the body; the columns are what GET /api/actions filters on, and the
+       // partial index is what a start reads.
+       {"CREATE TABLE actions (id VARCHAR(64) PRIMARY KEY, policy VARCHAR(64) NOT NULL, "
+        "alert_id VARCHAR(64) NOT NULL, alert_ids TEXT NOT NULL, kind VARCHAR(64) NOT NULL, "
+        "status VARCHAR(32) NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, "
+        "body TEXT NOT NULL)",
+        "CREATE INDEX actions_by_policy ON actions (policy, id)",
+        "CREATE INDEX actions_by_status ON actions (status, id)",
+        "CREATE INDEX actions_unfinished ON actions (id) "
+        "WHERE status IN ('created', 'waiting_approval', 'running', 'blocked')"}},
   };
   return migrations;
 }

@@ -24,23 +24,24 @@ struct TaskRow {
   std::string poll_json, answer_json;
   Poco::Int64 timeout_ms = 0, deadline_ms = 0, generation = 0;
   int skipped = 0;
+  std::string action_id, alarm_json;
 
   // The columns, in kColumns' order.
-  static constexpr std::size_t kFields = 21;
+  static constexpr std::size_t kFields = 23;
   template <class Visit>
   void fields(Visit&& visit) {
     visit(task_id), visit(service), visit(source_name), visit(condition_json), visit(status),
         visit(create_ms), visit(start_ms), visit(end_ms), visit(messages_json), visit(failure_type),
         visit(result_json), visit(step), visit(state_json), visit(wait_kind), visit(wake_ms),
         visit(poll_json), visit(answer_json), visit(timeout_ms), visit(deadline_ms),
-        visit(generation), visit(skipped);
+        visit(generation), visit(skipped), visit(action_id), visit(alarm_json);
   }
 };
 
 constexpr const char* kColumns =
     "task_id, service, source_name, condition_json, status, create_ms, start_ms, end_ms, "
     "messages_json, failure_type, result_json, step, state_json, wait_kind, wake_ms, poll_json, "
-    "answer_json, timeout_ms, deadline_ms, generation, skipped";
+    "answer_json, timeout_ms, deadline_ms, generation, skipped, action_id, alarm_json";
 
 std::string messages_to_json(const std::map<std::string, std::string>& messages) {
   Poco::JSON::Object object;
@@ -81,7 +82,9 @@ TaskRow to_row(const TaskRecord& r) {
           r.timeout_ms,
           r.deadline_ms,
           r.generation,
-          r.skipped ? 1 : 0};
+          r.skipped ? 1 : 0,
+          r.action_id,
+          r.alarm};
 }
 
 TaskRecord from_row(const TaskRow& row) {
@@ -107,6 +110,8 @@ TaskRecord from_row(const TaskRow& row) {
   r.deadline_ms = row.deadline_ms;
   r.generation = row.generation;
   r.skipped = row.skipped != 0;
+  r.action_id = row.action_id;
+  r.alarm = row.alarm_json;
   return r;
 }
 
@@ -137,7 +142,7 @@ void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
   for (const auto& r : records) rows.push_back(to_row(r));
   static const std::string sql =
       std::string("INSERT INTO tasks (") + kColumns +
-      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (task_id) DO UPDATE SET service = excluded.service, "
       "source_name = excluded.source_name, condition_json = excluded.condition_json, "
       "status = excluded.status, create_ms = excluded.create_ms, start_ms = excluded.start_ms, "
@@ -147,7 +152,8 @@ void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
       "wake_ms = excluded.wake_ms, poll_json = excluded.poll_json, "
       "answer_json = excluded.answer_json, timeout_ms = excluded.timeout_ms, "
       "deadline_ms = excluded.deadline_ms, generation = excluded.generation, "
-      "skipped = excluded.skipped";
+      "skipped = excluded.skipped, action_id = excluded.action_id, "
+      "alarm_json = excluded.alarm_json";
   auto session = database_.session();
   Poco::Data::Transaction tx(session);
   session << sql, use(rows), now;

@@ -1,6 +1,7 @@
 #include "host/tasks/step_runner.hpp"
 
 #include "host/plugins/plugin_call.hpp"
+#include "host/runtime/alert_json.hpp"
 #include "host/services/spdlog_logger.hpp"
 
 #include <warden/json_value.hpp>
@@ -27,16 +28,23 @@ StepResult run_step(const PluginRecord& plugin, const TaskRecord& task, const So
                 services,
                 plugin_log_tag(task.service, task.task_id, step_name),
                 nullptr};
+  Alert alarm;
   try {
     use.config = parse_object(task.condition);
+    if (!task.alarm.empty()) alarm = alert_from_json(*parse_object(task.alarm), "alarm");
   } catch (const Poco::Exception& e) {
-    return {false, "the task's condition cannot be read: " + e.displayText(), {}, {}, {}};
+    return {false, "the task's condition or alarm cannot be read: " + e.displayText(), {}, {}, {}};
   } catch (const std::exception& e) {
-    return {false, std::string("the task's condition cannot be read: ") + e.what(), {}, {}, {}};
+    return {false,
+            std::string("the task's condition or alarm cannot be read: ") + e.what(),
+            {},
+            {},
+            {}};
   }
   const auto failed = call_plugin_as<Solution>(use, [&](Solution& solution) {
     solution.bind_task(
         {task.task_id, task.service, source.source_name, source.topic_name, source.consumer_id});
+    solution.bind_alarm(std::move(alarm));
     solution.restore_state(parse_object(task.state));
     solution.restore_output(parse_object(task.result));
     Poco::Dynamic::Var answer;

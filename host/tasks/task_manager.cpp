@@ -1,7 +1,9 @@
 #include "host/tasks/task_manager.hpp"
 
+#include "host/runtime/alert_json.hpp"
 #include "host/runtime/ids.hpp"
 #include "host/tasks/poll_wait.hpp"
+#include "host/tasks/solution_condition.hpp"
 #include "host/tasks/step_runner.hpp"
 
 #include <warden/json_value.hpp>
@@ -105,7 +107,7 @@ Poco::JSON::Object::Ptr TaskManager::check_condition(const std::string& service,
   if (!accepts(service) || !record)
     throw RequestError(RequestError::Kind::invalid, "service not support",
                        {{"service", "\"" + service + "\" is not an enabled solution"}});
-  auto checked = record->manifest->schema.apply(condition, nullptr, registry_options(registry_));
+  auto checked = check_solution_condition(*record, registry_, condition);
   if (!checked.ok())
     throw RequestError(RequestError::Kind::invalid, "invalid condition", checked.errors);
   return checked.values;
@@ -127,7 +129,8 @@ std::int64_t TaskManager::timeout_for(const std::string& service,
 }
 
 std::string TaskManager::create(const std::string& service, const Poco::JSON::Object& condition,
-                                std::optional<std::int64_t> timeout_ms, bool queue) {
+                                std::optional<std::int64_t> timeout_ms, bool queue,
+                                const TaskOrigin& origin) {
   if (!accepting_) throw RequestError(RequestError::Kind::unavailable, "the host is shutting down");
   auto values = check_condition(service, condition);
   TaskRecord record;
@@ -139,6 +142,8 @@ std::string TaskManager::create(const std::string& service, const Poco::JSON::Ob
   record.condition = compact_json(values);
   record.status = queue ? TaskStatus::waiting : TaskStatus::ready;
   record.timeout_ms = timeout_for(service, timeout_ms);
+  record.action_id = origin.action_id;
+  if (origin.alarm) record.alarm = compact_json(*alert_to_json(*origin.alarm));
   const auto id = record.task_id;
   ++created_;
   commit_and_wait(record, [this, queue, record] {
@@ -250,7 +255,7 @@ TaskRecord TaskManager::update_status(const std::string& task_id, TaskStatus sta
       r.start_ms = now_ms();
       if (r.timeout_ms > 0) r.deadline_ms = r.start_ms + r.timeout_ms;
       arm_deadline(r);
-      if (listener_) listener_->task_started(task_id, r.generation, r.start_ms);
+      for (auto* listener : listeners_) listener->task_started(task_id, r.generation, r.start_ms);
     }
     r.messages["running"] = message;
     commit_locked(active, [done](bool ok) { done->set_value(ok); });
@@ -294,6 +299,8 @@ void TaskManager::restart(const std::string& task_id) {
   fresh.condition = r.condition;
   fresh.create_ms = r.create_ms;
   fresh.timeout_ms = r.timeout_ms;
+  fresh.action_id = r.action_id;
+  fresh.alarm = r.alarm;
   fresh.status = TaskStatus::waiting;
   fresh.generation = r.generation + 1;
   auto& active = active_[task_id];
@@ -406,7 +413,7 @@ void TaskManager::execute(const std::string& task_id, std::int64_t generation) {
       r.deadline_ms = r.timeout_ms > 0 ? r.start_ms + r.timeout_ms : 0;
       commit_locked(active);
       arm_deadline(r);
-      if (listener_) listener_->task_started(task_id, r.generation, r.start_ms);
+      for (auto* listener : listeners_) listener->task_started(task_id, r.generation, r.start_ms);
     }
     active.executing = true;
     snapshot = r;
@@ -606,7 +613,7 @@ void TaskManager::end_locked(Active& active, TaskStatus status, const std::strin
   r.wait = TaskWait::none;
   r.wake_ms = 0;
   r.answer.clear();
-  if (listener_) listener_->task_ended(r.task_id, r.generation);
+  for (auto* listener : listeners_) listener->task_ended(r.task_id, r.generation);
   ++r.generation;  // whatever the run left behind (a timer, a poll, a running step) is now stale
   ++(status == TaskStatus::finished ? finished_ : failed_);
   active.executing = false;

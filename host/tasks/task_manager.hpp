@@ -12,6 +12,8 @@
 #include "host/tasks/task_record.hpp"
 #include "host/tasks/task_store.hpp"
 
+#include <warden/alert.hpp>
+
 #include <Poco/JSON/Object.h>
 
 #include <atomic>
@@ -42,6 +44,13 @@ struct TaskManagerOptions {
   const Clock* clock = &system_clock();
 };
 
+/// Where a task came from when not from create_task: the automation action that made it and the
+/// alert that caused it (the solution's alarm()).
+struct TaskOrigin {
+  std::string action_id;
+  std::optional<Alert> alarm;
+};
+
 /// Runs solutions as tasks (seed 004, SPEC §5). Every state change goes through the journal (group
 /// commit); what must only happen once a change is durable (answering create_task, the next step,
 /// arming a wait) happens after its commit. Waits are timers, never sleeping threads. A started
@@ -55,8 +64,9 @@ class TaskManager {
   TaskManager(const TaskManager&) = delete;
   TaskManager& operator=(const TaskManager&) = delete;
 
-  /// Who hears of runs starting and ending; set before start(). Not owned.
-  void set_listener(TaskListener* listener) { listener_ = listener; }
+  /// Adds one who hears of runs starting and ending (timers, the automation engine); add before
+  /// start(). Not owned.
+  void add_listener(TaskListener* listener) { listeners_.push_back(listener); }
 
   /// Picks up unfinished tasks and starts the threads. Returns how many tasks were picked up.
   std::size_t start();
@@ -66,8 +76,10 @@ class TaskManager {
 
   /// Creates a task of `service` with `condition` (checked against the solution's fields) and,
   /// when `queue`, queues it (`waiting`), else leaves it `ready`. Returns its id once stored.
+  /// `origin`: the action and alert that caused it, stored with the task.
   std::string create(const std::string& service, const Poco::JSON::Object& condition,
-                     std::optional<std::int64_t> timeout_ms, bool queue);
+                     std::optional<std::int64_t> timeout_ms, bool queue,
+                     const TaskOrigin& origin = {});
   /// The current record of each id (nullopt for an unknown id), in the order asked.
   std::vector<std::optional<TaskRecord>> find(const std::vector<std::string>& task_ids);
   std::optional<TaskRecord> find(const std::string& task_id);
@@ -84,6 +96,10 @@ class TaskManager {
   /// marks it skipped. Returns false when that run has already ended.
   bool force_fail(const std::string& task_id, std::int64_t generation, const std::string& message,
                   bool skip);
+  /// `condition` checked against `service`'s fields as create() checks it: the complete, coerced
+  /// values. Throws RequestError (invalid): "service not support", or the fields' errors.
+  Poco::JSON::Object::Ptr check_condition(const std::string& service,
+                                          const Poco::JSON::Object& condition) const;
   /// The solutions create_task accepts: `service` from the config, or every loaded solution.
   std::vector<std::string> services() const;
   /// The condition with password fields masked, for a read endpoint.
@@ -108,8 +124,6 @@ class TaskManager {
     std::uint64_t version = 0;   // changes submitted to the journal
   };
 
-  Poco::JSON::Object::Ptr check_condition(const std::string& service,
-                                          const Poco::JSON::Object& condition) const;
   std::int64_t timeout_for(const std::string& service, std::optional<std::int64_t> asked) const;
   void enqueue(const std::string& task_id, std::int64_t generation);
   void execute(const std::string& task_id, std::int64_t generation);
@@ -136,7 +150,7 @@ class TaskManager {
   PluginRegistry& registry_;
   SharedServices services_;
   TaskManagerOptions options_;
-  TaskListener* listener_ = nullptr;
+  std::vector<TaskListener*> listeners_;
 
   /// Keeps the committed record of a task that left active_ (ended, or ready) for reads:
   /// status_task mostly asks about tasks that ended a moment ago.

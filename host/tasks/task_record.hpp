@@ -61,6 +61,11 @@ struct TaskRecord {
   /// carry on as if it had finished (status_task and result_task show `skipped: true`).
   bool skipped = false;
 
+  /// Set when an automation action made the task: the action (`ac_<uuid>`) and the alert that
+  /// caused it (alert_to_json as text; the solution's alarm()). Empty otherwise.
+  std::string action_id;
+  std::string alarm;
+
   /// The message of the current status, or "".
   std::string message() const {
     auto it = messages.find(std::string(to_string(status)));

@@ -58,7 +58,7 @@ void TimerService::load(TaskManager& tasks) {
   load_started_us_ = now_us();
   std::lock_guard lock(mutex_);
   tasks_ = &tasks;
-  tasks.set_listener(this);
+  tasks.add_listener(this);
   store_.load([&](TimerRecord&& row) {
     std::uint64_t handle = 0;
     if (row.kind == TimerKind::event) {

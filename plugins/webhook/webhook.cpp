@@ -59,6 +59,7 @@ struct WebhookSettings {
   HttpHeaders headers;
   std::string content_type;
   std::string body_template;
+  bool body_is_text = false;  ///< sent as given, not rendered
   std::int64_t retries = 3;
 
   static WebhookSettings from(const Config& config) {
@@ -73,6 +74,10 @@ struct WebhookSettings {
       throw InvalidCondition(e.what());
     }
     s.body_template = config.string_or("body", "");
+    const std::string body_kind = config.string_or("body_kind", "template");
+    if (body_kind != "template" && body_kind != "text")
+      throw InvalidCondition("body_kind must be template or text");
+    s.body_is_text = body_kind == "text";
     s.retries = config.has("retries") ? config.integer("retries") : 3;
     if (s.retries < 0 || s.retries > kMaxRetries)
       throw InvalidCondition("retries must be between 0 and " + std::to_string(kMaxRetries));
@@ -178,6 +183,10 @@ class WebhookSolution : public Solution {
     request.url = settings.url;
     request.headers = settings.headers;
     if (!settings.sends_body()) return request;
+    if (settings.body_is_text) {
+      request.body = settings.body_template;
+      return request;
+    }
 
     Poco::JSON::Object data;
     Poco::JSON::Object::Ptr task_data = new Poco::JSON::Object;

@@ -142,8 +142,13 @@ TEST_F(AlertsApi, AlertsBecomeNoticesThatAreListedAndFiltered) {
   ASSERT_EQ(r.status, 200) << r.body;
   ASSERT_EQ(r.json->getValue<int>("count"), 1);
   const auto id = r.json->getArray("data")->getObject(0)->getValue<std::string>("notice_id");
+  // The answer as before policies existed, plus what the alert did to its record (issue 15).
+  const auto alert = r.json->getObject("alert");
+  ASSERT_TRUE(alert) << r.body;
   EXPECT_EQ(r.body, R"({"result":"ok","count":1,"data":[{"notice_id":")" + id +
-                        R"(","channel":"a","status":"created","aggregated":1}]})");
+                        R"(","channel":"a","status":"created","aggregated":1}],"alert":{"id":")" +
+                        alert->getValue<std::string>("id") +
+                        R"(","state":"abnormal","signal":"abnormal","actions":[]}})");
   auto notice = wait_status(id, "sent");
   ASSERT_TRUE(notice);
   EXPECT_EQ(notice->getValue<std::string>("status"), "sent");
@@ -267,6 +272,124 @@ TEST_F(AlertsApi, CircuitBreakingBlocksAndReplaySendsLater) {
   EXPECT_EQ(wait_status(id, "sent")->getValue<std::string>("status"), "sent");
   ASSERT_TRUE(receiver_.wait_for(1));
   EXPECT_EQ(call("POST", "/api/notifications/" + id + "/replay").status, 409);
+}
+
+/// The requests `receiver` got at `path`.
+std::size_t received_at(const HttpReceiver& receiver, const std::string& path) {
+  std::size_t n = 0;
+  for (const auto& request : receiver.requests()) n += request.path == path;
+  return n;
+}
+
+/// Waits up to a minute until `receiver` got `count` requests at `path`; how many it got.
+std::size_t wait_received(const HttpReceiver& receiver, const std::string& path,
+                          std::size_t count) {
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (received_at(receiver, path) < count && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  return received_at(receiver, path);
+}
+
+/// The value of the Prometheus line `series` (e.g. `name{label="x"}`), or -1 when absent.
+double metric(const std::string& text, const std::string& series) {
+  const auto at = text.find("\n" + series + " ");
+  return at == std::string::npos ? -1 : std::stod(text.substr(at + series.size() + 2));
+}
+
+TEST_F(AlertsApi, OneRuleIsAddedBlocksReportsItselfOnceAndIsRemoved) {
+  put_callback("quiet", receiver_.url("/quiet"));
+  put_callback("loud", receiver_.url("/loud"));
+  auto r = call("POST", "/api/circuit_breaking/rules",
+                R"({"id": "hush", "description": "quiet is under maintenance",
+                    "conditions": [{"key": "channel", "value": ["quiet"]}]})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json->getObject("data")->getValue<std::string>("module"), "notice");
+  EXPECT_TRUE(r.json->getObject("data")->getValue<bool>("active"));
+  EXPECT_EQ(call("POST", "/api/circuit_breaking/rules",
+                 R"({"id": "hush", "conditions": [{"key": "x", "value": "y"}]})")
+                .status,
+            409);
+  r = call("POST", "/api/circuit_breaking/rules",
+           R"({"module": "queue", "conditions": [{"key": ""}], "end_time": "soon", "x": 1})");
+  ASSERT_EQ(r.status, 400) << r.body;
+  for (const char* field : {"module", "conditions[0].key", "conditions[0].value", "end_time", "x"})
+    EXPECT_TRUE(r.json->getObject("errors")->has(field)) << field << " in " << r.body;
+  EXPECT_EQ(call("POST", "/api/circuit_breaking/rules", "[1]").status, 400);
+  r = call("POST", "/api/circuit_breaking/rules",
+           R"({"module": "action", "conditions": [{"key": "policy", "value": "cleanup"}]})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto generated = r.json->getObject("data")->getValue<std::string>("id");
+  EXPECT_EQ(generated.rfind("cb_", 0), 0u) << generated;
+  auto metrics = call("GET", "/metrics").body;
+  EXPECT_EQ(metric(metrics, R"(warden_circuit_breaking_rules{module="notice"})"), 1) << metrics;
+  EXPECT_EQ(metric(metrics, R"(warden_circuit_breaking_rules{module="action"})"), 1) << metrics;
+
+  for (int i = 0; i < 5; ++i) {
+    r = call(
+        "POST", "/api/alerts",
+        R"({"channels": ["quiet"], "alert": {"title": "Noisy )" + std::to_string(i) + R"("}})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json->getArray("data")->getObject(0)->getValue<std::string>("blocked_by"), "hush");
+  }
+  // The rule's one alert reaches the channel it does not block.
+  ASSERT_EQ(wait_received(receiver_, "/loud", 1), 1u) << warden_->log();
+  // A marker sent after it: once it is through, a second report (queued behind the first) would
+  // have been too.
+  r = call("POST", "/api/alerts", R"({"channels": ["loud"], "alert": {"title": "marker"}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(wait_received(receiver_, "/loud", 2), 2u);
+  EXPECT_EQ(received_at(receiver_, "/loud"), 2u);
+  EXPECT_EQ(received_at(receiver_, "/quiet"), 0u);
+
+  r = call("GET", "/api/notifications?origin=circuit_breaking");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(r.json->getValue<int>("total"), 2) << r.body;  // one per enabled channel
+  for (std::size_t i = 0; i < 2; ++i) {
+    auto notice = r.json->getArray("data")->getObject(i);
+    auto alert = notice->getObject("alert");
+    EXPECT_EQ(alert->getValue<std::string>("type"), "cluster");
+    EXPECT_EQ(alert->getValue<std::string>("source"), "circuit_breaking");
+    EXPECT_EQ(alert->getValue<std::string>("subject"), "hush");
+    EXPECT_EQ(alert->getValue<std::string>("title"),
+              "circuit breaking rule hush is blocking notice");
+    EXPECT_EQ(alert->getObject("labels")->getValue<std::string>("rule"), "hush");
+    EXPECT_EQ(alert->getObject("labels")->getValue<std::string>("module"), "notice");
+    // The rule blocks its own alert at the channel it silences, without a second report.
+    EXPECT_EQ(notice->getValue<std::string>("status"),
+              notice->getValue<std::string>("channel") == "quiet" ? "blocked" : "sent");
+  }
+  metrics = call("GET", "/metrics").body;
+  EXPECT_EQ(metric(metrics, R"(warden_circuit_breaking_blocked_total{module="notice"})"), 6)
+      << metrics;  // the five, and the rule's own alert at quiet
+  EXPECT_EQ(metric(metrics, R"(warden_circuit_breaking_blocked_total{module="action"})"), 0);
+
+  r = call("DELETE", "/api/circuit_breaking/rules/hush");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json->getObject("data")->getValue<std::string>("id"), "hush");
+  EXPECT_EQ(call("DELETE", "/api/circuit_breaking/rules/hush").status, 404);
+  r = call("POST", "/api/alerts", R"({"channels": ["quiet"], "alert": {"title": "heard"}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json->getArray("data")->getObject(0)->getValue<std::string>("status"), "created");
+  EXPECT_EQ(wait_received(receiver_, "/quiet", 1), 1u);
+
+  // Clearing one module keeps the others' rules.
+  ASSERT_EQ(call("POST", "/api/circuit_breaking/rules",
+                 R"({"id": "n", "conditions": [{"key": "bk_biz_id", "value": "1"}]})")
+                .status,
+            201);
+  EXPECT_EQ(call("DELETE", "/api/circuit_breaking?module=everything").status, 400);
+  r = call("DELETE", "/api/circuit_breaking?module=action");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(r.json->getValue<int>("count"), 1) << r.body;
+  EXPECT_EQ(r.json->getArray("data")->getObject(0)->getValue<std::string>("id"), "n");
+  metrics = call("GET", "/metrics").body;
+  EXPECT_EQ(metric(metrics, R"(warden_circuit_breaking_rules{module="action"})"), 0) << metrics;
+
+  warden_->kill();  // the rule is stored with its module
+  start();
+  r = call("GET", "/api/circuit_breaking");
+  ASSERT_EQ(r.json->getValue<int>("count"), 1) << r.body;
+  EXPECT_EQ(r.json->getArray("data")->getObject(0)->getValue<std::string>("module"), "notice");
 }
 
 TEST_F(AlertsApi, QueuedNoticesAreSentAfterAKill) {

@@ -67,7 +67,8 @@ TEST(Layers, RuntimeIncludesNoOtherHostFolder) {
 TEST(Layers, DomainFoldersIncludeNeitherHttpNorApp) {
   const auto out =
       violations(cross_folder_includes(),
-                 {"alerts", "tasks", "timers", "services", "store", "config", "plugins", "runtime"},
+                 {"automation", "alerts", "tasks", "timers", "services", "store", "config", "plugins",
+                  "runtime"},
                  {"http", "app"});
   EXPECT_EQ(out, "") << "only app/ wires http/ to the services:\n" << out;
 }
@@ -80,6 +81,12 @@ TEST(Layers, HttpDoesNotIncludeApp) {
 TEST(Layers, TasksDoNotIncludeTimers) {
   const auto out = violations(cross_folder_includes(), {"tasks"}, {"timers"});
   EXPECT_EQ(out, "") << "timers start tasks, never the other way round:\n" << out;
+}
+
+TEST(Layers, AutomationStandsOnAlertsAndTasksAndNeitherUsesIt) {
+  auto out = violations(cross_folder_includes(), {"automation"}, {"timers"});
+  out += violations(cross_folder_includes(), {"alerts", "tasks", "timers"}, {"automation"});
+  EXPECT_EQ(out, "") << "automation joins alerts to tasks; nothing below it knows it:\n" << out;
 }
 
 TEST(Layers, NoTwoFoldersIncludeEachOther) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <warden/alert.hpp>
 #include <warden/plugin.hpp>
 #include <warden/status.hpp>
 
@@ -62,6 +63,7 @@ class Solution : public Plugin {
 
   // ---- host-facing (noexcept; exceptions become a failed Status) ----
   void bind_task(TaskInfo info) noexcept { task_ = std::move(info); }
+  void bind_alarm(Alert alarm) noexcept { alarm_ = std::move(alarm); }
   Status start() noexcept {
     outcome_ = {};
     return detail::guarded([&] {
@@ -128,6 +130,10 @@ class Solution : public Plugin {
   /// Step state, persisted at every step boundary.
   Poco::JSON::Object& state() { return *state_; }
   const TaskInfo& task() const noexcept { return task_; }
+  /// The alert that caused the task (an automation policy's solution action, seed 000's
+  /// `alarm_instance`); an empty Alert (no title, subject or message) when the task was created
+  /// by create_task.
+  const Alert& alarm() const noexcept { return alarm_; }
 
  private:
   bool can_wait(const char* what) {
@@ -141,6 +147,7 @@ class Solution : public Plugin {
   std::map<std::string, StepHandler, std::less<>> steps_;
   SolutionOutcome outcome_;
   TaskInfo task_;
+  Alert alarm_;
   Poco::JSON::Object::Ptr state_ = new Poco::JSON::Object;
   Poco::JSON::Object::Ptr output_ = new Poco::JSON::Object;
 };

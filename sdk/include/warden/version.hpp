@@ -24,5 +24,8 @@
 ///        addresses, HMAC signatures): include them by name (a source change only; a built plugin
 ///        is unaffected); compact_json, is_email_address, parse_email_addresses, query_value,
 ///        header_value, lowercase; Alert::template_data() gains `has_labels`.
-#define WARDEN_SDK_MAJOR 1
-#define WARDEN_SDK_MINOR 2
+///   2.0  Solution::alarm(): the alert that caused the task. A data member of the base class every
+///        solution derives from moves the derived class's members, so a solution built with 1.x
+///        would be written over: rebuild every plugin and set its manifest's `sdk` to 2.
+#define WARDEN_SDK_MAJOR 2
+#define WARDEN_SDK_MINOR 0

@@ -8,6 +8,7 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Net/ServerSocket.h>
 
+#include <algorithm>
 #include <map>
 
 namespace warden::host::test_alerts {
@@ -374,14 +375,22 @@ TEST_F(NoticePipelineTest, BlockedByCircuitBreakingThenReplayed) {
   auto other = alert("Other business");
   other.labels["bk_biz_id"] = "8";
   EXPECT_EQ(pipeline().raise(other, {"cb"}, "api")[0].status, "created");
-  ASSERT_TRUE(receiver.wait_for(1));
+  // The other alert, and the rule's own alert saying it blocks (once, on its first block).
+  ASSERT_TRUE(receiver.wait_for(2));
   std::this_thread::sleep_for(100ms);
-  EXPECT_EQ(receiver.requests().size(), 1u);
+  const auto requests = receiver.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  const auto has = [&](const std::string& text) {
+    return std::count_if(requests.begin(), requests.end(),
+                         [&](const auto& r) { return r.body.find(text) != std::string::npos; });
+  };
+  EXPECT_EQ(has("Other business"), 1);
+  EXPECT_EQ(has("circuit breaking rule storm is blocking notice"), 1);
   EXPECT_EQ(service->notices().find(blocked.notice_id)->status, "blocked");
 
   EXPECT_EQ(pipeline().replay(blocked.notice_id).status, "created");
   EXPECT_EQ(wait_status(blocked.notice_id, "sent").status, "sent");
-  EXPECT_TRUE(receiver.wait_for(2));
+  EXPECT_TRUE(receiver.wait_for(3));
   EXPECT_THROW(pipeline().replay(blocked.notice_id), RequestError);  // sent: nothing to replay
   EXPECT_THROW(pipeline().replay("nt_nope"), RequestError);
 }

@@ -1,8 +1,12 @@
-#include "host/store/database.hpp"
+#include "host/runtime/alert_json.hpp"
 #include "host/runtime/ids.hpp"
+#include "host/store/database.hpp"
 #include "host/tasks/task_store.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <warden/json_value.hpp>
+
+#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -40,6 +44,30 @@ class Store : public ::testing::Test {
   Database db_{"sqlite:" + (dir_.path() / "t.db").string()};
   SqlTaskStore store_{db_};
 };
+
+TEST_F(Store, KeepsTheActionAndTheAlarmOfATask) {
+  Alert alarm;
+  alarm.title = "Disk \"full\"; DROP TABLE tasks; --";
+  alarm.labels = {{"env", "production"}, {"host", "db-1"}};
+  auto r = sample("ts_svc_alarm", 1000);
+  r.action_id = "ac_0193";
+  r.alarm = compact_json(*alert_to_json(alarm));
+  store_.write({r, sample("ts_svc_plain", 1001)});
+
+  auto back = store_.find("ts_svc_alarm");
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->action_id, "ac_0193");
+  EXPECT_EQ(back->alarm, r.alarm);
+  const auto read =
+      alert_from_json(*Poco::JSON::Parser().parse(back->alarm).extract<Poco::JSON::Object::Ptr>());
+  EXPECT_EQ(read.title, alarm.title);
+  EXPECT_EQ(read.labels, alarm.labels);
+
+  auto plain = store_.find("ts_svc_plain");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->action_id, "");
+  EXPECT_EQ(plain->alarm, "");
+}
 
 TEST_F(Store, WritesAndReadsEveryFieldBack) {
   auto r = sample("ts_svc_1", 1000);
@@ -88,7 +116,8 @@ TEST_F(Store, UnfinishedListsWaitingAndRunningOldestFirst) {
 }
 
 TEST(TaskId, IsTsServiceUuidV7AndTimeOrdered) {
-  const std::regex shape("ts_my_svc_[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  const std::regex shape(
+      "ts_my_svc_[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
   std::set<std::string> seen;
   std::string previous;
   for (std::int64_t ms = 1'700'000'000'000; ms < 1'700'000'000'100; ++ms) {

@@ -1,9 +1,10 @@
-#include "host/alerts/alert_json.hpp"
+#include "host/runtime/alert_json.hpp"
 
 #include "host/runtime/json_number.hpp"
 
 #include <Poco/JSON/Array.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -54,15 +55,7 @@ Setter flag(bool Alert::*member) {
 
 const std::map<std::string, Setter>& setters() {
   static const std::map<std::string, Setter> table = {
-      {"type",
-       [](Alert& a, const Var& v, const std::string& place) {
-         a.type = text_of(v, place);
-         static const char* kTypes[] = {"job_state", "checkpoint", "cluster", "task", "external"};
-         for (const char* t : kTypes)
-           if (a.type == t) return;
-         refuse(place, "must be one of job_state, checkpoint, cluster, task, external, not \"" +
-                           a.type + "\"");
-       }},
+      {"type", text(&Alert::type)},
       {"subject", text(&Alert::subject)},
       {"title", text(&Alert::title)},
       {"source", text(&Alert::source)},
@@ -107,9 +100,7 @@ const std::map<std::string, Setter>& setters() {
   return table;
 }
 
-}  // namespace
-
-Alert alert_from_json(const Poco::JSON::Object& json, const std::string& place) {
+Alert fields_from_json(const Poco::JSON::Object& json, const std::string& place) {
   Alert alert;
   for (const auto& [name, value] : json) {
     const std::string where = place + "." + name;
@@ -118,39 +109,33 @@ Alert alert_from_json(const Poco::JSON::Object& json, const std::string& place) 
     if (value.isEmpty()) continue;  // null: the default
     setter->second(alert, value, where);
   }
+  return alert;
+}
+
+}  // namespace
+
+Alert alert_from_json(const Poco::JSON::Object& json, const std::string& place) {
+  Alert alert = fields_from_json(json, place);
+  static const char* kTypes[] = {"job_state", "checkpoint", "cluster", "task", "external"};
+  if (std::none_of(std::begin(kTypes), std::end(kTypes),
+                   [&](const char* t) { return alert.type == t; }))
+    refuse(place + ".type",
+           "must be one of job_state, checkpoint, cluster, task, external, not \"" + alert.type +
+               "\"");
   if (alert.title.empty() && alert.subject.empty() && alert.message.empty())
     throw AlertInputError("\"" + place +
                           "\" needs at least one of \"title\", \"subject\" or \"message\"");
   return alert;
 }
 
+Alert stored_alert_from_json(const Poco::JSON::Object& json, const std::string& place) {
+  return fields_from_json(json, place);
+}
+
 Poco::JSON::Object::Ptr alert_to_json(const Alert& alert) {
   auto json = alert.to_json();
   json->set("dedupe_key", alert.dedupe_key);
   return json;
-}
-
-Alert sample_alert(const std::string& channel_name) {
-  Alert a;
-  a.type = "external";
-  a.subject = "Warden test alert";
-  a.title = "Test alert for channel " + channel_name;
-  a.source = "warden";
-  a.id = "test";
-  a.status = "firing";
-  a.severity = "info";
-  a.start_time = "2026-01-01T00:00:00.000+00:00";
-  a.end_time = "2026-01-01T00:03:20.000+00:00";
-  a.duration = "3m 20s";
-  a.link = "http://127.0.0.1/";
-  a.restart = true;
-  a.restart_index = 1;
-  a.total_restart = 3;
-  a.cp_failure_rate_interval = 60;
-  a.cp_max_failure_interval = 300;
-  a.message = "This is a test message sent by Warden to check channel " + channel_name + ".";
-  a.labels = {{"strategy_id", "0"}, {"bk_biz_id", "0"}};
-  return a;
 }
 
 }  // namespace warden::host

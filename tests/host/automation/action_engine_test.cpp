@@ -1,0 +1,225 @@
+// The engine alone: a fake action kind, policies handed in, a manual clock, a real SQLite file.
+#include "host/automation/action_engine.hpp"
+
+#include "host/store/database.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <Poco/JSON/Parser.h>
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace warden::host {
+namespace {
+using namespace std::chrono_literals;
+
+/// Answers every run with what the test says and counts the runs.
+class FakeKind : public ActionKind {
+ public:
+  explicit FakeKind(std::string name) : name_(std::move(name)) {}
+  std::string name() const override { return name_; }
+  void check(const Poco::JSON::Object&, const Alert&, const std::string&,
+             std::map<std::string, std::string>&) const override {}
+  ActionAttempt run(const ActionInput& input) const noexcept override {
+    std::lock_guard lock(mutex_);
+    ++runs_;
+    last_title_ = input.data->getValue<std::string>("title");
+    return next_;
+  }
+  void answer(ActionAttempt next) {
+    std::lock_guard lock(mutex_);
+    next_ = std::move(next);
+  }
+  int runs() const {
+    std::lock_guard lock(mutex_);
+    return runs_;
+  }
+
+ private:
+  std::string name_;
+  mutable std::mutex mutex_;
+  mutable int runs_ = 0;
+  mutable std::string last_title_;
+  ActionAttempt next_{ActionAttempt::Outcome::success, "done", {}, {}};
+};
+
+std::shared_ptr<Policy> policy_with(const std::string& kind, const std::string& params,
+                                    std::function<void(PolicyAction&)> tune = {}) {
+  auto p = std::make_shared<Policy>();
+  p->name = "p";
+  p->signals = {Signal::abnormal, Signal::recovered};
+  PolicyAction a;
+  a.kind = kind;
+  a.params = Poco::JSON::Parser().parse(params).extract<Poco::JSON::Object::Ptr>();
+  if (tune) tune(a);
+  p->actions.push_back(a);
+  return p;
+}
+
+Alert firing(const std::string& id, const std::string& status = "firing") {
+  Alert a;
+  a.id = id;
+  a.title = "disk full " + id;
+  a.source = "node";
+  a.status = status;
+  return a;
+}
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    database_ = std::make_unique<Database>("sqlite:" + (dir_.path() / "w.db").string());
+    auto kind = std::make_unique<FakeKind>("fake");
+    fake_ = kind.get();
+    kinds_.add(std::move(kind));
+  }
+
+  void make(std::shared_ptr<Policy> policy) {
+    policy_ = std::move(policy);
+    ActionEngineHooks hooks;
+    hooks.match_policies = [this](const Alert&, Signal signal) {
+      std::vector<std::shared_ptr<const Policy>> out;
+      if (policy_ && policy_->matches(Alert{}, signal)) out.push_back(policy_);
+      return out;
+    };
+    hooks.blocked_by = [this](const Alert&, const std::string&, const std::string&,
+                              std::int64_t) -> std::optional<std::string> {
+      if (blocking_) return "r1";
+      return std::nullopt;
+    };
+    engine_ = std::make_unique<ActionEngine>(*database_, kinds_, hooks,
+                                             ActionEngineOptions{.workers = 2,
+                                                                 .close_after_ms = 3'600'000,
+                                                                 .clock = &clock_});
+    engine_->start();
+  }
+
+  std::string status_of(const std::string& id) { return engine_->find_action(id)->status; }
+
+  bool eventually_runs(int runs) {
+    for (int i = 0; i < 3000 && fake_->runs() < runs; ++i) std::this_thread::sleep_for(20ms);
+    return fake_->runs() >= runs;
+  }
+
+  /// Waits until the action's log has `event` (its outcome was applied).
+  bool logged(const std::string& id, const std::string& event) {
+    for (int i = 0; i < 3000; ++i) {
+      for (const auto& e : engine_->find_action(id)->log)
+        if (e.event == event) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+
+  /// Waits (real time; the engine's threads work) until `id` has `status`.
+  bool reaches(const std::string& id, const std::string& status) {
+    for (int i = 0; i < 3000; ++i) {
+      if (status_of(id) == status) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+
+  test::TempDir dir_;
+  ManualClock clock_;
+  std::unique_ptr<Database> database_;
+  ActionKinds kinds_;
+  FakeKind* fake_ = nullptr;
+  std::shared_ptr<Policy> policy_;
+  bool blocking_ = false;
+  std::unique_ptr<ActionEngine> engine_;
+};
+
+TEST_F(EngineTest, AMatchedSignalMakesAnActionThatRunsOnceAndIsNotRunAgainAfterARestart) {
+  make(policy_with("fake", "{}"));
+  const auto in = engine_->ingest(firing("a"), "api");
+  ASSERT_TRUE(in.fired);
+  ASSERT_EQ(in.action_ids.size(), 1u);
+  ASSERT_TRUE(reaches(in.action_ids[0], "success"));
+  EXPECT_EQ(fake_->runs(), 1);
+  // The same alert again only counts.
+  EXPECT_TRUE(engine_->ingest(firing("a"), "api").action_ids.empty());
+  engine_->stop();
+  make(policy_);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(fake_->runs(), 1);
+  EXPECT_EQ(status_of(in.action_ids[0]), "success");
+  EXPECT_EQ(engine_->find_alert(in.record.id)->count, 2);
+}
+
+TEST_F(EngineTest, AFailureIsRetriedAfterItsIntervalThenEnds) {
+  make(policy_with("fake", "{}", [](PolicyAction& a) {
+    a.retries = 1;
+    a.retry_interval_s = 30;
+  }));
+  fake_->answer({ActionAttempt::Outcome::failure, "boom", {}, {}});
+  const auto id = engine_->ingest(firing("b"), "api").action_ids.at(0);
+  ASSERT_TRUE(logged(id, "retry"));
+  EXPECT_EQ(status_of(id), "running");
+  clock_.advance(31s);
+  ASSERT_TRUE(reaches(id, "failure"));
+  EXPECT_EQ(fake_->runs(), 2);
+  fake_->answer({ActionAttempt::Outcome::success, "ok", {}, {}});
+  EXPECT_EQ(engine_->retry(id, "carol").status, "created");
+  ASSERT_TRUE(reaches(id, "success"));
+}
+
+TEST_F(EngineTest, AnUnansweredApprovalIsRejectedAtItsTimeout) {
+  make(policy_with("fake", "{}", [](PolicyAction& a) {
+    a.approval = true;
+    a.approval_timeout_s = 60;
+  }));
+  const auto id = engine_->ingest(firing("c"), "api").action_ids.at(0);
+  EXPECT_EQ(status_of(id), "waiting_approval");
+  clock_.advance(61s);
+  ASSERT_TRUE(reaches(id, "skipped"));
+  EXPECT_EQ(engine_->find_action(id)->approval, "rejected");
+  EXPECT_EQ(fake_->runs(), 0);
+  EXPECT_THROW(engine_->approve(id, "x", ""), RequestError);
+}
+
+TEST_F(EngineTest, ABlockedActionKeepsItsParametersAndRunsOnReplay) {
+  blocking_ = true;
+  make(policy_with("fake", R"({"keep": "me"})"));
+  const auto id = engine_->ingest(firing("d"), "api").action_ids.at(0);
+  ASSERT_TRUE(reaches(id, "blocked"));
+  EXPECT_EQ(engine_->find_action(id)->blocked_by, "r1");
+  EXPECT_EQ(engine_->find_action(id)->spec->getObject("params")->getValue<std::string>("keep"),
+            "me");
+  blocking_ = false;
+  EXPECT_EQ(engine_->replay_blocked("r1"), std::vector<std::string>{id});
+  ASSERT_TRUE(reaches(id, "success"));
+}
+
+TEST_F(EngineTest, APendingAttemptTimesOut) {
+  make(policy_with("fake", "{}", [](PolicyAction& a) { a.timeout_s = 10; }));
+  fake_->answer({ActionAttempt::Outcome::pending, "", "ts_never", {}});
+  const auto id = engine_->ingest(firing("e"), "api").action_ids.at(0);
+  ASSERT_TRUE(logged(id, "dispatched"));
+  clock_.advance(11s);
+  ASSERT_TRUE(reaches(id, "timeout"));
+}
+
+TEST_F(EngineTest, ClosingAnAlertFiresClosedAndAClosedOneCannotBeClosedAgain) {
+  make(policy_with("fake", "{}"));
+  const auto in = engine_->ingest(firing("f"), "api");
+  const auto closed = engine_->close_alert(in.record.id, "dave", "known");
+  EXPECT_EQ(closed.state, "closed");
+  EXPECT_EQ(closed.closed_by, "dave");
+  try {
+    engine_->close_alert(in.record.id, "dave", "");
+    FAIL();
+  } catch (const RequestError& e) {
+    EXPECT_EQ(e.kind(), RequestError::Kind::conflict);
+  }
+  try {
+    engine_->close_alert("al_nope", "", "");
+    FAIL();
+  } catch (const RequestError& e) {
+    EXPECT_EQ(e.kind(), RequestError::Kind::not_found);
+  }
+}
+
+}  // namespace
+}  // namespace warden::host
