@@ -30,7 +30,7 @@ arrived, by the first "id" in its JSON body):
                  Measured: from the start of the POST to the receipt of the webhook's request
                  (alert in → policy → action → task created → task running → its first request),
                  p50/p99; also when the POST was answered, and from the action's record (the
-                 host's ms clock) when its attempt began (`started_ms`) and when its task was made
+                 host's ms clock) when its attempt began (`started_at`) and when its task was made
                  (the log's `dispatched` entry).
 The two throughput scenarios run back to back in each run (their order alternates from run to run,
 so neither always gets the machine's warmer or cooler minute). Printed: the medians of runs, and
@@ -46,6 +46,7 @@ Usage: python3 bench/automation.py [--build build] [--alerts 10000] [--clients 8
                                    [--solution-alerts 500]
 """
 import argparse
+import datetime
 import json
 import multiprocessing as mp
 import os
@@ -189,6 +190,11 @@ def solution_policy(receiver_port):
                          "timeout": 60}]}
 
 
+def unix_s(iso):
+    """Seconds since the epoch of an ISO 8601 time the API answers (millisecond precision)."""
+    return datetime.datetime.fromisoformat(iso).timestamp()
+
+
 def wait_for_receipt(receiver, alert_id, deadline):
     """Polls the receiver (every 2 ms) until it has `alert_id`; answers its unix time in s."""
     needle = f"{alert_id} "
@@ -247,9 +253,9 @@ def solution_run(args, work, receiver_port, run):
             if i >= args.warmup:
                 latencies.append((received - started) * 1000)
                 answered.append((answered_at - started) * 1000)
-                attempt_began.append(action["started_ms"] - started * 1000)
-                dispatched.append(next(e["at_ms"] for e in action["log"]
-                                       if e["event"] == "dispatched") - started * 1000)
+                attempt_began.append((unix_s(action["started_at"]) - started) * 1000)
+                dispatched.append((unix_s(next(e["at"] for e in action["log"]
+                                               if e["event"] == "dispatched")) - started) * 1000)
         receiver.close()
         api.close()
         return {"p50": percentile(latencies, 50), "p99": percentile(latencies, 99),
