@@ -325,12 +325,14 @@ def main():
     # a shared machine that the medians of whole scenarios are not.
     time_cost = [b["rate"] / r["rate"] - 1 for r, b in zip(loaded, base)]
     cpu_cost = [r["cpu_us"] / b["cpu_us"] - 1 for r, b in zip(loaded, base)]
+    cpu_added = [r["cpu_us"] - b["cpu_us"] for r, b in zip(loaded, base)]
     p99_change = [r["p99"] / b["p99"] - 1 for r, b in zip(loaded, base)]
     cost = median(time_cost)
     print(f"{POLICIES} policies vs 0, paired by run (median): time per alert {cost:+.1%} "
           f"(runs: {runs_text([100 * c for c in time_cost], '{:+.1f}%')}), Warden CPU per alert "
-          f"{median(cpu_cost):+.1%} (runs: {runs_text([100 * c for c in cpu_cost], '{:+.1f}%')}), "
-          f"p99 {median(p99_change):+.0%}")
+          f"{median(cpu_cost):+.1%}, {median(cpu_added):+.0f} us "
+          f"(runs: {runs_text([100 * c for c in cpu_cost], '{:+.1f}%')}; "
+          f"{runs_text(cpu_added, '{:+.0f} us')}), p99 {median(p99_change):+.0%}")
     print(f"policy matching cost: {cost:+.1%} of the alert path (target < 10%): "
           f"{verdict(cost < 0.10)}")
     runs = results[SOLUTION]
