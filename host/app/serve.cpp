@@ -90,9 +90,9 @@ struct Services {
   }
   void stop() {
     automation.stop();  // first: attempts still running may create tasks and notices
-    timers.stop();  // running timer actions end and their outcomes are committed
-    tasks.stop();   // running steps end and their boundaries are committed
-    alerts.stop();  // after tasks and timers (they may raise alerts); queued notices stay
+    timers.stop();      // running timer actions end and their outcomes are committed
+    tasks.stop();       // running steps end and their boundaries are committed
+    alerts.stop();      // after tasks and timers (they may raise alerts); queued notices stay
     registry_.provide_list("channels", {});
   }
 
@@ -106,7 +106,8 @@ struct Services {
   PluginRegistry& registry_;
 };
 
-http::Router routes(Database& database, PluginRegistry& registry, Services& services, const HostConfig& config,
+http::Router routes(Database& database, PluginRegistry& registry, Services& services,
+                    const HostConfig& config,
                     const std::shared_ptr<http::RequestMetrics>& metrics) {
   http::Router router;
   http::add_health_routes(router);
@@ -115,7 +116,8 @@ http::Router routes(Database& database, PluginRegistry& registry, Services& serv
   http::add_timer_routes(router, services.timers);
   http::add_alert_api(router, services.alerts, services.automation, database);
   http::add_metrics_routes(router, registry, metrics, &services.tasks.manager(), &services.timers,
-                           &services.alerts.pipeline(), &services.alerts.breaker());
+                           &services.alerts.pipeline(), &services.alerts.breaker(),
+                           &services.automation.engine());
   return router;
 }
 

@@ -4,9 +4,13 @@
 namespace warden::host {
 namespace {
 
-std::string who(const std::string& by) { return by.empty() ? "an operator" : by; }
+std::string who(const std::string& by) {
+  return by.empty() ? "an operator" : by;
+}
 
-std::string because(const std::string& reason) { return reason.empty() ? "" : ": " + reason; }
+std::string because(const std::string& reason) {
+  return reason.empty() ? "" : ": " + reason;
+}
 
 }  // namespace
 
@@ -18,6 +22,18 @@ ActionRecord& ActionEngine::live_or_throw_locked(const std::string& id) {
   if (!stored) throw RequestError(RequestError::Kind::not_found, "no action " + id);
   // An ended action comes back into memory for a retry; the caller checks its status.
   return live_.emplace(id, std::move(*stored)).first->second;
+}
+
+ActionRecord& ActionEngine::decide_locked(const std::string& id, const std::string& by,
+                                          const std::string& reason, const std::string& verdict) {
+  auto& a = live_or_throw_locked(id);
+  if (a.status != "waiting_approval")
+    throw RequestError(RequestError::Kind::conflict,
+                       "action " + id + " is " + a.status + ", not waiting for approval");
+  a.approval = verdict;
+  a.decided_by = who(by);
+  a.decision_reason = reason;
+  return a;
 }
 
 ActionRecord ActionEngine::retry(const std::string& id, const std::string& by) {
@@ -44,7 +60,8 @@ ActionRecord ActionEngine::skip(const std::string& id, const std::string& by,
   std::lock_guard lock(mutex_);
   auto& a = live_or_throw_locked(id);
   if (a.ended())
-    throw RequestError(RequestError::Kind::conflict, "action " + id + " has ended (" + a.status + ")");
+    throw RequestError(RequestError::Kind::conflict,
+                       "action " + id + " has ended (" + a.status + ")");
   const std::string running_task =
       a.status == "running" && !a.task_id.empty() ? " (task " + a.task_id + " runs on)" : "";
   action_of_task_.erase(a.task_id);
@@ -57,14 +74,8 @@ ActionRecord ActionEngine::skip(const std::string& id, const std::string& by,
 ActionRecord ActionEngine::approve(const std::string& id, const std::string& by,
                                    const std::string& reason) {
   std::lock_guard lock(mutex_);
-  auto& a = live_or_throw_locked(id);
-  if (a.status != "waiting_approval")
-    throw RequestError(RequestError::Kind::conflict,
-                       "action " + id + " is " + a.status + ", not waiting for approval");
+  auto& a = decide_locked(id, by, reason, "approved");
   const auto now = now_ms();
-  a.approval = "approved";
-  a.decided_by = who(by);
-  a.decision_reason = reason;
   a.status = "created";
   a.due_ms = now;
   a.deadline_ms = 0;
@@ -77,13 +88,7 @@ ActionRecord ActionEngine::approve(const std::string& id, const std::string& by,
 ActionRecord ActionEngine::reject(const std::string& id, const std::string& by,
                                   const std::string& reason) {
   std::lock_guard lock(mutex_);
-  auto& a = live_or_throw_locked(id);
-  if (a.status != "waiting_approval")
-    throw RequestError(RequestError::Kind::conflict,
-                       "action " + id + " is " + a.status + ", not waiting for approval");
-  a.approval = "rejected";
-  a.decided_by = who(by);
-  a.decision_reason = reason;
+  auto& a = decide_locked(id, by, reason, "rejected");
   end_locked(a, "skipped", "rejected by " + who(by) + because(reason), now_ms());
   ActionRecord out = a;
   commit_locked(a);

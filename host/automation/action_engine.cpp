@@ -11,6 +11,11 @@
 #include <future>
 
 namespace warden::host {
+namespace {
+
+constexpr std::size_t kMaxAggregatedAlerts = 100;
+
+}  // namespace
 
 ActionEngine::ActionEngine(Database& database, const ActionKinds& kinds, ActionEngineHooks hooks,
                            ActionEngineOptions options)
@@ -20,7 +25,9 @@ ActionEngine::ActionEngine(Database& database, const ActionKinds& kinds, ActionE
   workers_ = std::make_unique<WorkQueue>("action", std::max(1, options_.workers));
 }
 
-ActionEngine::~ActionEngine() { stop(); }
+ActionEngine::~ActionEngine() {
+  stop();
+}
 
 void ActionEngine::start() {
   book_.load(load_open_alert_records(database_));
@@ -37,7 +44,8 @@ void ActionEngine::start() {
   }
   running_ = true;
   arm_all(ids, false);
-  timers_->schedule_at_ms(now_ms() + 1000, [this] { workers_->post([this] { sweep_recovered(); }); });
+  timers_->schedule_at_ms(now_ms() + 1000,
+                          [this] { workers_->post([this] { sweep_recovered(); }); });
   spdlog::info("automation: {} open alert records, {} unfinished actions", book_.size(),
                ids.size());
 }
@@ -56,10 +64,11 @@ Ingested ActionEngine::ingest(const Alert& alert, const std::string& origin) {
   {
     std::lock_guard lock(mutex_);
     auto seen = book_.observe(alert, origin, now);
-    const auto signal = seen.fired.value_or(signal_of_status(alert.status));
-    out.taken = !hooks_.match_policies(alert, signal).empty();
+    const auto policies =
+        hooks_.match_policies(alert, seen.fired.value_or(signal_of_status(alert.status)));
+    out.taken = !policies.empty();
     rows.emplace_back(seen.record);
-    if (seen.fired) react_locked(seen, now, rows, out.action_ids);
+    if (seen.fired) react_locked(seen, policies, now, rows, out.action_ids);
     out.record = std::move(seen.record);
     out.fired = seen.fired;
   }
@@ -71,10 +80,17 @@ Ingested ActionEngine::ingest(const Alert& alert, const std::string& origin) {
 
 void ActionEngine::react_locked(const Observation& seen, std::int64_t now,
                                 std::vector<AutomationRow>& rows, std::vector<std::string>& made) {
+  react_locked(seen, hooks_.match_policies(seen.record.alert, *seen.fired), now, rows, made);
+}
+
+void ActionEngine::react_locked(const Observation& seen,
+                                const std::vector<std::shared_ptr<const Policy>>& policies,
+                                std::int64_t now, std::vector<AutomationRow>& rows,
+                                std::vector<std::string>& made) {
   const auto signal = *seen.fired;
   if (signal == Signal::recovered || signal == Signal::closed)
     stop_repeats_locked(seen.record, signal, now, rows);
-  for (const auto& policy : hooks_.match_policies(seen.record.alert, signal))
+  for (const auto& policy : policies)
     make_actions_locked(*policy, seen.record, signal, now, rows, made);
 }
 
@@ -85,10 +101,16 @@ void ActionEngine::make_actions_locked(const Policy& policy, const AlertRecord& 
   const std::string signal_name(to_string(signal));
   for (std::size_t i = 0; i < policy.actions.size(); ++i) {
     const auto& spec = policy.actions[i];
+    if (!spec.signals.empty() &&
+        std::find(spec.signals.begin(), spec.signals.end(), signal) == spec.signals.end())
+      continue;
     const auto group = aggregation_key(policy.name, i, signal_name, spec, record.alert);
     if (!group.empty()) {
       auto collecting = group_of_.find(group);
-      if (collecting != group_of_.end()) {
+      // A full notice lets the next alert start another: a storm must not grow one row without
+      // bound (each join rewrites it).
+      if (collecting != group_of_.end() &&
+          live_.at(collecting->second).alert_ids.size() < kMaxAggregatedAlerts) {
         auto& action = live_.at(collecting->second);
         action.alert_ids.push_back(record.id);
         action.alerts->add(alert_to_json(record.alert));
@@ -116,10 +138,10 @@ void ActionEngine::make_actions_locked(const Policy& policy, const AlertRecord& 
       a.approval = spec.approval ? "required" : "defense";
       a.deadline_ms = now + spec.approval_timeout_s * 1000;
       a.note(now, "waiting_approval",
-             spec.approval ? "the policy asks for approval"
-                           : "abnormal defense: more than " +
-                                 std::to_string(policy.defense.max_actions) + " actions in " +
-                                 std::to_string(policy.defense.window_s) + " s");
+             spec.approval
+                 ? "the policy asks for approval"
+                 : "abnormal defense: more than " + std::to_string(policy.defense.max_actions) +
+                       " actions in " + std::to_string(policy.defense.window_s) + " s");
       approvals_.fetch_add(1, std::memory_order_relaxed);
     } else if (!group.empty()) {
       a.group_key = group;
@@ -241,6 +263,8 @@ ActionEngine::Counts ActionEngine::counts() const {
   c.blocked = blocked_.load();
   c.approvals = approvals_.load();
   c.open_alerts = book_.size();
+  c.commits = journal_->commits();
+  c.rows = journal_->rows();
   std::lock_guard lock(mutex_);
   c.live_actions = live_.size();
   return c;

@@ -3,8 +3,8 @@
 #include "host/automation/action_kind.hpp"
 #include "host/automation/action_record.hpp"
 #include "host/automation/action_store.hpp"
-#include "host/automation/alert_record.hpp"
 #include "host/automation/alert_book.hpp"
+#include "host/automation/alert_record.hpp"
 #include "host/automation/automation_journal.hpp"
 #include "host/automation/defense_window.hpp"
 #include "host/automation/policy.hpp"
@@ -20,9 +20,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace warden::host {
@@ -75,7 +75,7 @@ struct ActionEngineHooks {
 };
 
 struct ActionEngineOptions {
-  int workers = 4;  ///< threads that run attempts
+  int workers = 4;                          ///< threads that run attempts
   std::int64_t close_after_ms = 3'600'000;  ///< recovered alert records close after this
   const Clock* clock = &system_clock();
 };
@@ -120,6 +120,7 @@ class ActionEngine final : public AutomationApi {
   struct Counts {
     std::uint64_t alerts = 0, actions = 0, blocked = 0, approvals = 0;
     std::size_t open_alerts = 0, live_actions = 0;
+    std::uint64_t commits = 0, rows = 0;  ///< the journal's
   };
   Counts counts() const;
 
@@ -127,7 +128,11 @@ class ActionEngine final : public AutomationApi {
   std::int64_t now_ms() const { return options_.clock->now_ms(); }
   /// Under mutex_: the actions a signal of `record` makes (or joins), and the repeating notices it
   /// stops; their rows go into `rows`.
-  void react_locked(const Observation& seen, std::int64_t now,
+  void react_locked(const Observation& seen, std::int64_t now, std::vector<AutomationRow>& rows,
+                    std::vector<std::string>& made);
+  /// The same with the policies that match the fired signal already found.
+  void react_locked(const Observation& seen,
+                    const std::vector<std::shared_ptr<const Policy>>& policies, std::int64_t now,
                     std::vector<AutomationRow>& rows, std::vector<std::string>& made);
   void make_actions_locked(const Policy& policy, const AlertRecord& record, Signal signal,
                            std::int64_t now, std::vector<AutomationRow>& rows,
@@ -152,6 +157,9 @@ class ActionEngine final : public AutomationApi {
   void check_task(const std::string& task_id);
   void sweep_recovered();
   ActionRecord& live_or_throw_locked(const std::string& id);
+  /// The action `id`, waiting for approval (else RequestError conflict), with `verdict` recorded.
+  ActionRecord& decide_locked(const std::string& id, const std::string& by,
+                              const std::string& reason, const std::string& verdict);
   Poco::JSON::Object::Ptr template_data(const ActionRecord& action) const;
 
   Database& database_;
@@ -162,7 +170,7 @@ class ActionEngine final : public AutomationApi {
   DefenseWindow defense_;
 
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, ActionRecord> live_;  // not ended, or ended and uncommitted
+  std::unordered_map<std::string, ActionRecord> live_;     // not ended, or ended and uncommitted
   std::unordered_map<std::string, std::string> group_of_;  // aggregation key -> collecting action
   std::unordered_map<std::string, std::string> action_of_task_;
   std::unordered_map<std::string, bool> ended_tasks_;  // ended before their action knew them

@@ -43,7 +43,8 @@ class ActionKind {
   /// alert whose fields and labels are all set). Problems go into `errors` keyed by `place` + field
   /// (`actions[0].channels`).
   virtual void check(const Poco::JSON::Object& params, const Alert& sample,
-                     const std::string& place, std::map<std::string, std::string>& errors) const = 0;
+                     const std::string& place,
+                     std::map<std::string, std::string>& errors) const = 0;
   /// Runs one attempt on an engine thread (may block for the attempt's I/O; bounded by the
   /// action's timeout). Never throws: a failure is an outcome.
   virtual ActionAttempt run(const ActionInput& input) const noexcept = 0;

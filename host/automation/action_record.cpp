@@ -18,7 +18,8 @@ Poco::JSON::Array::Ptr strings_to_json(const std::vector<std::string>& values) {
 std::vector<std::string> strings_of(const Poco::JSON::Object& json, const std::string& name) {
   std::vector<std::string> out;
   if (auto array = json.getArray(name))
-    for (std::size_t i = 0; i < array->size(); ++i) out.push_back(array->getElement<std::string>(i));
+    for (std::size_t i = 0; i < array->size(); ++i)
+      out.push_back(array->getElement<std::string>(i));
   return out;
 }
 

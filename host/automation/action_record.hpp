@@ -21,10 +21,11 @@ struct ActionLogEntry {
 struct ActionRecord {
   std::string id;
   std::string policy;
-  std::size_t action_index = 0;  ///< which of the policy's actions
-  std::string alert_id;          ///< the (first) alert record
+  std::size_t action_index = 0;        ///< which of the policy's actions
+  std::string alert_id;                ///< the (first) alert record
   std::vector<std::string> alert_ids;  ///< every alert of an aggregated notice
-  /// Each alert (alert_to_json) as it was when it joined the action: what templates and alarm() see.
+  /// Each alert (alert_to_json) as it was when it joined the action: what templates and alarm()
+  /// see.
   Poco::JSON::Array::Ptr alerts = new Poco::JSON::Array;
   std::string kind;
   std::string signal;  ///< abnormal | recovered | no_data | closed
@@ -51,8 +52,7 @@ struct ActionRecord {
   void note(std::int64_t at_ms, std::string event, std::string text);
 
   bool ended() const {
-    return status == "success" || status == "failure" || status == "timeout" ||
-           status == "skipped";
+    return status == "success" || status == "failure" || status == "timeout" || status == "skipped";
   }
 };
 

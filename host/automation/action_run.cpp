@@ -1,5 +1,6 @@
 // The life of one action after it is stored: arming, attempts, outcomes, manual answers.
 #include "host/alerts/alert_json.hpp"
+#include "host/automation/action_data.hpp"
 #include "host/automation/action_engine.hpp"
 #include "host/automation/action_spec.hpp"
 #include "host/automation/kinds/notice_plan.hpp"
@@ -15,7 +16,9 @@ bool waits_for_task(const ActionRecord& a) {
   return a.status == "running" && !a.task_id.empty() && a.due_ms == 0;
 }
 
-std::string seconds(std::int64_t ms) { return std::to_string(ms / 1000) + " s"; }
+std::string seconds(std::int64_t ms) {
+  return std::to_string(ms / 1000) + " s";
+}
 
 }  // namespace
 
@@ -50,7 +53,8 @@ void ActionEngine::arm_locked(ActionRecord& a) {
   if (at <= now_ms())
     workers_->post([this, id, seq] { on_due(id, seq); });
   else
-    timers_->schedule_at_ms(at, [this, id, seq] { workers_->post([this, id, seq] { on_due(id, seq); }); });
+    timers_->schedule_at_ms(
+        at, [this, id, seq] { workers_->post([this, id, seq] { on_due(id, seq); }); });
 }
 
 void ActionEngine::on_due(const std::string& id, std::uint64_t seq) {
@@ -70,13 +74,15 @@ void ActionEngine::on_due(const std::string& id, std::uint64_t seq) {
   if (waits_for_task(a)) {
     if (now < a.deadline_ms) return arm_locked(a);
     const auto spec = action_spec_from_json(*a.spec).action;
-    a.note(now, "timeout", "no outcome from task " + a.task_id + " within " +
-                               std::to_string(spec.timeout_s) + " s");
+    a.note(
+        now, "timeout",
+        "no outcome from task " + a.task_id + " within " + std::to_string(spec.timeout_s) + " s");
     action_of_task_.erase(a.task_id);
     if (a.attempts <= spec.retries) {
       a.due_ms = now + spec.retry_interval_s * 1000;
-      a.note(now, "retry", "attempt " + std::to_string(a.attempts + 1) + " in " +
-                               std::to_string(spec.retry_interval_s) + " s");
+      a.note(now, "retry",
+             "attempt " + std::to_string(a.attempts + 1) + " in " +
+                 std::to_string(spec.retry_interval_s) + " s");
       commit_locked(a);
       return arm_locked(a);
     }
@@ -158,15 +164,15 @@ void ActionEngine::apply_attempt_locked(ActionRecord& a, const ActionAttempt& at
       ++a.repeats;
       const auto plan = notice_plan_from(*spec.params);
       const auto next = next_repeat_ms(plan, a.repeats, now);
-      const bool still_abnormal = std::any_of(
-          a.alert_ids.begin(), a.alert_ids.end(), [this](const std::string& alert_id) {
+      const bool still_abnormal =
+          std::any_of(a.alert_ids.begin(), a.alert_ids.end(), [this](const std::string& alert_id) {
             auto open = book_.find_open(alert_id);
             return open && open->state == "abnormal";
           });
       if (next > 0 && still_abnormal) {
         a.due_ms = next;
-        a.note(now, "repeat", "notice " + std::to_string(a.repeats) + " sent; the next in " +
-                                  seconds(next - now));
+        a.note(now, "repeat",
+               "notice " + std::to_string(a.repeats) + " sent; the next in " + seconds(next - now));
         commit_locked(a);
         return arm_locked(a);
       }
@@ -178,8 +184,9 @@ void ActionEngine::apply_attempt_locked(ActionRecord& a, const ActionAttempt& at
   if (a.attempts - a.repeats <= spec.retries) {
     a.due_ms = now + spec.retry_interval_s * 1000;
     a.message = attempt.message;
-    a.note(now, "retry", "attempt " + std::to_string(a.attempts + 1) + " in " +
-                             std::to_string(spec.retry_interval_s) + " s");
+    a.note(now, "retry",
+           "attempt " + std::to_string(a.attempts + 1) + " in " +
+               std::to_string(spec.retry_interval_s) + " s");
     commit_locked(a);
     return arm_locked(a);
   }
@@ -253,21 +260,14 @@ void ActionEngine::request_approval(const ActionRecord& a) {
 }
 
 Poco::JSON::Object::Ptr ActionEngine::template_data(const ActionRecord& a) const {
-  const Alert first = stored_alert_from_json(*a.alerts->getObject(0));
-  auto data = first.template_data();
-  data->set("signal", a.signal);
-  data->set("policy", a.policy);
-  data->set("action_id", a.id);
-  data->set("alert_id", a.alert_id);
-  data->set("repeat", a.repeats + 1);
-  if (a.alerts->size() > 1) {
-    Poco::JSON::Array::Ptr all = new Poco::JSON::Array;
-    for (std::size_t i = 0; i < a.alerts->size(); ++i)
-      all->add(stored_alert_from_json(*a.alerts->getObject(i)).template_data());
-    data->set("alerts", all);
-  }
-  data->set("alert_count", static_cast<std::int64_t>(a.alerts->size()));
-  return data;
+  std::vector<Alert> alerts;
+  for (std::size_t i = 0; i < a.alerts->size(); ++i)
+    alerts.push_back(stored_alert_from_json(*a.alerts->getObject(i)));
+  return action_data(alerts, {.signal = a.signal,
+                              .policy = a.policy,
+                              .action_id = a.id,
+                              .alert_id = a.alert_id,
+                              .repeat = a.repeats + 1});
 }
 
 }  // namespace warden::host

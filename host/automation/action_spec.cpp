@@ -1,5 +1,7 @@
 #include "host/automation/action_spec.hpp"
 
+#include "host/automation/kinds/notice_plan.hpp"
+
 #include <Poco/JSON/Array.h>
 
 namespace warden::host {
@@ -51,20 +53,20 @@ ActionSpec action_spec_from_json(const Poco::JSON::Object& spec) {
 
 std::int64_t group_wait_ms(const PolicyAction& action) {
   if (action.kind != "notice" || !action.params) return 0;
-  return int_or(*action.params, "group_wait", 0) * 1000;
+  return notice_plan_from(*action.params).group_wait_ms;
 }
 
 std::string aggregation_key(const std::string& policy, std::size_t index, const std::string& signal,
                             const PolicyAction& action, const Alert& alert) {
-  if (group_wait_ms(action) <= 0) return {};
+  if (action.kind != "notice" || !action.params) return {};
+  const auto plan = notice_plan_from(*action.params);
+  if (plan.group_wait_ms <= 0) return {};
   std::string key = policy + '\x1f' + std::to_string(index) + '\x1f' + signal;
-  if (auto by = action.params->getArray("group_by"))
-    for (std::size_t i = 0; i < by->size(); ++i) {
-      const auto name = by->get(i).isString() ? by->get(i).convert<std::string>() : std::string();
-      const auto it = alert.labels.find(name);
-      key += '\x1f';
-      key += it == alert.labels.end() ? std::string() : it->second;
-    }
+  for (const auto& name : plan.group_by) {
+    const auto it = alert.labels.find(name);
+    key += '\x1f';
+    key += it == alert.labels.end() ? std::string() : it->second;
+  }
   return key;
 }
 

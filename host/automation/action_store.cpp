@@ -51,10 +51,11 @@ void upsert_actions(Poco::Data::Session& session, const std::vector<ActionRecord
     std::string id = a.id, policy = a.policy, alert_id = a.alert_id, alert_ids = alert_list(a),
                 kind = a.kind, status = a.status, body = compact_json(*action_record_to_json(a));
     Poco::Int64 created = a.created_ms, updated = a.updated_ms;
-    session << "INSERT INTO actions (id, policy, alert_id, alert_ids, kind, status, created_ms, "
-               "updated_ms, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-               "alert_ids = excluded.alert_ids, status = excluded.status, "
-               "updated_ms = excluded.updated_ms, body = excluded.body",
+    session
+        << "INSERT INTO actions (id, policy, alert_id, alert_ids, kind, status, created_ms, "
+           "updated_ms, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+           "alert_ids = excluded.alert_ids, status = excluded.status, "
+           "updated_ms = excluded.updated_ms, body = excluded.body",
         use(id), use(policy), use(alert_id), use(alert_ids), use(kind), use(status), use(created),
         use(updated), use(body), now;
   }

@@ -16,7 +16,7 @@ class Database;
 /// GET /api/alerts filters; empty or zero: no filter. Newest (last_ms) first.
 struct AlertRecordQuery {
   std::string state, source;
-  std::string label_key, label_value;  ///< `label=key=value`
+  std::string label_key, label_value;   ///< `label=key=value`
   std::int64_t from_ms = 0, to_ms = 0;  ///< last_ms within [from, to]
   std::size_t limit = 50, offset = 0;
 };

@@ -34,7 +34,7 @@ std::string key_of(const AutomationRow& row) {
 
 AutomationJournal::AutomationJournal(Database& database)
     : GroupCommit<AutomationRow>(
-          "automation", [&database](std::vector<AutomationRow>& rows) { write_rows(database, rows); },
-          key_of) {}
+          "automation",
+          [&database](std::vector<AutomationRow>& rows) { write_rows(database, rows); }, key_of) {}
 
 }  // namespace warden::host

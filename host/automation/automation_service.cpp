@@ -12,16 +12,17 @@ namespace warden::host {
 AutomationService::AutomationService(Database& database, const PluginRegistry& registry,
                                      const SharedServices& services, AlertService& alerts,
                                      TaskManager& tasks, AutomationOptions options)
-    : policies_(database, kinds_,
-                [&alerts](const std::string& name) { return alerts.channels().find(name) != nullptr; }),
+    : policies_(
+          database, kinds_,
+          [&alerts](const std::string& name) { return alerts.channels().find(name) != nullptr; }),
       solutions_(database, registry, *services.templates,
                  [this](const std::string& name) { return policies_.using_solution(name); }),
       engine_(database, kinds_, hooks(alerts, tasks),
               ActionEngineOptions{.workers = options.workers,
                                   .close_after_ms = options.close_after_ms}),
       alerts_(alerts) {
-  kinds_.add(std::make_unique<NoticeAction>(alerts.pipeline(), alerts.channels(),
-                                            *services.templates));
+  kinds_.add(
+      std::make_unique<NoticeAction>(alerts.pipeline(), alerts.channels(), *services.templates));
   kinds_.add(std::make_unique<SolutionAction>(
       tasks, registry, *services.templates,
       [this](const std::string& name) -> std::optional<SavedSolution> {
@@ -47,7 +48,9 @@ ActionEngineHooks AutomationService::hooks(AlertService& alerts, TaskManager& ta
   };
   h.task_outcome = [&tasks](const std::string& task_id) -> std::optional<ActionAttempt> {
     const auto task = tasks.find(task_id);
-    if (!task) return ActionAttempt{ActionAttempt::Outcome::failure, "task " + task_id + " is gone", task_id, {}};
+    if (!task)
+      return ActionAttempt{
+          ActionAttempt::Outcome::failure, "task " + task_id + " is gone", task_id, {}};
     if (task->status != TaskStatus::finished && task->status != TaskStatus::failed)
       return std::nullopt;
     const auto status = std::string(to_string(task->status));

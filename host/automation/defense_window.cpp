@@ -2,8 +2,7 @@
 
 namespace warden::host {
 
-bool DefenseWindow::admit(const std::string& policy, const DefenseRule& rule,
-                          std::int64_t now_ms) {
+bool DefenseWindow::admit(const std::string& policy, const DefenseRule& rule, std::int64_t now_ms) {
   if (rule.max_actions <= 0) return true;
   auto& times = made_[policy];
   const std::int64_t since = now_ms - rule.window_s * 1000;

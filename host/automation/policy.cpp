@@ -255,25 +255,26 @@ void read_match(const Poco::JSON::Object& body, Policy& policy,
   }
 }
 
-void read_signals(const Poco::JSON::Object& body, Policy& policy,
-                  std::map<std::string, std::string>& errors) {
-  if (!present(body, "signals")) return;
-  const auto list = array_of(body.get("signals"), 4, "signals", errors);
+/// `signals` of `json` (a policy, or one action at `at`) into `signals`.
+void read_signals(const Poco::JSON::Object& json, const std::string& at,
+                  std::vector<Signal>& signals, std::map<std::string, std::string>& errors) {
+  if (!present(json, "signals")) return;
+  const auto field = at.empty() ? std::string("signals") : place_of(at, "signals");
+  const auto list = array_of(json.get("signals"), 4, field, errors);
   if (!list) return;
-  if (list->size() == 0) errors["signals"] = "must list at least one signal";
-  policy.signals.clear();
+  if (list->size() == 0) errors[field] = "must list at least one signal";
+  signals.clear();
   for (std::size_t i = 0; i < list->size(); ++i) {
-    const auto place = indexed("signals", i);
+    const auto place = indexed(field, i);
     const auto text = text_of(list->get(static_cast<unsigned>(i)), 16, place, errors);
     if (!text) continue;
     const auto signal = signal_from_string(*text);
     if (!signal)
       errors[place] = "must be one of abnormal, recovered, no_data, closed";
-    else if (std::find(policy.signals.begin(), policy.signals.end(), *signal) !=
-             policy.signals.end())
+    else if (std::find(signals.begin(), signals.end(), *signal) != signals.end())
       errors[place] = "\"" + *text + "\" is listed twice";
     else
-      policy.signals.push_back(*signal);
+      signals.push_back(*signal);
   }
 }
 
@@ -305,8 +306,8 @@ void read_defense(const Poco::JSON::Object& body, Policy& policy,
 }
 
 const std::vector<std::string>& common_action_fields() {
-  static const std::vector<std::string> fields{"kind",           "timeout",  "retries",
-                                               "retry_interval", "approval", "approval_timeout"};
+  static const std::vector<std::string> fields{
+      "kind", "signals", "timeout", "retries", "retry_interval", "approval", "approval_timeout"};
   return fields;
 }
 
@@ -322,6 +323,7 @@ PolicyAction read_action(const Poco::JSON::Object& json, const std::string& plac
     else
       action.kind = std::move(*kind);
   }
+  read_signals(json, place, action.signals, errors);
   read_whole(json, "timeout", place, 1, 86400, action.timeout_s, errors);
   std::int64_t retries = action.retries;
   read_whole(json, "retries", place, 0, 20, retries, errors);
@@ -397,7 +399,7 @@ Policy policy_from_json(const std::string& name, const Poco::JSON::Object& body,
     if (auto text = text_of(body.get("description"), kMaxDescriptionBytes, "description", errors))
       policy.description = std::move(*text);
   read_match(body, policy, errors);
-  read_signals(body, policy, errors);
+  read_signals(body, "", policy.signals, errors);
   read_bool(body, "continue", "", policy.continue_matching, errors);
   read_approval_channels(body, policy, errors);
   read_defense(body, policy, errors);
@@ -436,6 +438,11 @@ Poco::JSON::Object::Ptr policy_to_json(const Policy& policy) {
   for (const auto& action : policy.actions) {
     auto a = ordered_object();
     a->set("kind", action.kind);
+    if (!action.signals.empty()) {
+      Poco::JSON::Array::Ptr own = new Poco::JSON::Array;
+      for (const auto signal : action.signals) own->add(std::string(to_string(signal)));
+      a->set("signals", own);
+    }
     if (action.params)
       for (const auto& [name, value] : *action.params) a->set(name, value);
     a->set("timeout", action.timeout_s);

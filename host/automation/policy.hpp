@@ -23,8 +23,8 @@ namespace warden::host {
 /// whole value) or in (one of `values`). An absent label reads as "".
 struct MatchCondition {
   std::string field;
-  std::string op = "eq";  ///< eq | neq | regex | in
-  std::vector<std::string> values;  ///< eq/neq/regex: exactly one
+  std::string op = "eq";                  ///< eq | neq | regex | in
+  std::vector<std::string> values;        ///< eq/neq/regex: exactly one
   std::shared_ptr<const re2::RE2> regex;  ///< op regex: compiled when read
 
   bool matches(const Alert& alert) const;
@@ -41,11 +41,12 @@ struct DefenseRule {
 /// (checked by the kind when the policy is saved).
 struct PolicyAction {
   std::string kind;
+  std::vector<Signal> signals;     ///< which of the policy's signals run it; empty: every one
   Poco::JSON::Object::Ptr params;  ///< the action object without the common fields below
   std::int64_t timeout_s = 600;    ///< every action has a timeout
   int retries = 0;                 ///< further attempts after a failure
   std::int64_t retry_interval_s = 60;
-  bool approval = false;           ///< waits for POST /api/actions/{id}/approve
+  bool approval = false;                   ///< waits for POST /api/actions/{id}/approve
   std::int64_t approval_timeout_s = 3600;  ///< no answer by then: rejected
 };
 
@@ -58,7 +59,7 @@ struct Policy {
   std::string description;
   std::vector<MatchCondition> match;  ///< all must hold
   std::vector<Signal> signals{Signal::abnormal};
-  bool continue_matching = false;     ///< JSON `continue`
+  bool continue_matching = false;  ///< JSON `continue`
   std::vector<PolicyAction> actions;
   std::vector<std::string> approval_channels;  ///< where approval requests go
   DefenseRule defense;

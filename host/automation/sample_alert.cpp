@@ -1,6 +1,6 @@
 #include "host/automation/sample_alert.hpp"
 
-#include <Poco/JSON/Array.h>
+#include "host/automation/action_data.hpp"
 
 namespace warden::host {
 
@@ -34,19 +34,11 @@ Alert sample_alert() {
   return a;
 }
 
-Poco::JSON::Object::Ptr sample_action_data() {
-  const auto alert = sample_alert();
-  auto data = alert.template_data();
-  Poco::JSON::Array::Ptr alerts = new Poco::JSON::Array;
-  alerts->add(alert.template_data());
-  data->set("signal", "abnormal");
-  data->set("policy", "sample-policy");
-  data->set("action_id", "ac_sample");
-  data->set("alert_id", "al_sample");
-  data->set("repeat", 1);
-  data->set("alerts", alerts);  // as an aggregated notice has them
-  data->set("alert_count", 1);
-  return data;
+Poco::JSON::Object::Ptr sample_action_data(const Alert& sample) {
+  return action_data({sample}, {.signal = "abnormal",
+                                .policy = "sample-policy",
+                                .action_id = "ac_sample",
+                                .alert_id = "al_sample"});
 }
 
 }  // namespace warden::host

@@ -10,8 +10,7 @@ namespace warden::host {
 /// and a few labels set, so a template that renders for it renders for a real one.
 Alert sample_alert();
 
-/// What an action's templates see for the sample alert (ActionInput::data): its template data plus
-/// `signal`, `policy`, `action_id`, `alert_id`, `repeat`, `alerts` and `alert_count`.
-Poco::JSON::Object::Ptr sample_action_data();
+/// What an action's templates see for `sample` (ActionInput::data, made by action_data).
+Poco::JSON::Object::Ptr sample_action_data(const Alert& sample = sample_alert());
 
 }  // namespace warden::host

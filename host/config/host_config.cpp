@@ -9,10 +9,10 @@ namespace {
 
 const std::set<std::string> kEnvironments = {"TEST", "STAGE", "PRODUCTION"};
 const std::set<std::string> kKnownKeys = {
-    "default_env",  "service",       "source_db",     "max_status_task", "listen",
-    "plugins_dir",  "workers",       "http_threads",  "log_level",       "max_body_bytes",
-    "task_timeout", "task_timeouts", "timer_workers", "timer_max_age",   "notice_max_age",
-    "mq_conf",      "TEST",          "STAGE",         "PRODUCTION",      "action_workers",
+    "default_env",      "service",       "source_db",     "max_status_task", "listen",
+    "plugins_dir",      "workers",       "http_threads",  "log_level",       "max_body_bytes",
+    "task_timeout",     "task_timeouts", "timer_workers", "timer_max_age",   "notice_max_age",
+    "mq_conf",          "TEST",          "STAGE",         "PRODUCTION",      "action_workers",
     "alert_close_after"};
 const std::set<std::string> kHttpLimitKeys = {"http_header_timeout", "http_body_timeout",
                                               "http_idle_timeout"};

@@ -6,7 +6,7 @@ namespace warden::host {
 class AlertService;
 class AutomationService;
 class Database;
-}
+}  // namespace warden::host
 
 namespace warden::host::http {
 

@@ -5,7 +5,7 @@
 namespace warden::host {
 class AutomationApi;
 class NoticePipeline;
-}
+}  // namespace warden::host
 
 namespace warden::host::http {
 

@@ -10,6 +10,7 @@ namespace warden::host {
 class TaskManager;
 class TimerService;
 class NoticePipeline;
+class ActionEngine;
 class CircuitBreaker;
 }  // namespace warden::host
 
@@ -22,6 +23,7 @@ void add_metrics_routes(Router& router, const PluginRegistry& registry,
                         std::shared_ptr<const RequestMetrics> requests,
                         const TaskManager* tasks = nullptr, const TimerService* timers = nullptr,
                         const NoticePipeline* notices = nullptr,
-                        const CircuitBreaker* breaker = nullptr);
+                        const CircuitBreaker* breaker = nullptr,
+                        const ActionEngine* automation = nullptr);
 
 }  // namespace warden::host::http

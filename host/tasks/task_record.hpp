@@ -41,16 +41,16 @@ struct TaskRecord {
   std::int64_t end_ms = 0;
   /// The message that came with each status (seed 004's `status_message`).
   std::map<std::string, std::string> messages;
-  std::string failure_type;  ///< set_finished's failure_type, or the host's cause ("timeout", …)
+  std::string failure_type;   ///< set_finished's failure_type, or the host's cause ("timeout", …)
   std::string result = "{}";  ///< what the solution recorded with output() (JSON object)
 
   // Where the solution is, persisted at every step boundary.
-  std::string step;            ///< the step to run next; empty: run()
-  std::string state = "{}";    ///< the solution's state() (JSON object)
+  std::string step;          ///< the step to run next; empty: run()
+  std::string state = "{}";  ///< the solution's state() (JSON object)
   TaskWait wait = TaskWait::none;
-  std::int64_t wake_ms = 0;    ///< when the callback is due, or the next poll attempt
-  std::string poll;            ///< the poll being waited on (JSON, see PollWait)
-  std::string answer;          ///< JSON answer handed to `step` when it runs; empty: none
+  std::int64_t wake_ms = 0;  ///< when the callback is due, or the next poll attempt
+  std::string poll;          ///< the poll being waited on (JSON, see PollWait)
+  std::string answer;        ///< JSON answer handed to `step` when it runs; empty: none
 
   std::int64_t timeout_ms = 0;   ///< the whole run's limit; 0: none
   std::int64_t deadline_ms = 0;  ///< start_ms + timeout_ms once started

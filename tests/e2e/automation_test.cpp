@@ -36,8 +36,8 @@ bool eventually(Done done, std::chrono::milliseconds limit = 60s) {
 std::int64_t ms_of(const std::string& iso) {
   std::tm tm{};
   int millis = 0;
-  std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d.%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-              &tm.tm_min, &tm.tm_sec, &millis);
+  std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d.%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+              &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &millis);
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
   return static_cast<std::int64_t>(timegm(&tm)) * 1000 + millis;
@@ -85,10 +85,9 @@ class Automation : public ::testing::Test {
   }
 
   /// Posts an alert; answers its record's id and the actions it made.
-  std::pair<std::string, std::vector<std::string>> fire(const std::string& id,
-                                                        const std::string& status,
-                                                        const std::string& labels =
-                                                            R"({"env": "production"})") {
+  std::pair<std::string, std::vector<std::string>> fire(
+      const std::string& id, const std::string& status,
+      const std::string& labels = R"({"env": "production"})") {
     auto r = call("POST", "/api/alerts",
                   R"({"alert": {"title": "disk full on )" + id + R"(", "source": "node", "id": ")" +
                       id + R"(", "status": ")" + status + R"(", "labels": )" + labels + "}}");
@@ -242,6 +241,10 @@ TEST_F(Automation, AbnormalDefenseAsksForApprovalOnceAPolicyRunsTooMuch) {
   auto r = call("GET", "/api/actions?policy=storm&status=waiting_approval");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json->getObject("data")->getValue<int>("total"), 2);
+  const auto metrics = call_api(warden_->port(), "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("warden_actions_total{event=\"waiting_approval\"} 2"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("warden_alert_records_open 4"), std::string::npos);
 }
 
 TEST_F(Automation, AnActionBlockedByARuleKeepsItsParametersAndIsReplayed) {
@@ -272,8 +275,9 @@ TEST_F(Automation, AnActionBlockedByARuleKeepsItsParametersAndIsReplayed) {
 
 TEST_F(Automation, AFailedActionIsRetriedByHandAndAWaitingOneSkipped) {
   receiver_.respond("/hook", CannedResponse{500, "down"});
-  put_policy("hook", R"({"actions": [{"kind": "webhook", "url": ")" + receiver_.url("/hook") +
-                         R"(", "method": "POST", "body": "{\"t\": \"{{title}}\"}", "retries": 0}]})");
+  put_policy("hook",
+             R"({"actions": [{"kind": "webhook", "url": ")" + receiver_.url("/hook") +
+                 R"(", "method": "POST", "body": "{\"t\": \"{{title}}\"}", "retries": 0}]})");
   const auto actions = fire("w1", "firing").second;
   ASSERT_EQ(actions.size(), 1u);
   ASSERT_TRUE(reaches(actions[0], "failure")) << status_of(actions[0]);
@@ -298,7 +302,8 @@ TEST_F(Automation, ASolutionRunsWithTheAlarmInHand) {
       "condition": "{\"message\": \"{{title}}\"}"}]})");
   const auto actions = fire("h1", "firing", R"({"env": "production", "disk": "/var"})").second;
   ASSERT_EQ(actions.size(), 1u);
-  ASSERT_TRUE(reaches(actions[0], "success")) << action(actions[0])->getValue<std::string>("message");
+  ASSERT_TRUE(reaches(actions[0], "success"))
+      << action(actions[0])->getValue<std::string>("message");
   const auto task = action(actions[0])->getValue<std::string>("task_id");
   auto r = call("POST", "/api/result_task", R"({"data": {"task_id": ")" + task + R"("}})");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -348,9 +353,12 @@ TEST_F(Automation, AnAlertWithoutAPolicyTakesTheDefaultRoute) {
   auto r = call("GET", "/api/alerts?state=abnormal&label=env=staging");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json->getObject("data")->getValue<int>("total"), 1);
-  auto closed = call("POST", "/api/alerts/" +
-                                 r.json->getObject("data")->getArray("items")->getObject(0)->getValue<std::string>("id") +
-                                 "/close", R"({"by": "dave", "reason": "known"})");
+  auto closed = call(
+      "POST",
+      "/api/alerts/" +
+          r.json->getObject("data")->getArray("items")->getObject(0)->getValue<std::string>("id") +
+          "/close",
+      R"({"by": "dave", "reason": "known"})");
   ASSERT_EQ(closed.status, 200) << closed.body;
   EXPECT_EQ(closed.json->getObject("data")->getValue<std::string>("state"), "closed");
 }

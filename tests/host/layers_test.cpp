@@ -65,11 +65,10 @@ TEST(Layers, RuntimeIncludesNoOtherHostFolder) {
 }
 
 TEST(Layers, DomainFoldersIncludeNeitherHttpNorApp) {
-  const auto out =
-      violations(cross_folder_includes(),
-                 {"automation", "alerts", "tasks", "timers", "services", "store", "config", "plugins",
-                  "runtime"},
-                 {"http", "app"});
+  const auto out = violations(cross_folder_includes(),
+                              {"automation", "alerts", "tasks", "timers", "services", "store",
+                               "config", "plugins", "runtime"},
+                              {"http", "app"});
   EXPECT_EQ(out, "") << "only app/ wires http/ to the services:\n" << out;
 }
 

@@ -101,20 +101,6 @@ std::optional<std::vector<std::string>> read_text_list(const Poco::JSON::Object&
   return out;
 }
 
-Poco::JSON::Object::Ptr sample_template_data(const Alert& sample) {
-  auto data = sample.template_data();
-  Poco::JSON::Array::Ptr alerts = new Poco::JSON::Array;
-  alerts->add(sample.template_data());
-  data->set("signal", "abnormal");
-  data->set("policy", "sample");
-  data->set("action_id", "ac_sample");
-  data->set("alert_id", "al_sample");
-  data->set("repeat", 1);
-  data->set("alerts", alerts);
-  data->set("alert_count", 1);
-  return data;
-}
-
 std::optional<std::string> render_checked(TemplateRenderer& renderer, const std::string& tpl,
                                           const Poco::JSON::Object& data, Escape escape,
                                           const std::string& where, ParamErrors& errors) {

@@ -42,11 +42,6 @@ std::optional<std::vector<std::string>> read_text_list(const Poco::JSON::Object&
                                                        std::size_t max_items, std::size_t max_bytes,
                                                        ParamErrors& errors);
 
-/// What templates see when a policy is saved: `sample`'s template data plus what an attempt adds
-/// (signal abnormal, policy, action_id, alert_id, repeat 1, alert_count 1 and `alerts` holding
-/// the sample's data), so that a template that only works for a real alert is refused at once.
-Poco::JSON::Object::Ptr sample_template_data(const Alert& sample);
-
 /// Renders `tpl` with `data`; a failure goes into errors[where] ("line N: …").
 std::optional<std::string> render_checked(TemplateRenderer& renderer, const std::string& tpl,
                                           const Poco::JSON::Object& data, Escape escape,

@@ -1,4 +1,5 @@
 #include "host/automation/kinds/notice_action.hpp"
+#include "host/automation/sample_alert.hpp"
 
 #include "host/alerts/channel_instances.hpp"
 #include "host/alerts/notice_pipeline.hpp"
@@ -56,7 +57,7 @@ void check_templates(const Poco::JSON::Object& params, TemplateRenderer& rendere
     errors[where] = "must be an object of signals, each {\"title\", \"message\"}";
     return;
   }
-  const auto data = sample_template_data(sample);
+  const auto data = sample_action_data(sample);
   for (const auto& [signal, value] : *templates) {
     const auto signal_place = place_of(where, signal);
     if (!is_signal(signal)) {

@@ -1,4 +1,5 @@
 #include "host/automation/kinds/solution_action.hpp"
+#include "host/automation/sample_alert.hpp"
 
 #include "host/automation/kinds/action_params.hpp"
 #include "host/plugins/plugin_registry.hpp"
@@ -92,7 +93,7 @@ void SolutionAction::check(const Poco::JSON::Object& params, const Alert& sample
   }
   Poco::JSON::Object::Ptr condition;
   try {
-    condition = condition_from(given, *sample_template_data(sample), renderer_);
+    condition = condition_from(given, *sample_action_data(sample), renderer_);
   } catch (const std::exception& e) {
     errors[where] = std::string(e.what()) + " (rendered with the sample alert)";
     return;

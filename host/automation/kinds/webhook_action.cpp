@@ -1,4 +1,5 @@
 #include "host/automation/kinds/webhook_action.hpp"
+#include "host/automation/sample_alert.hpp"
 
 #include "host/automation/kinds/action_params.hpp"
 #include "host/plugins/plugin_registry.hpp"
@@ -77,7 +78,7 @@ void WebhookAction::check(const Poco::JSON::Object& params, const Alert& sample,
   if (!mine.empty()) return;
   const auto body_place = place_of(place, "body");
   const bool json = json_body(request);
-  const auto body = render_checked(renderer_, request.body, *sample_template_data(sample),
+  const auto body = render_checked(renderer_, request.body, *sample_action_data(sample),
                                    json ? Escape::json : Escape::none, body_place, errors);
   if (!body) return;
   if (json && !body->empty()) {

@@ -22,15 +22,23 @@ Alert labelled(std::map<std::string, std::string> labels) {
 
 TEST(AutomationActionSpec, AlertsShareAGroupByTheirGroupByLabels) {
   const auto a = notice(R"({"group_by": ["cluster", "dc"], "group_wait": 30})");
-  const auto one = aggregation_key("p", 0, "abnormal", a, labelled({{"cluster", "c1"}, {"dc", "x"}}));
+  const auto one =
+      aggregation_key("p", 0, "abnormal", a, labelled({{"cluster", "c1"}, {"dc", "x"}}));
   EXPECT_EQ(one, aggregation_key("p", 0, "abnormal", a,
                                  labelled({{"cluster", "c1"}, {"dc", "x"}, {"host", "h9"}})));
-  EXPECT_NE(one, aggregation_key("p", 0, "abnormal", a, labelled({{"cluster", "c2"}, {"dc", "x"}})));
-  EXPECT_NE(one, aggregation_key("p", 1, "abnormal", a, labelled({{"cluster", "c1"}, {"dc", "x"}})));
-  EXPECT_NE(one, aggregation_key("p", 0, "recovered", a, labelled({{"cluster", "c1"}, {"dc", "x"}})));
-  EXPECT_NE(one, aggregation_key("q", 0, "abnormal", a, labelled({{"cluster", "c1"}, {"dc", "x"}})));
+  EXPECT_NE(one,
+            aggregation_key("p", 0, "abnormal", a, labelled({{"cluster", "c2"}, {"dc", "x"}})));
+  EXPECT_NE(one,
+            aggregation_key("p", 1, "abnormal", a, labelled({{"cluster", "c1"}, {"dc", "x"}})));
+  EXPECT_NE(one,
+            aggregation_key("p", 0, "recovered", a, labelled({{"cluster", "c1"}, {"dc", "x"}})));
+  EXPECT_NE(one,
+            aggregation_key("q", 0, "abnormal", a, labelled({{"cluster", "c1"}, {"dc", "x"}})));
   // A value cannot pretend to be two: the separator is not a character a label would hold.
-  EXPECT_NE(aggregation_key("p", 0, "abnormal", a, labelled({{"cluster", "c1\x1f" "x"}})),
+  EXPECT_NE(aggregation_key("p", 0, "abnormal", a,
+                            labelled({{"cluster",
+                                       "c1\x1f"
+                                       "x"}})),
             aggregation_key("p", 0, "abnormal", a, labelled({{"cluster", "c1"}, {"dc", "x"}})));
   EXPECT_EQ(group_wait_ms(a), 30'000);
 }

@@ -170,6 +170,21 @@ TEST(PolicyRead, EveryBadFieldIsReportedAtOnce) {
   EXPECT_NE(errors.at("actions[0].retries").find("from 0 to 20"), std::string::npos);
 }
 
+TEST(PolicyRead, AnActionMayRunForSomeOfThePolicysSignalsOnly) {
+  const auto policy = read(R"({"signals": ["abnormal", "recovered"], "actions": [
+      {"kind": "solution", "signals": ["abnormal"]}, {"kind": "notice"}]})");
+  ASSERT_EQ(policy.actions.size(), 2u);
+  EXPECT_EQ(policy.actions[0].signals, std::vector<Signal>{Signal::abnormal});
+  EXPECT_TRUE(policy.actions[1].signals.empty());
+  EXPECT_FALSE(policy.actions[0].params->has("signals")) << "a common field, not the kind's";
+  std::map<std::string, std::string> errors;
+  EXPECT_EQ(policy_from_json("p", *policy_to_json(policy), errors).actions[0].signals,
+            std::vector<Signal>{Signal::abnormal});
+  EXPECT_EQ(refusals(R"({"actions": [{"kind": "notice", "signals": ["firing"]}]})")
+                .count("actions[0].signals[0]"),
+            1u);
+}
+
 TEST(PolicyRead, ContainersOfTheWrongTypeAreRefused) {
   const auto errors = refusals(R"({"match": {}, "signals": "abnormal", "approval_channels": "x",
     "defense": [], "actions": {}})");

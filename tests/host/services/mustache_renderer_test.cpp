@@ -16,8 +16,8 @@ Poco::JSON::Object::Ptr json(const std::string& text) {
 // The default limits but no time limit to speak of: a busy machine must not turn an output-limit
 // test into a time-limit one (RenderTimeIsBounded tests the clock on its own).
 Rendered render(std::string_view tpl, const std::string& data, Escape escape = Escape::none) {
-  return MustacheRenderer({.max_render_time = std::chrono::minutes(10)}).render(tpl, *json(data),
-                                                                               escape);
+  return MustacheRenderer({.max_render_time = std::chrono::minutes(10)})
+      .render(tpl, *json(data), escape);
 }
 
 std::string repeated(std::string_view text, std::size_t times) {
