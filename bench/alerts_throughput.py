@@ -29,15 +29,10 @@ import os
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib  # noqa: E402
-from benchlib import HOST, median, runs_text  # noqa: E402
-
-
-def share(total, clients, index):
-    return total // clients + (1 if index < total % clients else 0)
+from benchlib import HOST, median, runs_text, share  # noqa: E402
 
 
 def client(index, port, count, channels, ready, go, out):
@@ -64,39 +59,20 @@ def client(index, port, count, channels, ready, go, out):
         out.put(("error", index, f"{type(e).__name__}: {e}"))
 
 
-def receiver_results(port):
-    with urllib.request.urlopen(f"http://{HOST}:{port}/results", timeout=30) as r:
-        lines = r.read().decode().splitlines()
-    return dict((line.split()[0], int(line.split()[1]) / 1e6) for line in lines)
-
-
-def clear_receiver(port):
-    request = urllib.request.Request(f"http://{HOST}:{port}/results", method="DELETE")
-    urllib.request.urlopen(request, timeout=30).read()
-
-
-def put_channel(api, name, url, delivery):
-    status, answer = api.call("PUT", f"/api/channels/{name}",
-                              {"channel": "http_callback", "config": {"url": url},
-                               "delivery": delivery})
-    if status not in (200, 201):
-        raise RuntimeError(f"PUT /api/channels/{name}: HTTP {status}: {answer}")
-
-
 def one_run(args, work, receiver_port, receiver_pid, scenario, run, slot):
     with benchlib.Procs() as procs:
         warden = benchlib.Warden(procs, args.build, work, name=f"warden-{scenario}-{run}-{slot}",
                                  http_threads=64)
         api = benchlib.Client(warden.port)
-        put_channel(api, "healthy", f"http://{HOST}:{receiver_port}/hook",
-                    {"concurrency": args.concurrency, "timeout": 5})
+        benchlib.put_http_callback(api, "healthy", f"http://{HOST}:{receiver_port}/hook",
+                                   {"concurrency": args.concurrency, "timeout": 5})
         channels = ["healthy"]
         if scenario == "dead+healthy":
-            put_channel(api, "dead", f"http://{HOST}:{benchlib.free_port()}/hook",
-                        {"concurrency": args.concurrency, "attempts": 3, "backoff": 0.05,
-                         "timeout": 5})
+            benchlib.put_http_callback(api, "dead", f"http://{HOST}:{benchlib.free_port()}/hook",
+                                       {"concurrency": args.concurrency, "attempts": 3,
+                                        "backoff": 0.05, "timeout": 5})
             channels.append("dead")
-        clear_receiver(receiver_port)
+        benchlib.clear_alert_receipts(receiver_port)
 
         ready, out, go = mp.Queue(), mp.Queue(), mp.Event()
         workers = [mp.Process(target=client, args=(i, warden.port, share(args.alerts, args.clients, i),
@@ -120,10 +96,10 @@ def one_run(args, work, receiver_port, receiver_pid, scenario, run, slot):
         for w in workers:
             w.join()
         deadline = time.time() + 60
-        received = receiver_results(receiver_port)
+        received = benchlib.alert_receipts(receiver_port)
         while len(received) < len(sent) and time.time() < deadline:
             time.sleep(0.05)
-            received = receiver_results(receiver_port)
+            received = benchlib.alert_receipts(receiver_port)
         cpu.stop()
         receiver_cpu.stop()
         missing = len(sent) - len(received)
@@ -164,20 +140,11 @@ def main():
                              "comparison (healthy,healthy measures the noise of the machine)")
     args = parser.parse_args()
     benchlib.exit_on_sigterm()
-    binary = os.path.join(args.build, "bench", "bench_alert_receiver")
-    if not os.path.exists(binary):
-        benchlib.subprocess.run(["cmake", "--build", args.build, "--target", "bench_alert_receiver"],
-                                check=True)
     benchlib.cpu_busy_warning()
     print(f"{args.alerts} alerts per run from {args.clients} clients; healthy channel concurrency "
           f"{args.concurrency}; {args.runs} runs per scenario", flush=True)
     with tempfile.TemporaryDirectory(prefix="warden-alerts-bench-") as work, benchlib.Procs() as procs:
-        log = os.path.join(work, "receiver.log")
-        with open(log, "wb") as f:
-            receiver = procs.start("receiver", [binary, "--listen", f"{HOST}:0", "--threads", "64"],
-                                   stdout=f, stderr=f)
-        line = benchlib.wait_for_line(log, "listening on", receiver)
-        receiver_port = int(line.split("http://", 1)[1].split()[0].rsplit(":", 1)[1])
+        receiver, receiver_port = benchlib.start_alert_receiver(procs, args.build, work)
         results = {}
         for run in range(args.runs):
             names = args.scenarios.split(",")

@@ -1,6 +1,6 @@
-"""Helpers shared by the issue-3 benchmarks (bench/tasks_throughput.py, bench/task_roundtrip.py,
-bench/status_task.py): installing their packages, starting and stopping `warden serve` and other
-servers on free loopback ports, keep-alive JSON clients, percentiles.
+"""Helpers shared by the benchmarks under bench/: installing their packages, starting and stopping
+`warden serve` and other servers (the fixed-body server, the alert receiver) on free loopback
+ports, keep-alive JSON clients, percentiles.
 
 Every process a benchmark starts goes through `Procs`, which stops it (SIGTERM, then SIGKILL) when
 the benchmark ends, fails or is interrupted, and asks the kernel to send it SIGTERM should the
@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
@@ -285,6 +286,46 @@ def start_fixed_server(procs, build, work, body, threads=64, name="fixed-body",
                            stdout=f, stderr=f)
     line = wait_for_line(out, "listening on", proc)
     return proc, int(line.split("http://", 1)[1].split()[0].rsplit(":", 1)[1])
+
+
+def start_alert_receiver(procs, build, work, threads=64):
+    """bench_alert_receiver (bench/alert_receiver.cpp), which records when each alert arrived, by
+    the alert's id; builds it when the build folder lacks it. Returns (process, port)."""
+    binary = os.path.join(build, "bench", "bench_alert_receiver")
+    if not os.path.exists(binary):
+        subprocess.run(["cmake", "--build", build, "--target", "bench_alert_receiver"], check=True)
+    log = os.path.join(work, "receiver.log")
+    with open(log, "wb") as f:
+        proc = procs.start("receiver", [binary, "--listen", f"{HOST}:0", "--threads", str(threads)],
+                           stdout=f, stderr=f)
+    line = wait_for_line(log, "listening on", proc)
+    return proc, int(line.split("http://", 1)[1].split()[0].rsplit(":", 1)[1])
+
+
+def alert_receipts(port):
+    """{alert id: unix time in seconds} of every alert the receiver on `port` got."""
+    with urllib.request.urlopen(f"http://{HOST}:{port}/results", timeout=30) as r:
+        lines = r.read().decode().splitlines()
+    return dict((line.split()[0], int(line.split()[1]) / 1e6) for line in lines)
+
+
+def clear_alert_receipts(port):
+    request = urllib.request.Request(f"http://{HOST}:{port}/results", method="DELETE")
+    urllib.request.urlopen(request, timeout=30).read()
+
+
+def put_http_callback(api, name, url, delivery):
+    """Makes channel instance `name`: the bundled http_callback plugin sending to `url`."""
+    status, answer = api.call("PUT", f"/api/channels/{name}",
+                              {"channel": "http_callback", "config": {"url": url},
+                               "delivery": delivery})
+    if status not in (200, 201):
+        raise RuntimeError(f"PUT /api/channels/{name}: HTTP {status}: {answer}")
+
+
+def share(total, parts, index):
+    """Part `index` of `total` split as evenly as can be into `parts`."""
+    return total // parts + (1 if index < total % parts else 0)
 
 
 class _NoDelayConnection(http.client.HTTPConnection):
