@@ -397,8 +397,14 @@ bool MatchCondition::matches(const Alert& alert) const {
 bool Policy::matches(const Alert& alert, Signal signal) const {
   if (!enabled) return false;
   if (std::find(signals.begin(), signals.end(), signal) == signals.end()) return false;
-  return std::all_of(match.begin(), match.end(),
-                     [&](const MatchCondition& condition) { return condition.matches(alert); });
+  // Every condition must hold, so the order they are asked in is free: the cheap comparisons
+  // first, a regex only for an alert they all let through.
+  using Op = MatchCondition::Op;
+  for (const auto& condition : match)
+    if (condition.op_code != Op::regex && !condition.matches(alert)) return false;
+  for (const auto& condition : match)
+    if (condition.op_code == Op::regex && !condition.matches(alert)) return false;
+  return true;
 }
 
 Policy policy_from_json(const std::string& name, const Poco::JSON::Object& body,
