@@ -60,13 +60,14 @@ void ActionEngine::stop() {
 Ingested ActionEngine::ingest(const Alert& alert, const std::string& origin) {
   Ingested out;
   std::vector<AutomationRow> rows;
+  // An alert fires, if anything, the signal its status says (observe moves a record to that
+  // state), so the policies are matched before the lock: alerts in meanwhile do not wait on it.
+  const auto policies = hooks_.match_policies(alert, signal_of_status(alert.status));
+  out.taken = !policies.empty();
   const auto now = now_ms();
   {
     std::lock_guard lock(mutex_);
     auto seen = book_.observe(alert, origin, now);
-    const auto policies =
-        hooks_.match_policies(alert, seen.fired.value_or(signal_of_status(alert.status)));
-    out.taken = !policies.empty();
     rows.emplace_back(seen.record);
     if (seen.fired) react_locked(seen, policies, now, rows, out.action_ids);
     out.record = std::move(seen.record);

@@ -60,21 +60,15 @@ bool is_label_field(std::string_view field) {
   return field.size() > kLabelPrefix.size() && field.starts_with(kLabelPrefix);
 }
 
-/// The alert's value of a condition's field; an absent label reads as "".
-std::string_view field_value(const Alert& alert, const std::string& field) {
-  if (is_label_field(field)) {
-    // Alert::labels cannot be searched by a view, and an alert has a few labels: a walk in key
-    // order costs less than making a key (this runs for every policy on every alert).
-    const auto name = std::string_view(field).substr(kLabelPrefix.size());
-    for (const auto& [key, value] : alert.labels) {
-      const int order = std::string_view(key).compare(name);
-      if (order == 0) return value;
-      if (order > 0) break;
-    }
-    return {};
+/// The alert's label `name`; an absent label reads as "".
+std::string_view label_value(const Alert& alert, std::string_view name) {
+  // Alert::labels cannot be searched by a view, and an alert has a few labels: a walk in key
+  // order costs less than making a key (this runs for every policy on every alert).
+  for (const auto& [key, value] : alert.labels) {
+    const int order = std::string_view(key).compare(name);
+    if (order == 0) return value;
+    if (order > 0) break;
   }
-  for (const auto& [name, member] : kTextFields)
-    if (name == field) return alert.*member;
   return {};
 }
 
@@ -191,8 +185,23 @@ std::shared_ptr<const re2::RE2> compile(const std::string& pattern, const std::s
   return regex;
 }
 
-MatchCondition read_condition(const Poco::JSON::Object& json, const std::string& place,
-                              std::map<std::string, std::string>& errors) {
+/// Works out once what a read condition's field and op name.
+void resolve(MatchCondition& condition) {
+  using Op = MatchCondition::Op;
+  condition.op_code = condition.op == "neq"     ? Op::neq
+                      : condition.op == "regex" ? Op::regex
+                      : condition.op == "in"    ? Op::in
+                                                : Op::eq;
+  if (is_label_field(condition.field)) {
+    condition.label = condition.field.substr(kLabelPrefix.size());
+    return;
+  }
+  for (const auto& [name, member] : kTextFields)
+    if (name == condition.field) condition.member = member;
+}
+
+MatchCondition read_condition_fields(const Poco::JSON::Object& json, const std::string& place,
+                                     std::map<std::string, std::string>& errors) {
   MatchCondition condition;
   refuse_unknown(json, {"field", "op", "value", "values"}, place, errors);
   if (!present(json, "field")) {
@@ -240,6 +249,13 @@ MatchCondition read_condition(const Poco::JSON::Object& json, const std::string&
   if (!value) return condition;
   if (condition.op == "regex") condition.regex = compile(*value, place_of(place, "value"), errors);
   condition.values.push_back(std::move(*value));
+  return condition;
+}
+
+MatchCondition read_condition(const Poco::JSON::Object& json, const std::string& place,
+                              std::map<std::string, std::string>& errors) {
+  auto condition = read_condition_fields(json, place, errors);
+  resolve(condition);
   return condition;
 }
 
@@ -364,13 +380,17 @@ Poco::JSON::Array::Ptr string_list(const std::vector<std::string>& values) {
 }  // namespace
 
 bool MatchCondition::matches(const Alert& alert) const {
-  const auto value = field_value(alert, field);
-  if (op == "in") return std::find(values.begin(), values.end(), value) != values.end();
-  if (values.empty()) return false;
-  if (op == "eq") return value == values.front();
-  if (op == "neq") return value != values.front();
-  if (op == "regex")
-    return regex && re2::RE2::FullMatch(re2::StringPiece(value.data(), value.size()), *regex);
+  const auto value = member ? std::string_view(alert.*member) : label_value(alert, label);
+  switch (op_code) {
+    case Op::in:
+      return std::find(values.begin(), values.end(), value) != values.end();
+    case Op::eq:
+      return !values.empty() && value == values.front();
+    case Op::neq:
+      return !values.empty() && value != values.front();
+    case Op::regex:
+      return regex && re2::RE2::FullMatch(re2::StringPiece(value.data(), value.size()), *regex);
+  }
   return false;
 }
 

@@ -27,6 +27,13 @@ struct MatchCondition {
   std::vector<std::string> values;        ///< eq/neq/regex: exactly one
   std::shared_ptr<const re2::RE2> regex;  ///< op regex: compiled when read
 
+  // What `field` and `op` say, worked out once when read (this runs for every policy on every
+  // alert, so no name is compared then).
+  enum class Op { eq, neq, regex, in };
+  Op op_code = Op::eq;
+  const std::string Alert::*member = nullptr;  ///< a text field; nullptr: the label below
+  std::string label;                           ///< `labels.<name>`: the name
+
   bool matches(const Alert& alert) const;
 };
 
