@@ -8,6 +8,7 @@
 #include "host/http/server.hpp"
 #include "host/http/task_routes.hpp"
 #include "host/http/timer_routes.hpp"
+#include "host/isolation/runner_host.hpp"
 #include "host/plugins/plugin_registry.hpp"
 #include "host/services/logging.hpp"
 #include "host/store/database.hpp"
@@ -140,7 +141,11 @@ http::HttpServerOptions server_options(const HostConfig& config, const std::stri
 void run(const HostConfig& config, const std::string& token, sigset_t& stop_signals) {
   Database database(config.database);
   spdlog::info("database {} at schema version {}", config.database, database.schema_version());
-  PluginRegistry registry(config.plugins_dirs);
+  RunnerOptions runner;
+  runner.executable = default_runner_executable();
+  runner.log_level = config.log_level;
+  auto plugin_host = std::make_shared<RunnerHost>(config.isolation, runner);
+  PluginRegistry registry(config.plugins_dirs, plugin_host);
   load_plugins(registry);
   Services services(database, registry, config);
   services.start();
@@ -159,6 +164,7 @@ void run(const HostConfig& config, const std::string& token, sigset_t& stop_sign
   spdlog::info("{} received; stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
   server.stop();  // no new requests; those in progress end first
   services.stop();
+  plugin_host->stop();
 }
 
 }  // namespace

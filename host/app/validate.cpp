@@ -1,4 +1,5 @@
 #include "host/app/commands.hpp"
+#include "host/isolation/runner_host.hpp"
 #include "host/plugins/folder_paths.hpp"
 #include "host/plugins/plugin_registry.hpp"
 
@@ -14,6 +15,14 @@ int validate(const std::vector<std::string>& dirs) {
   spdlog::set_level(spdlog::level::off);  // the problems are the output
   std::vector<fs::path> plugins_dirs;
   std::vector<PluginRecord> records;
+  // Libraries are checked in runner processes: one that crashes while loading is a problem line.
+  RunnerOptions runner;
+  runner.executable = default_runner_executable();
+  runner.log_level = "off";
+  IsolationSettings isolation;
+  isolation.bundled = Isolation::process;
+  isolation.runners_per_plugin = 1;
+  auto host = std::make_shared<RunnerHost>(isolation, runner);
   for (const auto& d : dirs) {
     fs::path dir(d);
     if (!fs::is_directory(dir)) {
@@ -25,13 +34,13 @@ int validate(const std::vector<std::string>& dirs) {
     if (holds_plugin_parts(dir)) {
       auto folder = fs::absolute(dir).lexically_normal();
       if (folder.filename().empty()) folder = folder.parent_path();
-      records.push_back(load_plugin_folder(folder, folder.filename().string()));
+      records.push_back(load_plugin_folder(folder, folder.filename().string(), *host));
     } else {
       plugins_dirs.push_back(dir);
     }
   }
   if (!plugins_dirs.empty()) {
-    PluginRegistry registry(plugins_dirs);
+    PluginRegistry registry(plugins_dirs, host);
     registry.reload();
     for (const auto& r : registry.list()) records.push_back(*r);
   }

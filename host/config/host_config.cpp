@@ -9,11 +9,11 @@ namespace {
 
 const std::set<std::string> kEnvironments = {"TEST", "STAGE", "PRODUCTION"};
 const std::set<std::string> kKnownKeys = {
-    "default_env",      "service",       "source_db",     "max_status_task", "listen",
-    "plugins_dir",      "workers",       "http_threads",  "log_level",       "max_body_bytes",
-    "task_timeout",     "task_timeouts", "timer_workers", "timer_max_age",   "notice_max_age",
-    "mq_conf",          "TEST",          "STAGE",         "PRODUCTION",      "action_workers",
-    "alert_close_after"};
+    "default_env",       "service",       "source_db",     "max_status_task", "listen",
+    "plugins_dir",       "workers",       "http_threads",  "log_level",       "max_body_bytes",
+    "task_timeout",      "task_timeouts", "timer_workers", "timer_max_age",   "notice_max_age",
+    "mq_conf",           "TEST",          "STAGE",         "PRODUCTION",      "action_workers",
+    "alert_close_after", "isolation"};
 const std::set<std::string> kHttpLimitKeys = {"http_header_timeout", "http_body_timeout",
                                               "http_idle_timeout"};
 
@@ -88,6 +88,45 @@ void read_source_db(const Reader& r, const YAML::Node& n, HostConfig& config) {
   }
 }
 
+Isolation read_isolation_mode(const Reader& r, const YAML::Node& n, const std::string& key) {
+  const auto text = r.string(n, key);
+  if (text == "process") return Isolation::process;
+  if (text == "in_process") return Isolation::in_process;
+  r.fail(n, key, "must be process or in_process");
+}
+
+void read_isolation(const Reader& r, const YAML::Node& n, IsolationSettings& s) {
+  static const std::set<std::string> known = {
+      "default",     "bundled",      "plugins",         "runners_per_plugin", "call_timeout",
+      "crash_limit", "crash_window", "memory_limit_mb", "open_files"};
+  if (!n.IsMap()) r.fail(n, "isolation", "must be a mapping");
+  for (const auto& entry : n) {
+    const auto key = entry.first.as<std::string>();
+    if (!known.contains(key)) r.fail(entry.first, "isolation." + key, "unknown setting");
+  }
+  if (auto v = n["default"]) s.outside = read_isolation_mode(r, v, "isolation.default");
+  if (auto v = n["bundled"]) s.bundled = read_isolation_mode(r, v, "isolation.bundled");
+  if (auto v = n["plugins"]) {
+    if (!v.IsMap())
+      r.fail(v, "isolation.plugins", "must map a plugin key to process or in_process");
+    for (const auto& p : v) {
+      const auto key = p.first.as<std::string>();
+      s.plugins[key] = read_isolation_mode(r, p.second, "isolation.plugins." + key);
+    }
+  }
+  if (auto v = n["runners_per_plugin"])
+    s.runners_per_plugin = r.positive_int(v, "isolation.runners_per_plugin");
+  if (auto v = n["call_timeout"]) s.call_timeout = r.positive_int(v, "isolation.call_timeout");
+  if (auto v = n["crash_limit"]) s.crash_limit = r.non_negative_int(v, "isolation.crash_limit");
+  if (auto v = n["crash_window"]) s.crash_window = r.positive_int(v, "isolation.crash_window");
+  if (auto v = n["memory_limit_mb"])
+    s.memory_limit_mb = r.non_negative_int(v, "isolation.memory_limit_mb");
+  if (auto v = n["open_files"]) s.open_files = r.positive_int(v, "isolation.open_files");
+  if (s.memory_limit_mb != 0 && s.memory_limit_mb < 64)
+    r.fail(n["memory_limit_mb"], "isolation.memory_limit_mb", "must be 0 (none) or at least 64");
+  if (s.open_files < 16) r.fail(n["open_files"], "isolation.open_files", "must be at least 16");
+}
+
 void read_file(const std::filesystem::path& file, HostConfig& config,
                const std::string& env_override) {
   YAML::Node root;
@@ -134,6 +173,7 @@ void read_file(const std::filesystem::path& file, HostConfig& config,
     config.notice_max_age = r.non_negative_int(n, "notice_max_age");
   if (auto n = root["task_timeout"]) config.task_timeout = r.non_negative_int(n, "task_timeout");
   if (auto n = root["task_timeouts"]) read_task_timeouts(r, n, config);
+  if (auto n = root["isolation"]) read_isolation(r, n, config.isolation);
   if (auto n = root["max_status_task"])
     config.max_status_task = r.positive_int(n, "max_status_task");
   if (auto n = root["max_body_bytes"]) config.max_body_bytes = r.positive_int(n, "max_body_bytes");
@@ -147,6 +187,31 @@ void read_file(const std::filesystem::path& file, HostConfig& config,
 }
 
 }  // namespace
+
+const char* to_string(Isolation isolation) {
+  return isolation == Isolation::process ? "process" : "in_process";
+}
+
+bool is_bundled_plugin(const std::string& key) {
+  static const std::set<std::string> bundled = {"dingtalk",
+                                                "email",
+                                                "example",
+                                                "flink_cancel_job",
+                                                "flink_jobs_monitor",
+                                                "http_callback",
+                                                "http_poll",
+                                                "lark",
+                                                "sleep",
+                                                "test",
+                                                "webhook",
+                                                "wecom"};
+  return bundled.contains(key);
+}
+
+Isolation IsolationSettings::mode_of(const std::string& key) const {
+  if (auto it = plugins.find(key); it != plugins.end()) return it->second;
+  return is_bundled_plugin(key) ? bundled : outside;
+}
 
 HostConfig load_host_config(const std::optional<std::filesystem::path>& file,
                             const ConfigOverrides& overrides) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -14,6 +15,29 @@ struct SourceDb {
   std::string source_name;
   std::string topic_name;
   std::string consumer_id;
+};
+
+/// Where a plugin's code runs: in a runner process of its own, or inside the host.
+enum class Isolation { process, in_process };
+
+const char* to_string(Isolation isolation);
+
+/// True for the plugins this repository ships (plugins/ and manifests/).
+bool is_bundled_plugin(const std::string& key);
+
+/// The `isolation` setting: where plugins run, and the runner processes' limits.
+struct IsolationSettings {
+  Isolation outside = Isolation::process;    ///< `default`: plugins outside the bundled set
+  Isolation bundled = Isolation::process;    ///< `bundled`: the bundled plugins
+  std::map<std::string, Isolation> plugins;  ///< per plugin key, winning over both
+  int runners_per_plugin = 2;                ///< runner processes kept per plugin
+  int call_timeout = 600;                    ///< seconds a step or a timer firing may take
+  int crash_limit = 5;                  ///< crashes within crash_window that make a plugin failed
+  int crash_window = 60;                ///< seconds
+  std::int64_t memory_limit_mb = 1024;  ///< a runner's address space; 0: none
+  int open_files = 256;                 ///< a runner's open files
+
+  Isolation mode_of(const std::string& key) const;
 };
 
 /// The host's configuration (SPEC §4): the YAML file, then command-line overrides.
@@ -42,6 +66,7 @@ struct HostConfig {
   int action_workers = 4;  ///< threads that run policies' actions
   /// Seconds after its recovery a recovered alert record closes itself.
   std::int64_t alert_close_after = 3600;
+  IsolationSettings isolation;
 };
 
 /// Command-line values that win over the file (empty: not given).

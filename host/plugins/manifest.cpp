@@ -32,8 +32,8 @@ const std::set<std::string, std::less<>> kTopLevelProperties = {
     "$schema", "key",         "kind",   "name",   "version", "sdk",
     "library", "description", "fields", "author", "homepage"};
 const std::set<std::string, std::less<>> kFieldProperties = {
-    "type",    "ordinal",      "validate", "label",   "placeholder",  "help",
-    "default", "default_file", "advanced", "options", "options_from", "identity", "secret"};
+    "type",         "ordinal",  "validate", "label",        "placeholder", "help",  "default",
+    "default_file", "advanced", "options",  "options_from", "identity",    "secret"};
 const std::set<std::string, std::less<>> kOptionLists = {"channels", "solutions", "timer_actions"};
 
 std::string in_quotes(const std::string& s) {

@@ -1,10 +1,13 @@
 #include "host/plugins/plugin_registry.hpp"
 
 #include "host/plugins/folder_paths.hpp"
+#include "host/plugins/library_settle.hpp"
+#include "host/plugins/plugin_host.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <set>
 
 #include <sys/stat.h>
@@ -70,15 +73,18 @@ PluginRecord unreadable_folder(const fs::path& folder, const std::string& label,
 void log_record(const PluginRecord& record) {
   if (record.loaded()) {
     spdlog::info("plugin {} loaded ({} {} from {})", record.key, to_string(record.manifest->kind),
-                 record.manifest->version, record.library->path().string());
+                 record.manifest->version, record.folder.string());
     return;
   }
   spdlog::warn("plugin folder {} not loaded:", record.key);
   for (const auto& p : record.problems) spdlog::warn("  {}", p.to_string());
 }
 
+std::atomic<std::uint64_t> next_generation{1};
+
 /// A reload in progress: what the registry held, and what it will hold.
 struct Scan {
+  PluginHost* host = nullptr;
   std::map<std::string, std::shared_ptr<const PluginRecord>> previous;
   std::map<fs::path, std::string> previous_fingerprints;
   ReloadReport report;
@@ -121,12 +127,13 @@ void scan_folder(const fs::path& folder, Scan& scan) {
   scan.fingerprints[folder] = print;
   auto old = scan.previous.find(key);
   const bool existed = old != scan.previous.end();
-  if (existed && old->second->folder == folder && scan.previous_fingerprints[folder] == print) {
+  if (existed && old->second->folder == folder && scan.previous_fingerprints[folder] == print &&
+      !old->second->crashed) {
     scan.next[key] = old->second;
     scan.report.unchanged.push_back(key);
     return;
   }
-  auto record = std::make_shared<const PluginRecord>(load_plugin_folder(folder, key));
+  auto record = std::make_shared<const PluginRecord>(load_plugin_folder(folder, key, *scan.host));
   log_record(*record);
   scan.next[key] = record;
   (existed ? scan.report.changed : scan.report.added).push_back(key);
@@ -135,14 +142,23 @@ void scan_folder(const fs::path& folder, Scan& scan) {
 
 }  // namespace
 
-PluginRecord load_plugin_folder(const fs::path& folder, const std::string& label) {
+PluginRecord load_plugin_folder(const fs::path& folder, const std::string& label,
+                                PluginHost& host) {
   PluginRecord record;
   record.key = label;
   record.folder = folder;
+  record.generation = next_generation++;
   try {
     record.manifest = read_manifest(folder, label, record.problems);
-    if (record.manifest)
-      record.library = PluginLibrary::open(folder, label, *record.manifest, record.problems);
+    if (!record.manifest) return record;
+    std::string error;
+    if (const auto library = resolve_inside(folder, record.manifest->library, error)) {
+      if (auto still = wait_until_settled(*library); !still.empty()) {
+        record.problems.push_back({label + "/" + record.manifest->library, "", std::move(still)});
+        return record;
+      }
+    }
+    host.load(record);
   } catch (const std::exception& e) {
     // A checker's oversight must stay this folder's problem: never the host's.
     return unreadable_folder(folder, label, e.what());
@@ -152,12 +168,37 @@ PluginRecord load_plugin_folder(const fs::path& folder, const std::string& label
   return record;
 }
 
-PluginRegistry::PluginRegistry(std::vector<fs::path> plugin_dirs) : dirs_(std::move(plugin_dirs)) {}
+PluginRegistry::PluginRegistry(std::vector<fs::path> plugin_dirs, std::shared_ptr<PluginHost> host)
+    : dirs_(std::move(plugin_dirs)),
+      host_(host ? std::move(host) : std::make_shared<InProcessHost>()) {
+  host_->set_failure_listener(
+      [this](const std::string& key, std::uint64_t generation, const std::string& reason) {
+        mark_failed(key, generation, reason);
+      });
+}
+
+PluginRegistry::~PluginRegistry() {
+  host_->set_failure_listener(nullptr);
+}
+
+void PluginRegistry::mark_failed(const std::string& key, std::uint64_t generation,
+                                 const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  auto it = records_.find(key);
+  if (it == records_.end() || it->second->generation != generation || it->second->crashed) return;
+  auto failed = std::make_shared<PluginRecord>(*it->second);
+  failed->ready = false;
+  failed->crashed = true;
+  failed->problems.push_back({key, "", reason});
+  spdlog::error("plugin {} is failed until the next reload: {}", key, reason);
+  it->second = std::move(failed);
+}
 
 ReloadReport PluginRegistry::reload() {
   // Readers keep reading the old snapshot until the new one is swapped in.
   std::lock_guard reload_lock(reload_mutex_);
   Scan scan;
+  scan.host = host_.get();
   {
     std::lock_guard lock(mutex_);
     scan.previous = records_;
@@ -177,10 +218,21 @@ ReloadReport PluginRegistry::reload() {
       spdlog::info("plugin {} removed", key);
     }
 
-  std::lock_guard lock(mutex_);
-  records_ = std::move(scan.next);
-  duplicates_ = std::move(scan.duplicates);
-  fingerprints_ = std::move(scan.fingerprints);
+  std::vector<std::shared_ptr<const PluginRecord>> retired;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [key, record] : records_) {
+      auto next = scan.next.find(key);
+      if (next == scan.next.end() || next->second->generation != record->generation)
+        retired.push_back(record);
+      else if (record->crashed)  // failed while this reload ran: it stays failed
+        next->second = record;
+    }
+    records_ = std::move(scan.next);
+    duplicates_ = std::move(scan.duplicates);
+    fingerprints_ = std::move(scan.fingerprints);
+  }
+  for (const auto& record : retired) host_->retire(*record);
   return scan.report;
 }
 

@@ -4,6 +4,7 @@
 #include "host/plugins/plugin_library.hpp"
 #include "host/plugins/problem.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -15,19 +16,30 @@
 
 namespace warden::host {
 
+class PluginHost;
+
 /// One plugin folder as the host last saw it: loaded and usable, or refused with its problems.
 struct PluginRecord {
   std::string key;  ///< the folder's name (the manifest's key when loaded)
   std::filesystem::path folder;
-  std::optional<Manifest> manifest;        ///< set when the manifest itself was valid
-  std::shared_ptr<PluginLibrary> library;  ///< set when loaded
-  Problems problems;                       ///< empty when loaded
+  std::optional<Manifest> manifest;  ///< set when the manifest itself was valid
+  /// Set when the library is open in this process (a plugin run `in_process`); a plugin run in
+  /// runner processes is never mapped by the host.
+  std::shared_ptr<PluginLibrary> library;
+  Problems problems;   ///< empty when loaded
+  bool ready = false;  ///< checked and callable
+  /// Which load of the folder this is: runners kept for one load are not used for another.
+  std::uint64_t generation = 0;
+  /// Listed failed because it crashed too often: the next reload loads it again.
+  bool crashed = false;
 
-  bool loaded() const { return library != nullptr; }
+  bool loaded() const { return ready; }
 };
 
-/// Checks one plugin folder and loads it when valid. `label` is how problems name the folder.
-PluginRecord load_plugin_folder(const std::filesystem::path& folder, const std::string& label);
+/// Checks one plugin folder and, when valid, has `host` load it. `label` is how problems name the
+/// folder.
+PluginRecord load_plugin_folder(const std::filesystem::path& folder, const std::string& label,
+                                PluginHost& host);
 
 struct ReloadReport {
   std::vector<std::string> added, changed, removed, unchanged, failed;
@@ -39,7 +51,10 @@ struct ReloadReport {
 /// alive.
 class PluginRegistry {
  public:
-  explicit PluginRegistry(std::vector<std::filesystem::path> plugin_dirs);
+  /// `host` loads and runs the plugins (default: in this process).
+  explicit PluginRegistry(std::vector<std::filesystem::path> plugin_dirs,
+                          std::shared_ptr<PluginHost> host = nullptr);
+  ~PluginRegistry();
 
   /// Scans the directories: loads added folders, reloads changed ones (manifest, help, templates or
   /// library changed), forgets removed ones. Never throws for a bad plugin.
@@ -54,6 +69,13 @@ class PluginRegistry {
 
   const std::vector<std::filesystem::path>& directories() const { return dirs_; }
 
+  /// Where the plugins run; tasks, timers and channels make their calls through it.
+  PluginHost& host() const { return *host_; }
+
+  /// Lists the plugin `key` failed with `reason` until the next reload, when its record is still
+  /// the load `generation`.
+  void mark_failed(const std::string& key, std::uint64_t generation, const std::string& reason);
+
   /// Another host list `options_from` may name (`channels`: the channel instances), kept by the
   /// part of the host that owns it; an empty `source` withdraws it.
   void provide_list(const std::string& name, std::function<std::vector<std::string>()> source);
@@ -62,6 +84,7 @@ class PluginRegistry {
 
  private:
   std::vector<std::filesystem::path> dirs_;
+  std::shared_ptr<PluginHost> host_;
   std::mutex reload_mutex_;  // one reload at a time
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<const PluginRecord>> records_;

@@ -425,7 +425,7 @@ void TaskManager::execute(const std::string& task_id, std::int64_t generation) {
     result.error = "solution \"" + snapshot.service + "\" is not loaded";
   } else {
     auto source = options_.source_db.find(snapshot.service);
-    result = run_step(*plugin, snapshot,
+    result = run_step(registry_.host(), *plugin, snapshot,
                       source == options_.source_db.end() ? SourceDb{} : source->second, services_);
   }
   finish_step(task_id, generation, std::move(result));
@@ -456,7 +456,7 @@ void TaskManager::finish_step(const std::string& task_id, std::int64_t generatio
   const auto step = step_label(r);
   if (!result.ok) {
     end_locked(active, TaskStatus::failed, "step " + step + " failed: " + result.error,
-               "exception");
+               result.failure_type.empty() ? "exception" : result.failure_type);
     return;
   }
   r.state = std::move(result.state);

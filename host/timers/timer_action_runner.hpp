@@ -1,6 +1,7 @@
 #pragma once
 
-#include "host/plugins/plugin_registry.hpp"
+#include "host/plugins/plugin_calls.hpp"
+#include "host/plugins/plugin_host.hpp"
 #include "host/services/host_services_impl.hpp"
 
 #include <Poco/JSON/Object.h>
@@ -9,19 +10,13 @@
 
 namespace warden::host {
 
-/// What one firing of a timer action did.
-struct ActionResult {
-  bool ok = false;
-  std::string error;  ///< why, when !ok
-  std::string state;  ///< the action's state() after the firing (JSON); empty if it never ran
-};
-
-/// Calls a timer_action plugin's `do(data, parent_data)` in a new object bound to `params` (the
-/// action's validated params, JSON), its `state` from the last firing, and a logger tagged with
-/// the plugin and `timer_id`. Never throws: an exception or `false` is a failed firing.
-ActionResult run_timer_action(const PluginRecord& plugin, const std::string& params,
-                              const std::string& state, const Poco::JSON::Object& data,
-                              const Poco::JSON::Object& parent_data, const std::string& timer_id,
-                              const SharedServices& services) noexcept;
+/// Calls a timer_action plugin's `do(data, parent_data)` through `host`, in a new object bound to
+/// `params` (the action's validated params, JSON), its `state` from the last firing, and a logger
+/// tagged with the plugin and `timer_id`. Never throws: an exception, a crash or `false` is a
+/// failed firing.
+ActionResult run_timer_action(PluginHost& host, const PluginRecord& plugin,
+                              const std::string& params, const std::string& state,
+                              Poco::JSON::Object::Ptr data, Poco::JSON::Object::Ptr parent_data,
+                              const std::string& timer_id, const SharedServices& services) noexcept;
 
 }  // namespace warden::host

@@ -570,7 +570,8 @@ ActionResult TimerService::run_action(const Firing& firing) {
   }
   auto plugin = registry_.find(r.action);
   if (!plugin) return {false, "timer action \"" + r.action + "\" is not loaded", ""};
-  return run_timer_action(*plugin, r.params, r.action_state, *data, *parent, r.id, services_);
+  return run_timer_action(registry_.host(), *plugin, r.params, r.action_state, data, parent, r.id,
+                          services_);
 }
 
 void TimerService::record_outcome(std::uint64_t handle, const Firing& firing,

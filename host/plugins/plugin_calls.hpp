@@ -1,0 +1,81 @@
+#pragma once
+
+#include "host/config/host_config.hpp"
+
+#include <warden/alert.hpp>
+#include <warden/alert_channel.hpp>
+#include <warden/solution.hpp>
+
+#include <Poco/JSON/Object.h>
+
+#include <chrono>
+#include <string>
+
+namespace warden::host {
+
+/// One step of a task: everything a solution object is restored from and bound to. Plain data, so
+/// it crosses to a runner process as JSON (plugin_calls_json.hpp).
+struct StepCall {
+  std::string service;  ///< the solution's key
+  std::string task_id;
+  std::string step;       ///< "" runs `run()`
+  std::string answer;     ///< JSON handed to the step ("" or "null": none)
+  std::string condition;  ///< JSON object: the task's validated condition
+  std::string alarm;      ///< JSON object of the alert that caused the task, or ""
+  std::string state;      ///< JSON object persisted from the step before
+  std::string output;     ///< JSON object persisted from the step before
+  SourceDb source;
+};
+
+/// What one step of a solution did.
+struct StepResult {
+  bool ok = true;            ///< false: the step threw, crashed, or the solution could not be made
+  std::string error;         ///< why, when !ok
+  std::string failure_type;  ///< the task's failure_type when !ok ("" means "exception")
+  SolutionOutcome outcome;
+  std::string state;   ///< the solution's state() after the step (JSON)
+  std::string output;  ///< its output() after the step (JSON)
+};
+
+/// One firing of a timer action.
+struct FiringCall {
+  std::string action;  ///< the timer_action plugin's key
+  std::string timer_id;
+  std::string params;  ///< JSON object: the action's validated params
+  std::string state;   ///< JSON object: what the last firing kept
+  Poco::JSON::Object::Ptr data = new Poco::JSON::Object;
+  Poco::JSON::Object::Ptr parent = new Poco::JSON::Object;
+};
+
+/// What one firing of a timer action did.
+struct ActionResult {
+  bool ok = false;
+  std::string error;  ///< why, when !ok
+  std::string state;  ///< the action's state() after the firing (JSON); empty if it never ran
+};
+
+/// One delivery attempt through one channel instance.
+struct DeliveryCall {
+  std::string channel;   ///< the alert_channel plugin's key
+  std::string instance;  ///< the channel instance's name
+  Poco::JSON::Object::Ptr config = new Poco::JSON::Object;
+  std::chrono::milliseconds timeout{10'000};  ///< every HTTP request the plugin makes
+  std::string
+      default_template;  ///< the manifest's alertTpl default: the fallback when alertTpl fails
+  Alert alert;
+};
+
+/// One delivery's result, as the pipeline records it.
+struct DeliveryResult {
+  Delivery delivery;
+  /// alertTpl failed to render for this alert: the notice went out with the channel's default
+  /// template (or, failing that, a plain text), and this says why.
+  std::string template_error;
+};
+
+/// How a call that did not end in the plugin's own answer is named: a task's failure_type, and the
+/// prefix of a notice attempt's or a timer firing's error.
+inline constexpr const char* kPluginCrash = "plugin_crash";
+inline constexpr const char* kPluginTimeout = "plugin_timeout";
+
+}  // namespace warden::host
