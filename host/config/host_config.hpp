@@ -30,7 +30,7 @@ struct IsolationSettings {
   Isolation outside = Isolation::process;    ///< `default`: plugins outside the bundled set
   Isolation bundled = Isolation::process;    ///< `bundled`: the bundled plugins
   std::map<std::string, Isolation> plugins;  ///< per plugin key, winning over both
-  int runners_per_plugin = 2;                ///< runner processes kept per plugin
+  int runners_per_plugin = 4;                ///< runner processes kept per plugin
   int call_timeout = 600;                    ///< seconds a step or a timer firing may take
   int crash_limit = 5;                  ///< crashes within crash_window that make a plugin failed
   int crash_window = 60;                ///< seconds

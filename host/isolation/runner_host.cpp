@@ -79,6 +79,7 @@ void RunnerHost::load(PluginRecord& record) {
     return;
   }
   record.ready = true;
+  record.isolation = to_string(Isolation::process);
   const auto key = record.key;
   const auto generation = record.generation;
   auto pool = std::make_shared<RunnerPool>(record.key, record.folder, options_,

@@ -83,7 +83,7 @@ void RunnerPool::crashed(const std::string& reason) {
   {
     std::lock_guard lock(mutex_);
     if (!crashes_.record(std::chrono::steady_clock::now()) || failed_) return;
-    failure = key_ + ": crashed " + std::to_string(limit_) + " times within " +
+    failure = "crashed " + std::to_string(limit_) + " times within " +
               std::to_string(window_.count()) +
               " s; it is not run again until POST /api/plugins/reload (last: " + reason + ")";
     failed_ = failure;

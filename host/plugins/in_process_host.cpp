@@ -30,6 +30,7 @@ void InProcessHost::load(PluginRecord& record) {
   record.library =
       PluginLibrary::open(record.folder, record.key, *record.manifest, record.problems);
   record.ready = record.library != nullptr;
+  if (record.ready) record.isolation = "in_process";
 }
 
 StepResult InProcessHost::run_step(const PluginRecord& plugin, const StepCall& call,

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <set>
+#include <thread>
 
 #include <sys/stat.h>
 
@@ -92,6 +93,7 @@ struct Scan {
   std::map<std::string, fs::path> owner;  // key -> folder that provides it
   std::map<fs::path, std::string> fingerprints;
   std::vector<std::shared_ptr<const PluginRecord>> duplicates;
+  std::vector<fs::path> to_load;  // new or changed folders, loaded after the scan
 };
 
 void keep_failed(Scan& scan, PluginRecord record) {
@@ -117,7 +119,7 @@ void refuse_duplicate(Scan& scan, const fs::path& folder, const fs::path& holder
   scan.duplicates.push_back(std::move(duplicate));
 }
 
-/// Keeps the folder's record when its files did not change; loads it afresh otherwise.
+/// Keeps the folder's record when its files did not change; else notes it to be loaded afresh.
 void scan_folder(const fs::path& folder, Scan& scan) {
   const std::string key = folder.filename().string();
   if (auto it = scan.owner.find(key); it != scan.owner.end())
@@ -133,11 +135,34 @@ void scan_folder(const fs::path& folder, Scan& scan) {
     scan.report.unchanged.push_back(key);
     return;
   }
-  auto record = std::make_shared<const PluginRecord>(load_plugin_folder(folder, key, *scan.host));
-  log_record(*record);
-  scan.next[key] = record;
-  (existed ? scan.report.changed : scan.report.added).push_back(key);
-  if (!record->loaded()) scan.report.failed.push_back(key);
+  scan.to_load.push_back(folder);
+}
+
+/// Loads the folders the scan noted, several at once (each is checked in a process of its own,
+/// which mostly waits), and files each record.
+void load_noted(Scan& scan) {
+  constexpr std::size_t kAtOnce = 8;
+  std::vector<PluginRecord> loaded(scan.to_load.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next++) < scan.to_load.size();) {
+      const auto& folder = scan.to_load[i];
+      loaded[i] = load_plugin_folder(folder, folder.filename().string(), *scan.host);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t t = 1; t < std::min(kAtOnce, scan.to_load.size()); ++t)
+    threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+  for (auto& record : loaded) {
+    const std::string key = record.key;
+    auto shared = std::make_shared<const PluginRecord>(std::move(record));
+    log_record(*shared);
+    scan.next[key] = shared;
+    (scan.previous.contains(key) ? scan.report.changed : scan.report.added).push_back(key);
+    if (!shared->loaded()) scan.report.failed.push_back(key);
+  }
 }
 
 }  // namespace
@@ -212,6 +237,7 @@ ReloadReport PluginRegistry::reload() {
         keep_failed(scan, unreadable_folder(folder, folder.filename().string(), e.what()));
       }
     }
+  load_noted(scan);
   for (const auto& [key, record] : scan.previous)
     if (!scan.next.contains(key) && !scan.owner.contains(key)) {
       scan.report.removed.push_back(key);

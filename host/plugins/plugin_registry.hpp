@@ -28,6 +28,7 @@ struct PluginRecord {
   std::shared_ptr<PluginLibrary> library;
   Problems problems;   ///< empty when loaded
   bool ready = false;  ///< checked and callable
+  std::string isolation;  ///< where its code runs: "process" or "in_process" (set when loaded)
   /// Which load of the folder this is: runners kept for one load are not used for another.
   std::uint64_t generation = 0;
   /// Listed failed because it crashed too often: the next reload loads it again.

@@ -67,7 +67,7 @@ TEST(Layers, RuntimeIncludesNoOtherHostFolder) {
 TEST(Layers, DomainFoldersIncludeNeitherHttpNorApp) {
   const auto out = violations(cross_folder_includes(),
                               {"automation", "alerts", "tasks", "timers", "services", "store",
-                               "config", "plugins", "runtime"},
+                               "config", "plugins", "runtime", "isolation", "runner"},
                               {"http", "app"});
   EXPECT_EQ(out, "") << "only app/ wires http/ to the services:\n" << out;
 }
@@ -86,6 +86,16 @@ TEST(Layers, AutomationStandsOnAlertsAndTasksAndNeitherUsesIt) {
   auto out = violations(cross_folder_includes(), {"automation"}, {"timers"});
   out += violations(cross_folder_includes(), {"alerts", "tasks", "timers"}, {"automation"});
   EXPECT_EQ(out, "") << "automation joins alerts to tasks; nothing below it knows it:\n" << out;
+}
+
+TEST(Layers, IsolationStandsOnPluginsAndOnlyTheAppChoosesIt) {
+  auto out = violations(cross_folder_includes(), {"isolation"},
+                        {"tasks", "timers", "alerts", "automation", "store"});
+  out += violations(cross_folder_includes(), {"alerts", "tasks", "timers", "automation", "plugins"},
+                    {"isolation"});
+  EXPECT_EQ(out, "") << "tasks, timers and channels call plugins through PluginHost; only app/ "
+                        "picks runner processes:\n"
+                     << out;
 }
 
 TEST(Layers, NoTwoFoldersIncludeEachOther) {
