@@ -385,8 +385,8 @@ void TimerService::forget_locked(std::uint64_t handle) {
   timers_.erase(it);
 }
 
-void TimerService::persist_locked(Timer& timer) {
-  journal_->submit(timer.record);
+void TimerService::persist_locked(Timer& timer, GroupCommit<TimerRecord>::Then then) {
+  journal_->submit(timer.record, std::move(then));
 }
 
 void TimerService::commit_and_wait(std::vector<TimerRecord> rows) {
@@ -423,7 +423,8 @@ void TimerService::arm_locked(std::uint64_t handle, Timer& timer, std::int64_t a
   advance_locked(handle, timer, true);
 }
 
-void TimerService::advance_locked(std::uint64_t handle, Timer& timer, bool catch_up) {
+void TimerService::advance_locked(std::uint64_t handle, Timer& timer, bool catch_up,
+                                  GroupCommit<TimerRecord>::Then then) {
   auto& r = timer.record;
   r.updated_ms = now_ms();
   std::optional<std::int64_t> next;
@@ -443,7 +444,7 @@ void TimerService::advance_locked(std::uint64_t handle, Timer& timer, bool catch
       apply_misfire_locked(timer, r.updated_ms, "before it was armed");
     if (r.state == TimerState::armed) schedule_locked(handle, timer);
   }
-  persist_locked(timer);
+  persist_locked(timer, std::move(then));
 }
 
 void TimerService::schedule_locked(std::uint64_t handle, const Timer& timer) {
@@ -486,6 +487,8 @@ void TimerService::apply_misfire_locked(Timer& timer, std::int64_t now, const ch
 
 void TimerService::fire(std::uint64_t handle) {
   Firing firing;
+  auto committed = std::make_shared<std::promise<bool>>();
+  auto moved_on = committed->get_future();
   {
     std::lock_guard lock(mutex_);
     const auto started = now_us();
@@ -513,9 +516,18 @@ void TimerService::fire(std::uint64_t handle) {
     r.last_fired_ms = started / 1000;
     r.last_lateness_us = started - firing.due_ms * 1000;
     firing.record = r;
-    note_lateness(static_cast<double>(r.last_lateness_us) / 1e6);
-    advance_locked(handle, timer);
+    advance_locked(handle, timer, false, [committed](bool ok) { committed->set_value(ok); });
   }
+  // The action runs only once the timer's move-on is durable, so an action that takes the host
+  // down (a crash, abort(), SIGKILL) is not run again at the next start: at most once. Firings of
+  // many timers wait for the same group commit.
+  if (!moved_on.get()) {
+    record_outcome(handle, firing,
+                   {false, "not run: the firing could not be stored (the host log says why)", ""});
+    return;
+  }
+  firing.action_started_us = now_us();
+  note_lateness(static_cast<double>(firing.action_started_us - firing.due_ms * 1000) / 1e6);
   auto outcome = run_action(firing);
   record_outcome(handle, firing, outcome);
 }
@@ -591,6 +603,9 @@ void TimerService::record_outcome(std::uint64_t handle, const Firing& firing,
   if (r.state == TimerState::armed && r.due_ms <= now_ms() && workers_)
     workers_->post([this, handle] { fire(handle); });  // a replay waiting for this one
   if (r.armed_ms == firing.record.armed_ms) {  // else re-armed meanwhile: a new run's counts
+    // The lateness stored with the move-on was measured before its commit; this is the action's.
+    if (firing.action_started_us != 0 && r.last_fired_ms == firing.started_us / 1000)
+      r.last_lateness_us = firing.action_started_us - firing.due_ms * 1000;
     r.last_outcome = ok ? FireOutcome::ok : FireOutcome::failed;
     r.last_error = ok ? "" : error;
     if (!ok) ++r.failures;

@@ -152,6 +152,7 @@ class TimerService final : public TaskListener {
     TimerRecord record;  // as it was when the firing started
     std::int64_t due_ms = 0;
     std::int64_t started_us = 0;
+    std::int64_t action_started_us = 0;  ///< once its move-on is committed; 0: not run
   };
 
   std::int64_t now_ms() const { return options_.clock->now_ms(); }
@@ -168,14 +169,16 @@ class TimerService final : public TaskListener {
                   std::int64_t generation);
   /// Moves an armed timer to its next occurrence, or to `done` when there is none; when
   /// `catch_up`, an occurrence already due follows the misfire policy first.
-  void advance_locked(std::uint64_t handle, Timer& timer, bool catch_up = false);
+  /// `then` runs once the move is committed.
+  void advance_locked(std::uint64_t handle, Timer& timer, bool catch_up = false,
+                      GroupCommit<TimerRecord>::Then then = {});
   void schedule_locked(std::uint64_t handle, const Timer& timer);
   void apply_misfire_locked(Timer& timer, std::int64_t now, const char* when);
   void fire(std::uint64_t handle);
   ActionResult run_action(const Firing& firing);
   void note_lateness(double seconds);
   void record_outcome(std::uint64_t handle, const Firing& firing, const ActionResult& outcome);
-  void persist_locked(Timer& timer);
+  void persist_locked(Timer& timer, GroupCommit<TimerRecord>::Then then = {});
   void commit_and_wait(std::vector<TimerRecord> rows);
   void cleanup();
   void forget_locked(std::uint64_t handle);
