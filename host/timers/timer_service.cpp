@@ -106,8 +106,17 @@ std::size_t TimerService::start() {
 }
 
 void TimerService::stop() {
-  if (workers_) workers_->stop();  // firings that are running end and record their outcome
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;  // no firing starts from now on
+  }
   if (queue_) queue_->stop();
+  {
+    // Firings already moved on run their actions (their commits queue them) and record them.
+    std::unique_lock lock(mutex_);
+    firings_ended_.wait(lock, [this] { return in_flight_ == 0; });
+  }
+  if (workers_) workers_->stop();
   journal_->flush();
   journal_->stop();
 }
@@ -487,49 +496,52 @@ void TimerService::apply_misfire_locked(Timer& timer, std::int64_t now, const ch
 
 void TimerService::fire(std::uint64_t handle) {
   Firing firing;
-  auto committed = std::make_shared<std::promise<bool>>();
-  auto moved_on = committed->get_future();
-  {
-    std::lock_guard lock(mutex_);
-    const auto started = now_us();
-    auto it = timers_.find(handle);
-    if (it == timers_.end()) return;
-    auto& timer = it->second;
-    auto& r = timer.record;
-    if (r.state != TimerState::armed || r.due_ms * 1000 > started) return;  // stale wake-up
-    firing.handle = handle;
-    firing.due_ms = r.due_ms;
-    firing.started_us = started;
-    if (timer.running && r.misfire == Misfire::replay_all && r.due_ms <= timer.caught_up_ms) {
-      return;  // a missed firing being replayed: it runs when the one before it ends
-    }
-    if (timer.running) {
-      // Counted in `skipped`; the last run's outcome and error stay visible.
-      ++r.skipped;
-      ++skipped_;
-      advance_locked(handle, timer);
-      return;
-    }
-    timer.running = true;
-    ++r.fired;
-    ++fired_;
-    r.last_fired_ms = started / 1000;
-    r.last_lateness_us = started - firing.due_ms * 1000;
-    firing.record = r;
-    advance_locked(handle, timer, false, [committed](bool ok) { committed->set_value(ok); });
+  std::lock_guard lock(mutex_);
+  if (stopping_) return;  // not moved on: the next start fires it by its misfire policy
+  const auto started = now_us();
+  auto it = timers_.find(handle);
+  if (it == timers_.end()) return;
+  auto& timer = it->second;
+  auto& r = timer.record;
+  if (r.state != TimerState::armed || r.due_ms * 1000 > started) return;  // stale wake-up
+  firing.handle = handle;
+  firing.due_ms = r.due_ms;
+  firing.started_us = started;
+  if (timer.running && r.misfire == Misfire::replay_all && r.due_ms <= timer.caught_up_ms) {
+    return;  // a missed firing being replayed: it runs when the one before it ends
   }
+  if (timer.running) {
+    // Counted in `skipped`; the last run's outcome and error stay visible.
+    ++r.skipped;
+    ++skipped_;
+    advance_locked(handle, timer);
+    return;
+  }
+  timer.running = true;
+  ++r.fired;
+  ++fired_;
+  r.last_fired_ms = started / 1000;
+  r.last_lateness_us = started - firing.due_ms * 1000;
+  firing.record = r;
+  ++in_flight_;
   // The action runs only once the timer's move-on is durable, so an action that takes the host
-  // down (a crash, abort(), SIGKILL) is not run again at the next start: at most once. Firings of
-  // many timers wait for the same group commit.
-  if (!moved_on.get()) {
-    record_outcome(handle, firing,
+  // down (a crash, abort(), SIGKILL) is not run again at the next start: at most once. No thread
+  // waits for the commit: the firings due together share it, and their actions are queued after.
+  advance_locked(handle, timer, false, [this, firing = std::move(firing)](bool ok) {
+    workers_->post([this, firing, ok] { run_firing(firing, ok); });
+  });
+}
+
+void TimerService::run_firing(Firing firing, bool moved_on) {
+  if (!moved_on) {
+    record_outcome(firing.handle, firing,
                    {false, "not run: the firing could not be stored (the host log says why)", ""});
     return;
   }
   firing.action_started_us = now_us();
   note_lateness(static_cast<double>(firing.action_started_us - firing.due_ms * 1000) / 1e6);
   auto outcome = run_action(firing);
-  record_outcome(handle, firing, outcome);
+  record_outcome(firing.handle, firing, outcome);
 }
 
 void TimerService::note_lateness(double seconds) {
@@ -594,6 +606,7 @@ void TimerService::record_outcome(std::uint64_t handle, const Firing& firing,
     spdlog::warn("timer {} ({}) failed: {}", firing.record.id, firing.record.action, error);
   }
   std::lock_guard lock(mutex_);
+  if (--in_flight_ == 0) firings_ended_.notify_all();
   auto it = timers_.find(handle);
   if (it == timers_.end()) return;  // deleted meanwhile
   auto& timer = it->second;

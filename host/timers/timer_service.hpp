@@ -16,6 +16,7 @@
 
 #include <array>
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -174,7 +175,9 @@ class TimerService final : public TaskListener {
                       GroupCommit<TimerRecord>::Then then = {});
   void schedule_locked(std::uint64_t handle, const Timer& timer);
   void apply_misfire_locked(Timer& timer, std::int64_t now, const char* when);
+  /// Moves a due timer on; its action runs (run_firing) once that is committed.
   void fire(std::uint64_t handle);
+  void run_firing(Firing firing, bool moved_on);
   ActionResult run_action(const Firing& firing);
   void note_lateness(double seconds);
   void record_outcome(std::uint64_t handle, const Firing& firing, const ActionResult& outcome);
@@ -198,6 +201,9 @@ class TimerService final : public TaskListener {
   std::uint64_t next_event_ = 1;
   std::uint64_t next_schedule_handle_ = std::uint64_t{1} << 62;
   bool started_ = false;
+  bool stopping_ = false;
+  std::size_t in_flight_ = 0;  ///< firings moved on whose outcome is not recorded yet
+  std::condition_variable firings_ended_;
   std::int64_t load_started_us_ = 0;
   std::size_t rearmed_ = 0;
   double rearm_seconds_ = 0;
