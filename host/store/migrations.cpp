@@ -105,6 +105,9 @@ const std::vector<Migration>& all_migrations() {
         "CREATE INDEX actions_by_status ON actions (status, id)",
         "CREATE INDEX actions_unfinished ON actions (id) "
         "WHERE status IN ('created', 'waiting_approval', 'running', 'blocked')"}},
+      {20,
+       "host stops while a task's step ran",
+       {"ALTER TABLE tasks ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0"}},
   };
   return migrations;
 }

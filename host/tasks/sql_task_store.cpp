@@ -25,23 +25,24 @@ struct TaskRow {
   Poco::Int64 timeout_ms = 0, deadline_ms = 0, generation = 0;
   int skipped = 0;
   std::string action_id, alarm_json;
+  int interrupted = 0;
 
   // The columns, in kColumns' order.
-  static constexpr std::size_t kFields = 23;
+  static constexpr std::size_t kFields = 24;
   template <class Visit>
   void fields(Visit&& visit) {
     visit(task_id), visit(service), visit(source_name), visit(condition_json), visit(status),
         visit(create_ms), visit(start_ms), visit(end_ms), visit(messages_json), visit(failure_type),
         visit(result_json), visit(step), visit(state_json), visit(wait_kind), visit(wake_ms),
         visit(poll_json), visit(answer_json), visit(timeout_ms), visit(deadline_ms),
-        visit(generation), visit(skipped), visit(action_id), visit(alarm_json);
+        visit(generation), visit(skipped), visit(action_id), visit(alarm_json), visit(interrupted);
   }
 };
 
 constexpr const char* kColumns =
     "task_id, service, source_name, condition_json, status, create_ms, start_ms, end_ms, "
     "messages_json, failure_type, result_json, step, state_json, wait_kind, wake_ms, poll_json, "
-    "answer_json, timeout_ms, deadline_ms, generation, skipped, action_id, alarm_json";
+    "answer_json, timeout_ms, deadline_ms, generation, skipped, action_id, alarm_json, interrupted";
 
 std::string messages_to_json(const std::map<std::string, std::string>& messages) {
   Poco::JSON::Object object;
@@ -84,7 +85,8 @@ TaskRow to_row(const TaskRecord& r) {
           r.generation,
           r.skipped ? 1 : 0,
           r.action_id,
-          r.alarm};
+          r.alarm,
+          r.interrupted};
 }
 
 TaskRecord from_row(const TaskRow& row) {
@@ -112,6 +114,7 @@ TaskRecord from_row(const TaskRow& row) {
   r.skipped = row.skipped != 0;
   r.action_id = row.action_id;
   r.alarm = row.alarm_json;
+  r.interrupted = row.interrupted;
   return r;
 }
 
@@ -142,7 +145,7 @@ void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
   for (const auto& r : records) rows.push_back(to_row(r));
   static const std::string sql =
       std::string("INSERT INTO tasks (") + kColumns +
-      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (task_id) DO UPDATE SET service = excluded.service, "
       "source_name = excluded.source_name, condition_json = excluded.condition_json, "
       "status = excluded.status, create_ms = excluded.create_ms, start_ms = excluded.start_ms, "
@@ -153,7 +156,7 @@ void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
       "answer_json = excluded.answer_json, timeout_ms = excluded.timeout_ms, "
       "deadline_ms = excluded.deadline_ms, generation = excluded.generation, "
       "skipped = excluded.skipped, action_id = excluded.action_id, "
-      "alarm_json = excluded.alarm_json";
+      "alarm_json = excluded.alarm_json, interrupted = excluded.interrupted";
   auto session = database_.session();
   Poco::Data::Transaction tx(session);
   session << sql, use(rows), now;
