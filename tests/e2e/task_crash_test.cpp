@@ -21,11 +21,11 @@ const std::string kToken = "e2e-task-crash-token";
 class TaskCrash : public ::testing::Test {
  protected:
   void SetUp() override {
-    // TODO(lead): once the host reads `isolation`, add "isolation: {plugins: {scripted:
-    // in_process}}" here: the test needs the step to run in the host's process.
+    // In process: the step must take the host down with it, as a trusted plugin's crash does.
     dir_.write("warden.yaml", "plugins_dir:\n  - " +
                                   (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "tasks").string() +
-                                  "\nlog_level: warn\nTEST:\n  database: sqlite:" +
+                                  "\nlog_level: warn\nisolation:\n  plugins: {scripted: "
+                                  "in_process}\nTEST:\n  database: sqlite:" +
                                   (dir_.path() / "warden.db").string() + "\n");
   }
 

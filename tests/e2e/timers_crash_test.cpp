@@ -43,12 +43,12 @@ std::string iso_utc(std::int64_t ms, bool answer = false) {
 class TimerCrash : public ::testing::Test {
  protected:
   void SetUp() override {
-    // TODO(lead): once the host reads `isolation`, add "isolation: {plugins: {probe: in_process,
-    // scripted: in_process}}" here: the test needs the action to run in the host's process.
+    // In process: the action must take the host down with it, as a trusted plugin's crash does.
     dir_.write("warden.yaml",
                "plugins_dir:\n  - " + (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "tasks").string() +
                    "\n  - " + (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "timers").string() +
-                   "\nlog_level: warn\nTEST:\n  database: sqlite:" +
+                   "\nlog_level: warn\nisolation:\n  plugins: {probe: in_process, scripted: "
+                   "in_process}\nTEST:\n  database: sqlite:" +
                    (dir_.path() / "warden.db").string() + "\n");
     start();
   }
