@@ -51,7 +51,7 @@ TEST(SecretBox, ReadsKeysAsHexOrBase64AndRefusesAnythingElseWithoutShowingIt) {
   // base64 of the same 32 bytes
   EXPECT_EQ(parse_secret_key("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "k"),
             parse_secret_key(kKeyHex, "k"));
-  for (const std::string bad :
+  for (const std::string& bad :
        {std::string(""), std::string("short-secret"), kKeyHex.substr(2), kKeyHex + "00",
         std::string(63, 'a') + "g", std::string("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHg==")}) {
     try {
@@ -60,7 +60,9 @@ TEST(SecretBox, ReadsKeysAsHexOrBase64AndRefusesAnythingElseWithoutShowingIt) {
     } catch (const SecretError& e) {
       const std::string what = e.what();
       EXPECT_NE(what.find("WARDEN_SECRET_KEY"), std::string::npos);
-      if (bad.size() > 4) EXPECT_EQ(what.find(bad), std::string::npos) << what;
+      if (bad.size() > 4) {
+        EXPECT_EQ(what.find(bad), std::string::npos) << what;
+      }
     }
   }
   EXPECT_THROW(SecretBox("too short", "k"), SecretError);
