@@ -15,6 +15,15 @@ constexpr int kTagBytes = 16;
 
 using CipherContext = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
 
+/// AES-256-GCM fetched once: OpenSSL 3 looks `EVP_aes_256_gcm()` up again at every init.
+const EVP_CIPHER* aes_256_gcm() {
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+  static EVP_CIPHER* const fetched = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  if (fetched) return fetched;
+#endif
+  return EVP_aes_256_gcm();
+}
+
 CipherContext new_context() {
   CipherContext ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   if (!ctx) throw SecretError("cannot make a cipher context");
@@ -84,7 +93,7 @@ std::string SecretBox::seal(std::string_view plaintext, std::string_view aad) co
   auto ctx = new_context();
   int n = 0;
   bool ok =
-      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
+      EVP_EncryptInit_ex(ctx.get(), aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
       EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, bytes(key_), nonce) == 1 &&
       EVP_EncryptUpdate(ctx.get(), nullptr, &n, bytes(aad), static_cast<int>(aad.size())) == 1 &&
       EVP_EncryptUpdate(ctx.get(), nonce + kNonceBytes, &n, bytes(plaintext),
@@ -110,7 +119,7 @@ std::string SecretBox::open(std::string_view sealed, std::string_view aad) const
   auto ctx = new_context();
   int n = 0;
   bool ok =
-      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
+      EVP_DecryptInit_ex(ctx.get(), aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
       EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, bytes(key_), nonce) == 1 &&
       EVP_DecryptUpdate(ctx.get(), nullptr, &n, bytes(aad), static_cast<int>(aad.size())) == 1 &&
       EVP_DecryptUpdate(ctx.get(), bytes(plaintext), &n, nonce + kNonceBytes,
