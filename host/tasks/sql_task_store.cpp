@@ -1,5 +1,6 @@
 #include "host/store/database.hpp"
 #include "host/store/row_type_handler.hpp"
+#include "host/store/sealed_columns.hpp"
 #include "host/tasks/task_store.hpp"
 
 #include <Poco/Data/Session.h>
@@ -62,11 +63,11 @@ std::map<std::string, std::string> messages_from_json(const std::string& text) {
   return out;
 }
 
-TaskRow to_row(const TaskRecord& r) {
+TaskRow to_row(const Database& db, const TaskRecord& r) {
   return {r.task_id,
           r.service,
           r.source_name,
-          r.condition,
+          db.seal(r.condition, sealed_column::kTaskCondition),
           std::string(to_string(r.status)),
           r.create_ms,
           r.start_ms,
@@ -89,12 +90,12 @@ TaskRow to_row(const TaskRecord& r) {
           r.interrupted};
 }
 
-TaskRecord from_row(const TaskRow& row) {
+TaskRecord from_row(const Database& db, const TaskRow& row) {
   TaskRecord r;
   r.task_id = row.task_id;
   r.service = row.service;
   r.source_name = row.source_name;
-  r.condition = row.condition_json;
+  r.condition = db.open(row.condition_json, sealed_column::kTaskCondition);
   r.status = parse_task_status(row.status).value_or(TaskStatus::failed);
   r.create_ms = row.create_ms;
   r.start_ms = row.start_ms;
@@ -118,10 +119,10 @@ TaskRecord from_row(const TaskRow& row) {
   return r;
 }
 
-std::vector<TaskRecord> from_rows(const std::vector<TaskRow>& rows) {
+std::vector<TaskRecord> from_rows(const Database& db, const std::vector<TaskRow>& rows) {
   std::vector<TaskRecord> out;
   out.reserve(rows.size());
-  for (const auto& row : rows) out.push_back(from_row(row));
+  for (const auto& row : rows) out.push_back(from_row(db, row));
   return out;
 }
 
@@ -142,7 +143,7 @@ void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
   if (records.empty()) return;
   std::vector<TaskRow> rows;
   rows.reserve(records.size());
-  for (const auto& r : records) rows.push_back(to_row(r));
+  for (const auto& r : records) rows.push_back(to_row(database_, r));
   static const std::string sql =
       std::string("INSERT INTO tasks (") + kColumns +
       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -180,7 +181,7 @@ std::vector<TaskRecord> SqlTaskStore::find_many(const std::vector<std::string>& 
   select << sql, into(rows);
   for (const auto& id : task_ids) select, useRef(id);
   select.execute();
-  return from_rows(rows);
+  return from_rows(database_, rows);
 }
 
 TaskPage SqlTaskStore::list(const TaskQuery& query) {
@@ -212,7 +213,7 @@ TaskPage SqlTaskStore::list(const TaskQuery& query) {
   for (const auto& p : params) select, useRef(p);
   select, use(limit), use(offset);
   select.execute();
-  page.tasks = from_rows(rows);
+  page.tasks = from_rows(database_, rows);
   return page;
 }
 
@@ -222,7 +223,7 @@ std::vector<TaskRecord> SqlTaskStore::unfinished() {
   session << std::string("SELECT ") + kColumns +
                  " FROM tasks WHERE status IN ('waiting', 'running') ORDER BY create_ms, task_id",
       into(rows), now;
-  return from_rows(rows);
+  return from_rows(database_, rows);
 }
 
 }  // namespace warden::host
