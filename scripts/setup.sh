@@ -18,6 +18,7 @@ packages=(
   stress-ng  # the busy-machine check (tests/stress.sh)
   python3-aiosmtpd  # the email channel's tests: a real SMTP server
   prometheus-alertmanager  # the Alertmanager webhook e2e test: the real sender
+  clang libclang-rt-14-dev  # the fuzz targets (scripts/fuzz.sh): clang 14 and its libFuzzer
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian 12 machine to every test passing: installs, builds, runs the whole
 # suite (unit, end-to-end, out-of-tree SDK), then builds again under AddressSanitizer and
-# UndefinedBehaviorSanitizer and runs the suite there too.
+# UndefinedBehaviorSanitizer and runs the suite there too, and last runs every fuzz target a little
+# (scripts/fuzz.sh; WARDEN_SKIP_FUZZ=1 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,4 +13,8 @@ if [[ ${WARDEN_SKIP_SANITIZERS:-0} != 1 ]]; then
   BUILD_DIR=build-asan BUILD_TYPE=Debug bash scripts/build.sh -DWARDEN_SANITIZE=ON
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   (cd build-asan && ctest --output-on-failure -j 2)
+fi
+
+if [[ ${WARDEN_SKIP_FUZZ:-0} != 1 ]]; then
+  bash scripts/fuzz.sh "${WARDEN_FUZZ_SECONDS:-45}"
 fi

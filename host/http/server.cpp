@@ -111,9 +111,10 @@ void HttpServer::start() {
           return answer_busy(socket, metrics);
         state->dispatcher->enqueue(socket);
       });
-  running->environment = std::make_shared<ConnectionEnvironment>(
+  // Braces, not make_shared: clang 14 (the fuzz build) cannot initialise an aggregate from ( ).
+  running->environment = std::shared_ptr<ConnectionEnvironment>(new ConnectionEnvironment{
       params, std::make_shared<RequestHandlerFactory>(context_), *watchdog_, *running->gate,
-      RequestDeadlines{options_.header_timeout, options_.body_timeout}, options_.metrics);
+      RequestDeadlines{options_.header_timeout, options_.body_timeout}, options_.metrics});
   running->dispatcher = new Poco::Net::TCPServerDispatcher(
       new ServedConnectionFactory(running->environment), *running->pool, params);
 

@@ -349,7 +349,8 @@ class ManifestChecker {
     if (!text) return (void)fail(label_ + "/help.md", "", error);
     HelpDoc doc = split_help(*text);
     m.overview = doc.overview;
-    for (const auto& [name, section] : doc.sections) {
+    for (const auto& [heading, section] : doc.sections) {
+      const std::string& name = heading;  // clang 14 cannot capture a structured binding
       auto field = std::find_if(fields.begin(), fields.end(),
                                 [&](const FieldSpec& f) { return f.name == name; });
       if (field != fields.end()) {

@@ -49,7 +49,10 @@ class OverviewHandler : public Poco::JSON::Handler {
   void value(unsigned v) override { number(v); }
   void value(Poco::Int64 v) override { number(v); }
   void value(Poco::UInt64 v) override { number(static_cast<std::int64_t>(v)); }
-  void value(double d) override { number(static_cast<std::int64_t>(d)); }
+  void value(double d) override {
+    // A time or duration no int64 holds (1e308, NaN) is not one: converting it would be undefined.
+    if (d >= -0x1p63 && d < 0x1p63) number(static_cast<std::int64_t>(d));
+  }
   void value(bool) override {}
   void value(const std::string& v) override {
     if (!at_job_field()) return;

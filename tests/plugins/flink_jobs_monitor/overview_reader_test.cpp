@@ -42,6 +42,18 @@ TEST(FlinkOverviewReader, AnEntryWithoutIdOrStateIsSkippedAndANamelessJobIsNamed
   EXPECT_EQ(jobs[0].start_ms, -1);
 }
 
+// Found by fuzz/flink_overview_fuzz.cpp: a number no int64 holds was converted anyway (undefined
+// behaviour, which the sanitizer build stops at).
+TEST(FlinkOverviewReader, ANumberTooLargeForMillisecondsIsPassedOver) {
+  const auto jobs = read_overview(
+      R"({"1e308": 1e308, "jobs": [{"jid": "e5", "state": "RUNNING", "start-time": 1e308,
+                                    "end-time": -1e300, "duration": 9.3e18}]})");
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].start_ms, -1);
+  EXPECT_EQ(jobs[0].end_ms, -1);
+  EXPECT_EQ(jobs[0].duration_ms, 0);
+}
+
 TEST(FlinkOverviewReader, AnEmptyClusterHasNoJobs) {
   EXPECT_TRUE(read_overview(R"({"jobs": []})").empty());
 }
