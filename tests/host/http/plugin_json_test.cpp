@@ -51,7 +51,7 @@ TEST(HttpPluginJson, FailedRecordWithoutManifestStillLists) {
   record.problems.push_back({"broken/manifest.json", "fields.a.validate[1]", "unknown validator"});
   EXPECT_EQ(stringify(plugin_summary_json(record)),
             R"({"key":"broken","kind":null,"name":null,"version":null,"description":null,)"
-            R"("sdk":null,"library":null,"status":"failed","errors":[)"
+            R"("sdk":null,"library":null,"status":"failed","isolation":null,"errors":[)"
             R"("broken/manifest.json: not valid JSON",)"
             R"("broken/manifest.json: fields.a.validate[1]: unknown validator"]})");
   const auto detail = plugin_detail_json(record);
