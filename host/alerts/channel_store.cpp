@@ -1,6 +1,7 @@
 #include "host/alerts/channel_store.hpp"
 
 #include "host/store/database.hpp"
+#include "host/store/sealed_columns.hpp"
 
 #include <warden/json_value.hpp>
 
@@ -33,7 +34,7 @@ std::vector<ChannelInstance> ChannelStore::list() const {
     c.name = names[i];
     c.channel = channels[i];
     c.enabled = enabled[i] != 0;
-    c.config = object_of(configs[i]);
+    c.config = object_of(database_.open(configs[i], sealed_column::kChannelConfig));
     std::map<std::string, std::string> ignored;
     c.delivery = DeliveryPolicy::from_json(*object_of(deliveries[i]), ignored);
     c.create_ms = created[i];
@@ -46,7 +47,8 @@ std::vector<ChannelInstance> ChannelStore::list() const {
 void ChannelStore::put(const ChannelInstance& instance) {
   std::string name = instance.name, channel = instance.channel;
   int enabled = instance.enabled ? 1 : 0;
-  std::string config = compact_json(*instance.config);
+  std::string config =
+      database_.seal(compact_json(*instance.config), sealed_column::kChannelConfig);
   std::string delivery = compact_json(*instance.delivery.to_json());
   Poco::Int64 created = instance.create_ms, updated = instance.update_ms;
   auto s = database_.session();

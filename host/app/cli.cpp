@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "Commands:\n"
     "  serve              run the host: load plugins, serve the HTTP API\n"
     "  validate DIR...    check plugin folders (or directories of them) offline\n"
+    "  rekey              re-encrypt the stored secrets under a new key\n"
     "  version            print the version\n\n"
     "Run 'warden <command> --help' for a command's options.\n";
 
@@ -48,6 +49,33 @@ int run_serve(const std::vector<std::string>& args) {
   std::optional<std::filesystem::path> file;
   if (!config_file.empty()) file = config_file;
   return serve(file, overrides);
+}
+
+int run_rekey(const std::vector<std::string>& args) {
+  po::options_description options(
+      "warden rekey [options] --new-key-file PATH\n\nRe-encrypts every stored secret (channel "
+      "configs, task conditions, timer params, policies, saved solutions, actions) under a new "
+      "key, in one transaction, while the host is stopped. The current key is WARDEN_SECRET_KEY "
+      "or the configured key file; the new one is made at random and written to PATH (mode "
+      "0600; PATH must not exist), or read from WARDEN_NEW_SECRET_KEY (64 hex digits or base64 "
+      "of 32 bytes). Then start warden with the new key");
+  std::string config_file, new_key_file;
+  ConfigOverrides overrides;
+  options.add_options()("help,h", "show this help")("config", po::value(&config_file),
+                                                    "YAML configuration file (as for serve)")(
+      "env", po::value(&overrides.env), "environment whose database applies")(
+      "db", po::value(&overrides.database), "database URI, e.g. sqlite:var/warden.db")(
+      "new-key-file", po::value(&new_key_file), "where to write the new key (a new file)");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).run(), vm);
+  if (vm.count("help")) {
+    std::cout << options;
+    return 0;
+  }
+  po::notify(vm);
+  std::optional<std::filesystem::path> file;
+  if (!config_file.empty()) file = config_file;
+  return rekey(file, overrides, new_key_file);
 }
 
 int run_validate(const std::vector<std::string>& args) {
@@ -96,6 +124,7 @@ int run_cli(int argc, char** argv) {
   try {
     if (command == "serve") return run_serve(args);
     if (command == "validate") return run_validate(args);
+    if (command == "rekey") return run_rekey(args);
     if (command == "version" || command == "--version") return run_version(args);
   } catch (const po::error& e) {
     std::cerr << "warden " << command << ": " << e.what() << "\nRun 'warden " << command

@@ -1,5 +1,6 @@
 #include "host/alerts/alert_service.hpp"
 #include "host/app/commands.hpp"
+#include "host/app/secret_key.hpp"
 #include "host/automation/automation_service.hpp"
 #include "host/http/alert_api.hpp"
 #include "host/http/health_routes.hpp"
@@ -139,7 +140,7 @@ http::HttpServerOptions server_options(const HostConfig& config, const std::stri
 
 /// Serves until SIGINT or SIGTERM, then stops in order.
 void run(const HostConfig& config, const std::string& token, sigset_t& stop_signals) {
-  Database database(config.database);
+  Database database = open_database(config, true);
   spdlog::info("database {} at schema version {}", config.database, database.schema_version());
   RunnerOptions runner;
   runner.executable = default_runner_executable();

@@ -1,6 +1,7 @@
 #include "host/automation/action_store.hpp"
 
 #include "host/store/database.hpp"
+#include "host/store/sealed_columns.hpp"
 
 #include <warden/json_value.hpp>
 
@@ -12,7 +13,8 @@ using namespace Poco::Data::Keywords;
 namespace warden::host {
 namespace {
 
-ActionRecord action_of(const std::string& body) {
+ActionRecord action_of(const Database& database, const std::string& stored) {
+  const auto body = database.open(stored, sealed_column::kActionBody);
   return action_record_from_json(
       *Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>());
 }
@@ -46,10 +48,13 @@ Filter filter_of(const ActionQuery& q) {
 
 }  // namespace
 
-void upsert_actions(Poco::Data::Session& session, const std::vector<ActionRecord>& actions) {
+void upsert_actions(const Database& database, Poco::Data::Session& session,
+                    const std::vector<ActionRecord>& actions) {
   for (const auto& a : actions) {
     std::string id = a.id, policy = a.policy, alert_id = a.alert_id, alert_ids = alert_list(a),
-                kind = a.kind, status = a.status, body = compact_json(*action_record_to_json(a));
+                kind = a.kind, status = a.status,
+                body = database.seal(compact_json(*action_record_to_json(a)),
+                                     sealed_column::kActionBody);
     Poco::Int64 created = a.created_ms, updated = a.updated_ms;
     session
         << "INSERT INTO actions (id, policy, alert_id, alert_ids, kind, status, created_ms, "
@@ -69,7 +74,7 @@ std::vector<ActionRecord> load_unfinished_actions(Database& database) {
       into(bodies), now;
   std::vector<ActionRecord> out;
   out.reserve(bodies.size());
-  for (const auto& b : bodies) out.push_back(action_of(b));
+  for (const auto& b : bodies) out.push_back(action_of(database, b));
   return out;
 }
 
@@ -79,7 +84,7 @@ std::optional<ActionRecord> find_stored_action(Database& database, const std::st
   auto s = database.session();
   s << "SELECT body FROM actions WHERE id = ?", use(key), into(bodies), now;
   if (bodies.empty()) return std::nullopt;
-  return action_of(bodies.front());
+  return action_of(database, bodies.front());
 }
 
 ActionPage list_stored_actions(Database& database, const ActionQuery& query) {
@@ -103,7 +108,7 @@ ActionPage list_stored_actions(Database& database, const ActionQuery& query) {
   for (auto& v : filter.values) select, use(v);
   select, use(limit), use(offset);
   select.execute();
-  for (const auto& b : bodies) page.actions.push_back(action_of(b));
+  for (const auto& b : bodies) page.actions.push_back(action_of(database, b));
   return page;
 }
 

@@ -24,7 +24,8 @@ struct ActionPage {
 
 /// The actions table (migration 18): indexed columns beside the whole record as JSON. Writes
 /// happen inside the caller's transaction (the automation journal).
-void upsert_actions(Poco::Data::Session& session, const std::vector<ActionRecord>& actions);
+void upsert_actions(const Database& database, Poco::Data::Session& session,
+                    const std::vector<ActionRecord>& actions);
 /// Created, waiting for approval, running or blocked: what a start picks up.
 std::vector<ActionRecord> load_unfinished_actions(Database& database);
 std::optional<ActionRecord> find_stored_action(Database& database, const std::string& id);

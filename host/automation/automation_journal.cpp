@@ -21,7 +21,7 @@ void write_rows(Database& database, std::vector<AutomationRow>& rows) {
   auto session = database.session();
   Poco::Data::Transaction tx(session);
   upsert_alert_records(session, alerts);
-  upsert_actions(session, actions);
+  upsert_actions(database, session, actions);
   tx.commit();
 }
 

@@ -1,6 +1,7 @@
 #include "host/automation/named_config_store.hpp"
 
 #include "host/store/database.hpp"
+#include "host/store/sealed_columns.hpp"
 
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
@@ -19,12 +20,14 @@ std::vector<NamedConfig> NamedConfigStore::list() const {
   std::vector<NamedConfig> out;
   out.reserve(names.size());
   for (std::size_t i = 0; i < names.size(); ++i)
-    out.push_back({std::move(names[i]), std::move(bodies[i]), updated[i]});
+    out.push_back({std::move(names[i]), database_.open(bodies[i], sealed_column::kNamedConfigBody),
+                   updated[i]});
   return out;
 }
 
 void NamedConfigStore::put(const NamedConfig& config) {
-  std::string collection = collection_, name = config.name, body = config.body;
+  std::string collection = collection_, name = config.name,
+              body = database_.seal(config.body, sealed_column::kNamedConfigBody);
   Poco::Int64 updated = config.updated_ms;
   auto s = database_.session();
   s << "INSERT INTO named_configs (collection, name, body, updated_ms) VALUES (?, ?, ?, ?) "

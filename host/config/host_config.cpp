@@ -9,11 +9,11 @@ namespace {
 
 const std::set<std::string> kEnvironments = {"TEST", "STAGE", "PRODUCTION"};
 const std::set<std::string> kKnownKeys = {
-    "default_env",       "service",       "source_db",     "max_status_task", "listen",
-    "plugins_dir",       "workers",       "http_threads",  "log_level",       "max_body_bytes",
-    "task_timeout",      "task_timeouts", "timer_workers", "timer_max_age",   "notice_max_age",
-    "mq_conf",           "TEST",          "STAGE",         "PRODUCTION",      "action_workers",
-    "alert_close_after", "isolation"};
+    "default_env",       "service",       "source_db",      "max_status_task", "listen",
+    "plugins_dir",       "workers",       "http_threads",   "log_level",       "max_body_bytes",
+    "task_timeout",      "task_timeouts", "timer_workers",  "timer_max_age",   "notice_max_age",
+    "mq_conf",           "TEST",          "STAGE",          "PRODUCTION",      "action_workers",
+    "alert_close_after", "isolation",     "secret_key_file"};
 const std::set<std::string> kHttpLimitKeys = {"http_header_timeout", "http_body_timeout",
                                               "http_idle_timeout"};
 
@@ -178,6 +178,7 @@ void read_file(const std::filesystem::path& file, HostConfig& config,
     config.max_status_task = r.positive_int(n, "max_status_task");
   if (auto n = root["max_body_bytes"]) config.max_body_bytes = r.positive_int(n, "max_body_bytes");
   if (auto n = root["log_level"]) config.log_level = r.string(n, "log_level");
+  if (auto n = root["secret_key_file"]) config.secret_key_file = r.string(n, "secret_key_file");
   if (auto n = root["service"]) config.services = r.strings(n, "service");
   if (auto n = root["source_db"]) read_source_db(r, n, config);
   if (auto section = root[config.env]) {

@@ -46,6 +46,9 @@ struct HostConfig {
   std::string listen = "127.0.0.1:8080";
   std::vector<std::filesystem::path> plugins_dirs = {"plugins"};
   std::string database = "sqlite:var/warden.db";  ///< the chosen environment's `database`
+  /// Where the key that seals secrets is kept when WARDEN_SECRET_KEY is not set; empty: beside
+  /// the SQLite file (default_secret_key_file).
+  std::string secret_key_file;
   std::string log_level = "info";
   int workers = 4;               ///< threads that run task steps
   int http_threads = 64;         ///< requests served at once

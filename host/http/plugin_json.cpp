@@ -53,7 +53,8 @@ Poco::JSON::Object::Ptr plugin_summary_json(const PluginRecord& record) {
     }
   }
   out->set("status", record.loaded() ? "loaded" : "failed");
-  out->set("isolation", record.isolation.empty() ? Poco::Dynamic::Var() : record.isolation);
+  out->set("isolation", record.isolation.empty() ? Poco::Dynamic::Var()
+                                                 : Poco::Dynamic::Var(record.isolation));
   Poco::JSON::Array::Ptr errors = new Poco::JSON::Array;
   for (const auto& problem : record.problems) errors->add(problem.to_string());
   out->set("errors", errors);

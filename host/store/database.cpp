@@ -1,6 +1,7 @@
 #include "host/store/database.hpp"
 
 #include "host/store/migrations.hpp"
+#include "host/store/sealed_columns.hpp"
 
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Transaction.h>
@@ -20,7 +21,8 @@ using namespace Poco::Data::Keywords;
 
 namespace warden::host {
 
-Database::Database(const std::string& uri) : uri_(uri) {
+Database::Database(const std::string& uri, std::optional<SecretBox> secrets)
+    : uri_(uri), secrets_(std::move(secrets)) {
   if (uri.starts_with("sqlite:")) {
     std::filesystem::path file = uri.substr(7);
     if (file.empty()) throw DatabaseError("database \"" + uri + "\": no file after sqlite:");
@@ -58,6 +60,30 @@ Poco::Data::Session Database::session() const {
   return pool_->get();
 }
 
+std::string Database::seal(std::string_view text, std::string_view column) const {
+  return secrets_ ? secrets_->seal(text, column) : std::string(text);
+}
+
+std::string Database::open(std::string_view stored, std::string_view column) const {
+  if (secrets_) return secrets_->open(stored, column);
+  if (SecretBox::is_sealed(stored))
+    throw SecretError(std::string(column) + ": the stored value is encrypted and no key was given");
+  return std::string(stored);
+}
+
+/// Before any migration writes: a database sealed under another key (or any key, when none was
+/// given) is refused untouched.
+void Database::check_key(Poco::Data::Session& s) const {
+  if (!has_key_check(s)) return;
+  if (!secrets_)
+    throw SecretKeyError("database \"" + uri_ +
+                         "\" holds encrypted values and no secret key was given");
+  if (!key_check_matches(s, *secrets_))
+    throw SecretKeyError(
+        "the secret key does not match the one this database was encrypted with (" +
+        secrets_->origin() + "; database \"" + uri_ + "\")");
+}
+
 int Database::schema_version() const {
   auto s = session();
   int version = 0;
@@ -75,10 +101,13 @@ void Database::migrate() {
   std::vector<int> applied_versions;
   s << "SELECT version FROM schema_migrations", into(applied_versions), now;
   const std::set<int> done(applied_versions.begin(), applied_versions.end());
+  if (done.count(1)) check_key(s);  // host_info exists
+  const SecretBox* box = secrets_ ? &*secrets_ : nullptr;
   for (const auto& m : all_migrations()) {
     if (done.count(m.version)) continue;
     Poco::Data::Transaction tx(s);
     for (const auto& sql : m.statements) s << sql, now;
+    if (m.code) m.code(s, box);
     std::string applied =
         Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::ISO8601_FORMAT);
     int version = m.version;
@@ -87,6 +116,13 @@ void Database::migrate() {
         use(version), use(description), use(applied), now;
     tx.commit();
     spdlog::info("database migrated to version {} ({})", m.version, m.description);
+  }
+  // A database migrated (or written) without a key gets sealed by the first open with one.
+  if (box && !has_key_check(s)) {
+    Poco::Data::Transaction tx(s);
+    seal_stored_secrets(s, box);
+    tx.commit();
+    spdlog::info("database: stored secrets encrypted ({})", box->origin());
   }
 }
 

@@ -1,5 +1,7 @@
 #include "host/store/migrations.hpp"
 
+#include "host/store/sealed_columns.hpp"
+
 namespace warden::host {
 
 const std::vector<Migration>& all_migrations() {
@@ -105,6 +107,16 @@ const std::vector<Migration>& all_migrations() {
         "CREATE INDEX actions_by_status ON actions (status, id)",
         "CREATE INDEX actions_unfinished ON actions (id) "
         "WHERE status IN ('created', 'waiting_approval', 'running', 'blocked')"}},
+      // ---- secrets at rest (issue 16) ----
+      {19,
+       "secret columns encrypted at rest",
+       // Plugin configuration (channel configs, task conditions, timer params, policies and saved
+       // solutions, actions' bodies) sealed with AES-256-GCM; see sealed_columns.hpp.
+       {},
+       seal_stored_secrets},
+      {20,
+       "host stops while a task's step ran",
+       {"ALTER TABLE tasks ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0"}},
   };
   return migrations;
 }

@@ -1,5 +1,9 @@
 #pragma once
 
+#include "host/store/secret_box.hpp"
+
+#include <Poco/Data/Session.h>
+
 #include <string>
 #include <vector>
 
@@ -10,6 +14,8 @@ struct Migration {
   int version;
   std::string description;
   std::vector<std::string> statements;  ///< portable SQL (SQLite and PostgreSQL)
+  /// Runs after the statements, in the same transaction, with the database's key (null: none).
+  void (*code)(Poco::Data::Session&, const SecretBox*) = nullptr;
 };
 
 /// Every migration, oldest first. Append; never edit one that has shipped.

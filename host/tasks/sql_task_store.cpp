@@ -1,5 +1,6 @@
 #include "host/store/database.hpp"
 #include "host/store/row_type_handler.hpp"
+#include "host/store/sealed_columns.hpp"
 #include "host/tasks/task_store.hpp"
 
 #include <Poco/Data/Session.h>
@@ -25,23 +26,24 @@ struct TaskRow {
   Poco::Int64 timeout_ms = 0, deadline_ms = 0, generation = 0;
   int skipped = 0;
   std::string action_id, alarm_json;
+  int interrupted = 0;
 
   // The columns, in kColumns' order.
-  static constexpr std::size_t kFields = 23;
+  static constexpr std::size_t kFields = 24;
   template <class Visit>
   void fields(Visit&& visit) {
     visit(task_id), visit(service), visit(source_name), visit(condition_json), visit(status),
         visit(create_ms), visit(start_ms), visit(end_ms), visit(messages_json), visit(failure_type),
         visit(result_json), visit(step), visit(state_json), visit(wait_kind), visit(wake_ms),
         visit(poll_json), visit(answer_json), visit(timeout_ms), visit(deadline_ms),
-        visit(generation), visit(skipped), visit(action_id), visit(alarm_json);
+        visit(generation), visit(skipped), visit(action_id), visit(alarm_json), visit(interrupted);
   }
 };
 
 constexpr const char* kColumns =
     "task_id, service, source_name, condition_json, status, create_ms, start_ms, end_ms, "
     "messages_json, failure_type, result_json, step, state_json, wait_kind, wake_ms, poll_json, "
-    "answer_json, timeout_ms, deadline_ms, generation, skipped, action_id, alarm_json";
+    "answer_json, timeout_ms, deadline_ms, generation, skipped, action_id, alarm_json, interrupted";
 
 std::string messages_to_json(const std::map<std::string, std::string>& messages) {
   Poco::JSON::Object object;
@@ -61,11 +63,11 @@ std::map<std::string, std::string> messages_from_json(const std::string& text) {
   return out;
 }
 
-TaskRow to_row(const TaskRecord& r) {
+TaskRow to_row(const Database& db, const TaskRecord& r) {
   return {r.task_id,
           r.service,
           r.source_name,
-          r.condition,
+          db.seal(r.condition, sealed_column::kTaskCondition),
           std::string(to_string(r.status)),
           r.create_ms,
           r.start_ms,
@@ -84,15 +86,16 @@ TaskRow to_row(const TaskRecord& r) {
           r.generation,
           r.skipped ? 1 : 0,
           r.action_id,
-          r.alarm};
+          r.alarm,
+          r.interrupted};
 }
 
-TaskRecord from_row(const TaskRow& row) {
+TaskRecord from_row(const Database& db, const TaskRow& row) {
   TaskRecord r;
   r.task_id = row.task_id;
   r.service = row.service;
   r.source_name = row.source_name;
-  r.condition = row.condition_json;
+  r.condition = db.open(row.condition_json, sealed_column::kTaskCondition);
   r.status = parse_task_status(row.status).value_or(TaskStatus::failed);
   r.create_ms = row.create_ms;
   r.start_ms = row.start_ms;
@@ -112,13 +115,14 @@ TaskRecord from_row(const TaskRow& row) {
   r.skipped = row.skipped != 0;
   r.action_id = row.action_id;
   r.alarm = row.alarm_json;
+  r.interrupted = row.interrupted;
   return r;
 }
 
-std::vector<TaskRecord> from_rows(const std::vector<TaskRow>& rows) {
+std::vector<TaskRecord> from_rows(const Database& db, const std::vector<TaskRow>& rows) {
   std::vector<TaskRecord> out;
   out.reserve(rows.size());
-  for (const auto& row : rows) out.push_back(from_row(row));
+  for (const auto& row : rows) out.push_back(from_row(db, row));
   return out;
 }
 
@@ -139,10 +143,10 @@ void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
   if (records.empty()) return;
   std::vector<TaskRow> rows;
   rows.reserve(records.size());
-  for (const auto& r : records) rows.push_back(to_row(r));
+  for (const auto& r : records) rows.push_back(to_row(database_, r));
   static const std::string sql =
       std::string("INSERT INTO tasks (") + kColumns +
-      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (task_id) DO UPDATE SET service = excluded.service, "
       "source_name = excluded.source_name, condition_json = excluded.condition_json, "
       "status = excluded.status, create_ms = excluded.create_ms, start_ms = excluded.start_ms, "
@@ -153,7 +157,7 @@ void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
       "answer_json = excluded.answer_json, timeout_ms = excluded.timeout_ms, "
       "deadline_ms = excluded.deadline_ms, generation = excluded.generation, "
       "skipped = excluded.skipped, action_id = excluded.action_id, "
-      "alarm_json = excluded.alarm_json";
+      "alarm_json = excluded.alarm_json, interrupted = excluded.interrupted";
   auto session = database_.session();
   Poco::Data::Transaction tx(session);
   session << sql, use(rows), now;
@@ -177,7 +181,7 @@ std::vector<TaskRecord> SqlTaskStore::find_many(const std::vector<std::string>& 
   select << sql, into(rows);
   for (const auto& id : task_ids) select, useRef(id);
   select.execute();
-  return from_rows(rows);
+  return from_rows(database_, rows);
 }
 
 TaskPage SqlTaskStore::list(const TaskQuery& query) {
@@ -209,7 +213,7 @@ TaskPage SqlTaskStore::list(const TaskQuery& query) {
   for (const auto& p : params) select, useRef(p);
   select, use(limit), use(offset);
   select.execute();
-  page.tasks = from_rows(rows);
+  page.tasks = from_rows(database_, rows);
   return page;
 }
 
@@ -219,7 +223,7 @@ std::vector<TaskRecord> SqlTaskStore::unfinished() {
   session << std::string("SELECT ") + kColumns +
                  " FROM tasks WHERE status IN ('waiting', 'running') ORDER BY create_ms, task_id",
       into(rows), now;
-  return from_rows(rows);
+  return from_rows(database_, rows);
 }
 
 }  // namespace warden::host

@@ -51,18 +51,34 @@ std::size_t TaskManager::start() {
   pollers_ = std::make_unique<WorkQueue>("task pollers", options_.pollers);
   workers_ = std::make_unique<WorkQueue>("task workers", options_.workers);
   std::lock_guard lock(mutex_);
+  const auto now = now_ms();
   for (auto& record : unfinished) {
     const auto id = record.task_id;
     auto& active = active_[id];
     active.record = std::move(record);
-    const auto& r = active.record;
+    auto& r = active.record;
     if (r.status == TaskStatus::running) arm_deadline(r);
-    if (r.status == TaskStatus::waiting || r.wait == TaskWait::none)
-      enqueue(id, r.generation);  // a step that had not ended when the host stopped runs again
-    else if (r.wait == TaskWait::callback || r.wait == TaskWait::poll)
+    if (r.status == TaskStatus::waiting) {
+      enqueue(id, r.generation);
+    } else if (r.wait == TaskWait::none) {
+      // The step was running (or about to run) when the host stopped: it runs again, unless the
+      // host stopped while it ran before too; a plugin that takes the host down would otherwise
+      // do so at every start.
+      if (++r.interrupted >= 2) {
+        end_locked(active, TaskStatus::failed,
+                   "the host stopped twice while step \"" + step_label(r) + "\" ran; not run again",
+                   "plugin_crash");
+        continue;
+      }
+      run_when_committed_locked(active);
+    } else if (r.wait == TaskWait::callback && r.wake_ms <= now) {
+      // Due: its step runs now, stored as about to run so that a stop during it is counted.
+      r.wait = TaskWait::none;
+      run_when_committed_locked(active);
+    } else if (r.wait == TaskWait::callback || r.wait == TaskWait::poll) {
       arm_wait(id, active);
-    // TaskWait::none with status running is handled above; an external worker's task waits for
-    // that worker's report.
+    }
+    // An external worker's task waits for that worker's report.
   }
   accepting_ = true;
   if (!unfinished.empty()) spdlog::info("picked up {} unfinished tasks", unfinished.size());
@@ -74,6 +90,19 @@ void TaskManager::stop() {
   if (workers_) workers_->stop();  // steps that are running end and commit their boundaries
   if (pollers_) pollers_->stop();
   timers_->stop();
+  {
+    // A step that was queued to run did not run: stored as a due wait, the next start runs it
+    // without counting this stop as one during the step.
+    std::lock_guard lock(mutex_);
+    const auto now = now_ms();
+    for (auto& [id, active] : active_) {
+      auto& r = active.record;
+      if (r.status != TaskStatus::running || r.wait != TaskWait::none || active.executing) continue;
+      r.wait = TaskWait::callback;
+      r.wake_ms = now;
+      commit_locked(active);
+    }
+  }
   journal_->flush();
   journal_->stop();
   workers_.reset();
@@ -411,9 +440,11 @@ void TaskManager::execute(const std::string& task_id, std::int64_t generation) {
       r.status = TaskStatus::running;
       r.start_ms = now_ms();
       r.deadline_ms = r.timeout_ms > 0 ? r.start_ms + r.timeout_ms : 0;
-      commit_locked(active);
       arm_deadline(r);
       for (auto* listener : listeners_) listener->task_started(task_id, r.generation, r.start_ms);
+      // The first step runs once `running` is stored, so that a start finds it was running.
+      run_when_committed_locked(active);
+      return;
     }
     active.executing = true;
     snapshot = r;
@@ -453,6 +484,7 @@ void TaskManager::finish_step(const std::string& task_id, std::int64_t generatio
   auto& active = it->second;
   auto& r = active.record;
   active.executing = false;
+  r.interrupted = 0;  // committed with the step's end, as everything below is
   const auto step = step_label(r);
   if (!result.ok) {
     end_locked(active, TaskStatus::failed, "step " + step + " failed: " + result.error,
@@ -498,6 +530,15 @@ void TaskManager::finish_step(const std::string& task_id, std::int64_t generatio
       return;
     arm_wait(task_id, found->second);
   });
+}
+
+void TaskManager::run_when_committed_locked(Active& active) {
+  commit_locked(
+      active, [this, task_id = active.record.task_id, generation = active.record.generation](bool) {
+        // Not stored (logged): it runs all the same, as it did before it was counted.
+        std::lock_guard relock(mutex_);
+        enqueue(task_id, generation);
+      });
 }
 
 void TaskManager::arm_wait(const std::string& task_id, const Active& active) {

@@ -130,6 +130,8 @@ class TaskManager {
   void finish_step(const std::string& task_id, std::int64_t generation, StepResult result);
   /// The step called set_finished: the task ends as its result says.
   void end_finished_locked(Active& active, const SolutionOutcome& outcome, const std::string& step);
+  /// Commits `active` and queues its step once that is durable.
+  void run_when_committed_locked(Active& active);
   void arm_wait(const std::string& task_id, const Active& active);
   void on_wake(const std::string& task_id, std::int64_t generation, std::uint64_t seq);
   void poll_once(const std::string& task_id, std::int64_t generation, std::uint64_t seq);

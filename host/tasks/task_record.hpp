@@ -51,6 +51,10 @@ struct TaskRecord {
   std::int64_t wake_ms = 0;  ///< when the callback is due, or the next poll attempt
   std::string poll;          ///< the poll being waited on (JSON, see PollWait)
   std::string answer;        ///< JSON answer handed to `step` when it runs; empty: none
+  /// How many times the host stopped while `step` ran (or was about to run): counted at
+  /// start-up, reset when a step ends. At two the step is not run again (a plugin that takes the
+  /// host down would otherwise do so at every start).
+  int interrupted = 0;
 
   std::int64_t timeout_ms = 0;   ///< the whole run's limit; 0: none
   std::int64_t deadline_ms = 0;  ///< start_ms + timeout_ms once started

@@ -1,5 +1,6 @@
 #include "host/store/database.hpp"
 #include "host/store/row_type_handler.hpp"
+#include "host/store/sealed_columns.hpp"
 #include "host/timers/timer_store.hpp"
 
 #include <Poco/Data/SQLite/Utility.h>
@@ -40,7 +41,7 @@ constexpr const char* kColumns =
     "state, created_ms, updated_ms, armed_ms, due_ms, generation, fired, failures, skipped, "
     "last_fired_ms, last_lateness_us, last_outcome, last_error, action_state_json";
 
-TimerRow to_row(const TimerRecord& r) {
+TimerRow to_row(const Database& db, const TimerRecord& r) {
   return {std::string(to_string(r.kind)),
           r.id,
           r.node_id,
@@ -49,7 +50,7 @@ TimerRow to_row(const TimerRecord& r) {
           std::string(to_string(r.type)),
           r.defined,
           r.time_zone,
-          r.params,
+          db.seal(r.params, sealed_column::kTimerParams),
           std::string(to_string(r.misfire)),
           std::string(to_string(r.state)),
           r.created_ms,
@@ -67,7 +68,7 @@ TimerRow to_row(const TimerRecord& r) {
           r.action_state};
 }
 
-TimerRecord from_row(TimerRow& row) {
+TimerRecord from_row(const Database& db, TimerRow& row) {
   TimerRecord r;
   r.kind = row.kind == "schedule" ? TimerKind::schedule : TimerKind::event;
   r.id = std::move(row.id);
@@ -77,7 +78,7 @@ TimerRecord from_row(TimerRow& row) {
   r.type = parse_timer_type(row.timer_type).value_or(TimerType::time_duration);
   r.defined = std::move(row.defined);
   r.time_zone = std::move(row.time_zone);
-  r.params = std::move(row.params_json);
+  r.params = db.open(row.params_json, sealed_column::kTimerParams);
   r.misfire = parse_misfire(row.misfire).value_or(Misfire::fire_once);
   r.state = parse_timer_state(row.state);
   r.created_ms = row.created_ms;
@@ -118,7 +119,7 @@ void SqlTimerStore::write(const std::vector<TimerRecord>& records) {
       removed_kinds.emplace_back(to_string(r.kind));
       removed_ids.push_back(r.id);
     } else {
-      upserts.push_back(to_row(r));
+      upserts.push_back(to_row(database_, r));
     }
   }
   static const std::string upsert =
@@ -149,7 +150,7 @@ void SqlTimerStore::load(const std::function<void(TimerRecord&&)>& each) {
   if (session.connector() != "sqlite") {
     std::vector<TimerRow> rows;
     session << sql, into(rows), now;
-    for (auto& row : rows) each(from_row(row));
+    for (auto& row : rows) each(from_row(database_, row));
     return;
   }
   // Start-up reads every timer. Poco Data's per-cell extraction costs about 8 µs a row here, which
@@ -173,7 +174,7 @@ void SqlTimerStore::load(const std::function<void(TimerRecord&&)>& each) {
       }
       ++column;
     });
-    each(from_row(row));
+    each(from_row(database_, row));
   }
   if (rc != SQLITE_DONE) throw DatabaseError(std::string("reading timers: ") + sqlite3_errmsg(db));
 }

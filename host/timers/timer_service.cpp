@@ -106,8 +106,17 @@ std::size_t TimerService::start() {
 }
 
 void TimerService::stop() {
-  if (workers_) workers_->stop();  // firings that are running end and record their outcome
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;  // no firing starts from now on
+  }
   if (queue_) queue_->stop();
+  {
+    // Firings already moved on run their actions (their commits queue them) and record them.
+    std::unique_lock lock(mutex_);
+    firings_ended_.wait(lock, [this] { return in_flight_ == 0; });
+  }
+  if (workers_) workers_->stop();
   journal_->flush();
   journal_->stop();
 }
@@ -385,8 +394,8 @@ void TimerService::forget_locked(std::uint64_t handle) {
   timers_.erase(it);
 }
 
-void TimerService::persist_locked(Timer& timer) {
-  journal_->submit(timer.record);
+void TimerService::persist_locked(Timer& timer, GroupCommit<TimerRecord>::Then then) {
+  journal_->submit(timer.record, std::move(then));
 }
 
 void TimerService::commit_and_wait(std::vector<TimerRecord> rows) {
@@ -423,7 +432,8 @@ void TimerService::arm_locked(std::uint64_t handle, Timer& timer, std::int64_t a
   advance_locked(handle, timer, true);
 }
 
-void TimerService::advance_locked(std::uint64_t handle, Timer& timer, bool catch_up) {
+void TimerService::advance_locked(std::uint64_t handle, Timer& timer, bool catch_up,
+                                  GroupCommit<TimerRecord>::Then then) {
   auto& r = timer.record;
   r.updated_ms = now_ms();
   std::optional<std::int64_t> next;
@@ -443,7 +453,7 @@ void TimerService::advance_locked(std::uint64_t handle, Timer& timer, bool catch
       apply_misfire_locked(timer, r.updated_ms, "before it was armed");
     if (r.state == TimerState::armed) schedule_locked(handle, timer);
   }
-  persist_locked(timer);
+  persist_locked(timer, std::move(then));
 }
 
 void TimerService::schedule_locked(std::uint64_t handle, const Timer& timer) {
@@ -486,38 +496,52 @@ void TimerService::apply_misfire_locked(Timer& timer, std::int64_t now, const ch
 
 void TimerService::fire(std::uint64_t handle) {
   Firing firing;
-  {
-    std::lock_guard lock(mutex_);
-    const auto started = now_us();
-    auto it = timers_.find(handle);
-    if (it == timers_.end()) return;
-    auto& timer = it->second;
-    auto& r = timer.record;
-    if (r.state != TimerState::armed || r.due_ms * 1000 > started) return;  // stale wake-up
-    firing.handle = handle;
-    firing.due_ms = r.due_ms;
-    firing.started_us = started;
-    if (timer.running && r.misfire == Misfire::replay_all && r.due_ms <= timer.caught_up_ms) {
-      return;  // a missed firing being replayed: it runs when the one before it ends
-    }
-    if (timer.running) {
-      // Counted in `skipped`; the last run's outcome and error stay visible.
-      ++r.skipped;
-      ++skipped_;
-      advance_locked(handle, timer);
-      return;
-    }
-    timer.running = true;
-    ++r.fired;
-    ++fired_;
-    r.last_fired_ms = started / 1000;
-    r.last_lateness_us = started - firing.due_ms * 1000;
-    firing.record = r;
-    note_lateness(static_cast<double>(r.last_lateness_us) / 1e6);
-    advance_locked(handle, timer);
+  std::lock_guard lock(mutex_);
+  if (stopping_) return;  // not moved on: the next start fires it by its misfire policy
+  const auto started = now_us();
+  auto it = timers_.find(handle);
+  if (it == timers_.end()) return;
+  auto& timer = it->second;
+  auto& r = timer.record;
+  if (r.state != TimerState::armed || r.due_ms * 1000 > started) return;  // stale wake-up
+  firing.handle = handle;
+  firing.due_ms = r.due_ms;
+  firing.started_us = started;
+  if (timer.running && r.misfire == Misfire::replay_all && r.due_ms <= timer.caught_up_ms) {
+    return;  // a missed firing being replayed: it runs when the one before it ends
   }
+  if (timer.running) {
+    // Counted in `skipped`; the last run's outcome and error stay visible.
+    ++r.skipped;
+    ++skipped_;
+    advance_locked(handle, timer);
+    return;
+  }
+  timer.running = true;
+  ++r.fired;
+  ++fired_;
+  r.last_fired_ms = started / 1000;
+  r.last_lateness_us = started - firing.due_ms * 1000;
+  firing.record = r;
+  ++in_flight_;
+  // The action runs only once the timer's move-on is durable, so an action that takes the host
+  // down (a crash, abort(), SIGKILL) is not run again at the next start: at most once. No thread
+  // waits for the commit: the firings due together share it, and their actions are queued after.
+  advance_locked(handle, timer, false, [this, firing = std::move(firing)](bool ok) {
+    workers_->post([this, firing, ok] { run_firing(firing, ok); });
+  });
+}
+
+void TimerService::run_firing(Firing firing, bool moved_on) {
+  if (!moved_on) {
+    record_outcome(firing.handle, firing,
+                   {false, "not run: the firing could not be stored (the host log says why)", ""});
+    return;
+  }
+  firing.action_started_us = now_us();
+  note_lateness(static_cast<double>(firing.action_started_us - firing.due_ms * 1000) / 1e6);
   auto outcome = run_action(firing);
-  record_outcome(handle, firing, outcome);
+  record_outcome(firing.handle, firing, outcome);
 }
 
 void TimerService::note_lateness(double seconds) {
@@ -583,6 +607,7 @@ void TimerService::record_outcome(std::uint64_t handle, const Firing& firing,
     spdlog::warn("timer {} ({}) failed: {}", firing.record.id, firing.record.action, error);
   }
   std::lock_guard lock(mutex_);
+  if (--in_flight_ == 0) firings_ended_.notify_all();
   auto it = timers_.find(handle);
   if (it == timers_.end()) return;  // deleted meanwhile
   auto& timer = it->second;
@@ -592,6 +617,9 @@ void TimerService::record_outcome(std::uint64_t handle, const Firing& firing,
   if (r.state == TimerState::armed && r.due_ms <= now_ms() && workers_)
     workers_->post([this, handle] { fire(handle); });  // a replay waiting for this one
   if (r.armed_ms == firing.record.armed_ms) {  // else re-armed meanwhile: a new run's counts
+    // The lateness stored with the move-on was measured before its commit; this is the action's.
+    if (firing.action_started_us != 0 && r.last_fired_ms == firing.started_us / 1000)
+      r.last_lateness_us = firing.action_started_us - firing.due_ms * 1000;
     r.last_outcome = ok ? FireOutcome::ok : FireOutcome::failed;
     r.last_error = ok ? "" : error;
     if (!ok) ++r.failures;

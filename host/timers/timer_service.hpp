@@ -16,6 +16,7 @@
 
 #include <array>
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -152,6 +153,7 @@ class TimerService final : public TaskListener {
     TimerRecord record;  // as it was when the firing started
     std::int64_t due_ms = 0;
     std::int64_t started_us = 0;
+    std::int64_t action_started_us = 0;  ///< once its move-on is committed; 0: not run
   };
 
   std::int64_t now_ms() const { return options_.clock->now_ms(); }
@@ -168,14 +170,18 @@ class TimerService final : public TaskListener {
                   std::int64_t generation);
   /// Moves an armed timer to its next occurrence, or to `done` when there is none; when
   /// `catch_up`, an occurrence already due follows the misfire policy first.
-  void advance_locked(std::uint64_t handle, Timer& timer, bool catch_up = false);
+  /// `then` runs once the move is committed.
+  void advance_locked(std::uint64_t handle, Timer& timer, bool catch_up = false,
+                      GroupCommit<TimerRecord>::Then then = {});
   void schedule_locked(std::uint64_t handle, const Timer& timer);
   void apply_misfire_locked(Timer& timer, std::int64_t now, const char* when);
+  /// Moves a due timer on; its action runs (run_firing) once that is committed.
   void fire(std::uint64_t handle);
+  void run_firing(Firing firing, bool moved_on);
   ActionResult run_action(const Firing& firing);
   void note_lateness(double seconds);
   void record_outcome(std::uint64_t handle, const Firing& firing, const ActionResult& outcome);
-  void persist_locked(Timer& timer);
+  void persist_locked(Timer& timer, GroupCommit<TimerRecord>::Then then = {});
   void commit_and_wait(std::vector<TimerRecord> rows);
   void cleanup();
   void forget_locked(std::uint64_t handle);
@@ -195,6 +201,9 @@ class TimerService final : public TaskListener {
   std::uint64_t next_event_ = 1;
   std::uint64_t next_schedule_handle_ = std::uint64_t{1} << 62;
   bool started_ = false;
+  bool stopping_ = false;
+  std::size_t in_flight_ = 0;  ///< firings moved on whose outcome is not recorded yet
+  std::condition_variable firings_ended_;
   std::int64_t load_started_us_ = 0;
   std::size_t rearmed_ = 0;
   double rearm_seconds_ = 0;

@@ -17,7 +17,7 @@ TEST(Cli, VersionPrintsVersionAndSdk) {
 }
 
 TEST(Cli, HelpOnEachCommand) {
-  for (const auto& command : {"serve", "validate", "version"}) {
+  for (const auto& command : {"serve", "validate", "rekey", "version"}) {
     auto r = run_command(WARDEN_BIN, {command, "--help"});
     EXPECT_EQ(r.exit_code, 0) << command;
     EXPECT_NE(r.out.find(std::string("warden ") + command), std::string::npos) << r.out;

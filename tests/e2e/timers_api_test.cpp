@@ -231,7 +231,9 @@ TEST_F(TimerApi, MetricsReportTimerFiringsAndLateness) {
        R"({"name": "tick", "action": "probe", "timer_type": "time_cycle", "defined": "R3/PT1S"})");
   ASSERT_TRUE(eventually([&] {
     auto r = call("GET", "/api/schedules/tick");
-    return r.json && r.json->getObject("data")->getValue<std::string>("state") == "done";
+    // Done once the last firing has moved it on; its action (and lateness) follow the commit.
+    return r.json && r.json->getObject("data")->getValue<std::string>("state") == "done" &&
+           !r.json->getObject("data")->getValue<bool>("running");
   }));
   auto metrics = call_api(warden_->port(), "GET", "/metrics").body;
   EXPECT_NE(metrics.find("warden_timer_firings_total{outcome=\"ok\"} 3"), std::string::npos)

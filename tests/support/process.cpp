@@ -102,6 +102,16 @@ void WardenProcess::kill() {
   stopped_ = true;
 }
 
+bool WardenProcess::wait_for_exit(std::chrono::milliseconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (handle_->tryWait() == -1) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  stopped_ = true;
+  return true;
+}
+
 bool WardenProcess::running() const {
   return Poco::Process::isRunning(*handle_);
 }

@@ -20,11 +20,12 @@ RunnerOptions runner_options() {
   return options;
 }
 
-StepCall step(const std::string& condition) {
+/// A call whose condition is `{"mode": mode}` with the defaults the task manager would fill in.
+StepCall step(const std::string& mode) {
   StepCall call;
   call.service = "scripted";
   call.task_id = "t1";
-  call.condition = condition;
+  call.condition = R"({"mode":")" + mode + R"(","work_ms":0,"delay_ms":0})";
   return call;
 }
 
@@ -51,13 +52,13 @@ TEST(RunnerHost, AStepRunsInARunnerAndTheHostNeverMapsTheLibrary) {
   ASSERT_TRUE(f.record.loaded()) << (f.record.problems.empty() ? ""
                                                                : f.record.problems[0].to_string());
   EXPECT_EQ(f.record.library, nullptr);
-  const auto result = f.host->run_step(f.record, step(R"({"mode":"fail"})"), f.services);
+  const auto result = f.host->run_step(f.record, step("fail"), f.services);
   EXPECT_TRUE(result.ok) << result.error;
   EXPECT_EQ(result.outcome.next, SolutionOutcome::Next::finished);
   EXPECT_EQ(result.outcome.result, "failure");
   EXPECT_EQ(result.outcome.failure_type, "scripted");
 
-  const auto thrown = f.host->run_step(f.record, step(R"({"mode":"throw"})"), f.services);
+  const auto thrown = f.host->run_step(f.record, step("throw"), f.services);
   EXPECT_FALSE(thrown.ok);
   EXPECT_EQ(thrown.failure_type, "");  // the plugin's own exception, as in process
   EXPECT_NE(thrown.error.find("scripted failure in run"), std::string::npos) << thrown.error;
@@ -66,11 +67,11 @@ TEST(RunnerHost, AStepRunsInARunnerAndTheHostNeverMapsTheLibrary) {
 TEST(RunnerHost, AnAbortFailsItsOneCallAsACrashAndTheNextCallGetsANewRunner) {
   Fixture f;
   ASSERT_TRUE(f.record.loaded());
-  const auto crashed = f.host->run_step(f.record, step(R"({"mode":"abort"})"), f.services);
+  const auto crashed = f.host->run_step(f.record, step("abort"), f.services);
   EXPECT_FALSE(crashed.ok);
   EXPECT_EQ(crashed.failure_type, kPluginCrash);
   EXPECT_NE(crashed.error.find("SIGABRT"), std::string::npos) << crashed.error;
-  const auto after = f.host->run_step(f.record, step(R"({"mode":"fail"})"), f.services);
+  const auto after = f.host->run_step(f.record, step("fail"), f.services);
   EXPECT_TRUE(after.ok) << after.error;
   EXPECT_EQ(f.failures, 0);
 }
@@ -80,7 +81,7 @@ TEST(RunnerHost, ACallPastItsDeadlineKillsItsRunner) {
   settings.call_timeout = 1;
   Fixture f(settings);
   ASSERT_TRUE(f.record.loaded());
-  const auto hung = f.host->run_step(f.record, step(R"({"mode":"hang"})"), f.services);
+  const auto hung = f.host->run_step(f.record, step("hang"), f.services);
   EXPECT_FALSE(hung.ok);
   EXPECT_EQ(hung.failure_type, kPluginTimeout);
   EXPECT_NE(hung.error.find("did not answer within 1 s"), std::string::npos) << hung.error;
@@ -92,21 +93,21 @@ TEST(RunnerHost, TooManyCrashesWithinTheWindowFailThePluginUntilReload) {
   settings.crash_window = 3600;
   Fixture f(settings);
   ASSERT_TRUE(f.record.loaded());
-  f.host->run_step(f.record, step(R"({"mode":"abort"})"), f.services);
+  f.host->run_step(f.record, step("abort"), f.services);
   EXPECT_EQ(f.failures, 0);
-  f.host->run_step(f.record, step(R"({"mode":"abort"})"), f.services);
+  f.host->run_step(f.record, step("abort"), f.services);
   EXPECT_EQ(f.failures, 1);
   EXPECT_EQ(f.failed_key, "scripted");
   EXPECT_NE(f.failed_reason.find("crashed 2 times within 3600 s"), std::string::npos)
       << f.failed_reason;
-  const auto refused = f.host->run_step(f.record, step(R"({"mode":"fail"})"), f.services);
+  const auto refused = f.host->run_step(f.record, step("fail"), f.services);
   EXPECT_FALSE(refused.ok);
   EXPECT_EQ(refused.failure_type, kPluginCrash);
   EXPECT_NE(refused.error.find("POST /api/plugins/reload"), std::string::npos) << refused.error;
   // A reload makes a new record (a new generation) with a new pool.
   auto reloaded = load_plugin_folder(kScripted, "scripted", *f.host);
   f.host->retire(f.record);
-  const auto again = f.host->run_step(reloaded, step(R"({"mode":"fail"})"), f.services);
+  const auto again = f.host->run_step(reloaded, step("fail"), f.services);
   EXPECT_TRUE(again.ok) << again.error;
 }
 
@@ -116,7 +117,7 @@ TEST(RunnerHost, InProcessPluginsAreCheckedInARunnerThenOpenedHere) {
   Fixture f(settings);
   ASSERT_TRUE(f.record.loaded());
   EXPECT_NE(f.record.library, nullptr);
-  const auto result = f.host->run_step(f.record, step(R"({"mode":"fail"})"), f.services);
+  const auto result = f.host->run_step(f.record, step("fail"), f.services);
   EXPECT_TRUE(result.ok) << result.error;
 }
 

@@ -52,6 +52,17 @@ class Tasks : public ::testing::Test {
     return manager_->find(id).value_or(TaskRecord{});
   }
 
+  /// Waits until the store has the task's end (find() sees it before its commit) and returns it.
+  TaskRecord stored_end(const std::string& id) {
+    for (auto until = std::chrono::steady_clock::now() + 10s;
+         std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(2ms)) {
+      auto r = store_.find(id);
+      if (r && is_terminal(r->status)) return *r;
+    }
+    ADD_FAILURE() << "the store did not get the end of " << id;
+    return store_.find(id).value_or(TaskRecord{});
+  }
+
   std::vector<std::string> steps(const TaskRecord& r) {
     std::vector<std::string> out;
     auto array = json(r.result)->getArray("steps");
@@ -253,6 +264,86 @@ TEST_F(Tasks, ARunningTaskWhoseStepWasCutOffRunsThatStepAgain) {
   start();
   auto r = ended(cut.task_id);
   EXPECT_EQ(r.status, TaskStatus::finished);
+  EXPECT_EQ(steps(r), (std::vector<std::string>{"run", "step2", "step3"}));
+}
+
+TEST_F(Tasks, AStepCutOffByTwoHostStopsIsNotRunAgainButFailsAsAPluginCrash) {
+  TaskRecord cut;
+  cut.task_id = "ts_scripted_cut_twice";
+  cut.service = "scripted";
+  cut.condition = R"({"mode": "steps", "delay_ms": 0, "work_ms": 0})";
+  cut.status = TaskStatus::running;
+  cut.create_ms = cut.start_ms = now_ms();
+  cut.step = "step3";
+  cut.state = R"({"steps": ["run", "step2"]})";
+  cut.interrupted = 1;  // the last start ran step3 again, and the host stopped during it
+  store_.write({cut});
+  start();
+  auto r = ended(cut.task_id);
+  EXPECT_EQ(r.status, TaskStatus::failed);
+  EXPECT_EQ(r.failure_type, "plugin_crash");
+  EXPECT_EQ(r.message(), "the host stopped twice while step \"step3\" ran; not run again");
+  EXPECT_EQ(r.result, "{}");  // step3 did not run
+  EXPECT_EQ(stored_end(cut.task_id).failure_type, "plugin_crash");
+}
+
+TEST_F(Tasks, AStepCutOffOnceCountsThatBeforeItRunsAgainAndItsEndClearsTheCount) {
+  TaskRecord cut;
+  cut.task_id = "ts_scripted_cut_once";
+  cut.service = "scripted";
+  cut.condition = R"({"mode": "steps", "delay_ms": 0, "work_ms": 1000})";
+  cut.status = TaskStatus::running;
+  cut.create_ms = cut.start_ms = now_ms();
+  cut.step = "step3";
+  cut.state = R"({"steps": ["run", "step2"]})";
+  store_.write({cut});
+  start();
+  // Stored as counted while step3 runs (it takes a second), so a death during it is seen.
+  bool counted = false;
+  for (auto until = std::chrono::steady_clock::now() + 10s;
+       !counted && std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(2ms)) {
+    auto stored = store_.find(cut.task_id);
+    counted = stored->interrupted == 1 && stored->status == TaskStatus::running;
+    if (is_terminal(stored->status)) break;
+  }
+  EXPECT_TRUE(counted);
+  auto r = ended(cut.task_id);
+  EXPECT_EQ(r.status, TaskStatus::finished) << r.message();
+  EXPECT_EQ(stored_end(cut.task_id).interrupted, 0);
+}
+
+TEST_F(Tasks, AStepStillQueuedAtAGracefulStopIsNotCountedAsCutOff) {
+  // Two tasks cut off once; with one worker, the older one's step3 (1.5 s) runs and the other's
+  // waits behind it when the host is stopped gracefully.
+  auto cut = [&](const std::string& id, std::int64_t created, int work_ms) {
+    TaskRecord r;
+    r.task_id = id;
+    r.service = "scripted";
+    r.condition = R"({"mode": "steps", "delay_ms": 0, "work_ms": )" + std::to_string(work_ms) + "}";
+    r.status = TaskStatus::running;
+    r.create_ms = r.start_ms = created;
+    r.step = "step3";
+    r.state = R"({"steps": ["run", "step2"]})";
+    return r;
+  };
+  const auto created = now_ms();
+  store_.write({cut("ts_scripted_busy", created, 1500), cut("ts_scripted_behind", created + 1, 0)});
+  TaskManagerOptions one_worker;
+  one_worker.workers = 1;
+  start(one_worker);
+  for (auto until = std::chrono::steady_clock::now() + 10s;
+       std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(2ms)) {
+    if (store_.find("ts_scripted_behind")->interrupted == 1) break;
+  }
+  manager_->stop();
+  EXPECT_EQ(stored_end("ts_scripted_busy").status, TaskStatus::finished);
+  auto behind = store_.find("ts_scripted_behind");
+  EXPECT_EQ(behind->status, TaskStatus::running);
+  EXPECT_EQ(behind->wait, TaskWait::callback);  // due: it runs at once at the next start
+  EXPECT_EQ(behind->interrupted, 1);            // the stop did not count: its step never ran
+  start();
+  auto r = ended("ts_scripted_behind");
+  EXPECT_EQ(r.status, TaskStatus::finished) << r.message();
   EXPECT_EQ(steps(r), (std::vector<std::string>{"run", "step2", "step3"}));
 }
 

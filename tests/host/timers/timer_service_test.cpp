@@ -9,6 +9,7 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -29,6 +30,23 @@ struct ProbeLine {
   std::int64_t fire_count = 0, due_ms = 0, fired_ms = 0;
   std::string task_status;
   std::int64_t remembered = 0;  ///< the firing count the action kept in its state()
+};
+
+/// The SQL store, with each write `delay_ms` slower (a slow disk).
+class SlowTimerStore : public TimerStore {
+ public:
+  explicit SlowTimerStore(TimerStore& inner) : inner_(inner) {}
+  void write(const std::vector<TimerRecord>& rows) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));
+    inner_.write(rows);
+  }
+  void load(const std::function<void(TimerRecord&&)>& each) override { inner_.load(each); }
+  using TimerStore::load;
+
+  std::atomic<int> delay_ms{0};
+
+ private:
+  TimerStore& inner_;
 };
 
 class Timers : public ::testing::Test {
@@ -55,7 +73,7 @@ class Timers : public ::testing::Test {
     tasks_ =
         std::make_unique<TaskManager>(task_store_, registry_, make_shared_services(), task_options);
     timers_ =
-        std::make_unique<TimerService>(timer_store_, registry_, make_shared_services(), options);
+        std::make_unique<TimerService>(slow_store_, registry_, make_shared_services(), options);
     timers_->load(*tasks_);
     tasks_->start();
     timers_->start();
@@ -122,6 +140,7 @@ class Timers : public ::testing::Test {
   Database database_{"sqlite:" + (dir_.path() / "warden.db").string()};
   SqlTaskStore task_store_{database_};
   SqlTimerStore timer_store_{database_};
+  SlowTimerStore slow_store_{timer_store_};  ///< what the timer service writes to
   PluginRegistry registry_{{std::filesystem::path(WARDEN_FIXTURE_PLUGINS_DIR) / "tasks",
                             std::filesystem::path(WARDEN_FIXTURE_PLUGINS_DIR) / "timers"}};
   std::unique_ptr<TaskManager> tasks_;
@@ -303,6 +322,26 @@ TEST_F(Timers, AnActionThatThrowsOrReturnsFalseIsAFailedFiringNotAFatalOne) {
   EXPECT_EQ(refused.last_outcome, FireOutcome::failed);
   EXPECT_EQ(refused.last_error, "action returned false");
   EXPECT_EQ(tasks_->find(task)->status, TaskStatus::running);
+}
+
+TEST_F(Timers, AFiringsMoveOnIsStoredBeforeItsActionRuns) {
+  auto task = running_task();
+  slow_store_.delay_ms = 300;  // an action started before the commit would see it missing
+  auto added = timers_->add_events(
+      {spec(task, "probe", "time_duration", "PT0.01S", probe_params(R"(, "sleep_ms": 1000)")),
+       spec(task, "probe", "time_cycle", "R3/PT2S", probe_params(R"(, "sleep_ms": 1000)"))});
+  // Each action logs its firing as it starts, then sleeps: the store already has the move-on.
+  wait_for([&] { return firings().size() == 2; }, "both actions running");
+  std::map<std::string, TimerRecord> stored;
+  for (auto& row : timer_store_.load()) stored[row.id] = row;
+  const auto& one_shot = stored[added[0].id];
+  EXPECT_EQ(one_shot.fired, 1);
+  EXPECT_EQ(one_shot.state, TimerState::done);
+  EXPECT_NE(one_shot.last_fired_ms, 0);
+  const auto& cycle = stored[added[1].id];
+  EXPECT_EQ(cycle.fired, 1);
+  EXPECT_EQ(cycle.state, TimerState::armed);
+  EXPECT_EQ(cycle.due_ms, cycle.armed_ms + 4000);  // the second occurrence
 }
 
 TEST_F(ManualTimers, CancellingAnEventStopsIt) {

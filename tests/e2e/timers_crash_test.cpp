@@ -1,0 +1,177 @@
+// Issue 16 on the real binary: a timer action that takes the host down (the `probe` action's
+// `kill` outcome, run in the host's process) does not take it down again at the next start. A
+// firing's move-on (fired + 1, the next due time, or done) is committed before its action runs, so
+// the restarted host reads it and does not run that firing again (at most once).
+#include "tests/support/api_client.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+namespace warden::test {
+namespace {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+const std::string kToken = "e2e-timers-crash-token";
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+/// Whole seconds, UTC, as a request writes them ("2026-12-02T14:00:00Z") or as an answer does
+/// ("2026-12-02T14:00:00.000+00:00").
+std::string iso_utc(std::int64_t ms, bool answer = false) {
+  const std::time_t seconds = ms / 1000;
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[40];
+  std::strftime(text, sizeof text, answer ? "%Y-%m-%dT%H:%M:%S.000+00:00" : "%Y-%m-%dT%H:%M:%SZ",
+                &tm);
+  return text;
+}
+
+class TimerCrash : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // In process: the action must take the host down with it, as a trusted plugin's crash does.
+    dir_.write("warden.yaml",
+               "plugins_dir:\n  - " + (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "tasks").string() +
+                   "\n  - " + (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "timers").string() +
+                   "\nlog_level: warn\nisolation:\n  plugins: {probe: in_process, scripted: "
+                   "in_process}\nTEST:\n  database: sqlite:" +
+                   (dir_.path() / "warden.db").string() + "\n");
+    start();
+  }
+
+  void start() {
+    warden_ = std::make_unique<WardenProcess>(
+        std::vector<std::string>{"serve", "--config", (dir_.path() / "warden.yaml").string(),
+                                 "--listen", "127.0.0.1:0"},
+        std::map<std::string, std::string>{{"AUTH_TOKEN", kToken}});
+    ASSERT_TRUE(warden_->wait_until_serving(60s)) << warden_->log();
+  }
+
+  ApiResponse call(const std::string& method, const std::string& path,
+                   const std::string& body = {}) {
+    return call_api(warden_->port(), method, path, kToken, body);
+  }
+
+  /// A task of the scripted solution that waits on callbacks for a long time.
+  std::string running_task() {
+    auto r = call("POST", "/api/create_task",
+                  R"({"data": {"service": "scripted", "condition": {"mode": "forever", )"
+                  R"("delay_ms": 100000000}}})");
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto id = r.json->getValue<std::string>("task_id");
+    EXPECT_TRUE(eventually([&] {
+      auto s = call("POST", "/api/status_task", R"({"data": [{"task_id": ")" + id + R"("}]})");
+      return s.json &&
+             s.json->getArray("status")->getObject(0)->getValue<std::string>("status") == "running";
+    }));
+    return id;
+  }
+
+  /// A probe event on `task`: its firings are logged, one line each, to log_.
+  std::string add_event(const std::string& task, const std::string& outcome,
+                        const std::string& timer_type, const std::string& defined) {
+    auto r = call("POST", "/api/timer_events",
+                  R"({")" + task + R"(": [{"action": "probe", "timer_type": ")" + timer_type +
+                      R"(", "defined": ")" + defined + R"(", "misfire": "fire_once", )" +
+                      R"("params": {"outcome": ")" + outcome + R"(", "log_file": ")" +
+                      log_.string() + R"("}}]})");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json ? r.json->getArray("data")->getObject(0)->getValue<std::string>("id") : "";
+  }
+
+  Poco::JSON::Object::Ptr event(const std::string& task, const std::string& id) {
+    auto r = call("GET", "/api/timer_events?node_id=" + task);
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto data = r.json->getArray("data");
+    for (std::size_t i = 0; i < data->size(); ++i)
+      if (data->getObject(i)->getValue<std::string>("id") == id) return data->getObject(i);
+    ADD_FAILURE() << "no event " << id << " in " << r.body;
+    return new Poco::JSON::Object;
+  }
+
+  /// The firings the probe logged, by timer id.
+  std::map<std::string, int> firings() {
+    std::map<std::string, int> out;
+    std::ifstream in(log_);
+    for (std::string line; std::getline(in, line);) ++out[line.substr(0, line.find(' '))];
+    return out;
+  }
+
+  template <class Predicate>
+  bool eventually(Predicate done, std::chrono::milliseconds limit = 60s) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < until) {
+      if (done()) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+
+  TempDir dir_;
+  fs::path log_ = dir_.path() / "firings.log";
+  std::unique_ptr<WardenProcess> warden_;
+};
+
+TEST_F(TimerCrash, AOneShotWhoseActionKillsTheHostIsDoneAfterTheRestartAndDoesNotFireAgain) {
+  const auto task = running_task();
+  const auto killer = add_event(task, "kill", "time_duration", "PT0.3S");
+  // Fires after the restart (at once if it fell due while the host was down): the restarted host
+  // fires what is due, and by then it would have run the killer again.
+  const auto witness = add_event(task, "ok", "time_duration", "PT3S");
+
+  ASSERT_TRUE(warden_->wait_for_exit(60s)) << "the probe did not kill the host";
+  EXPECT_EQ(firings()[killer], 1);
+  EXPECT_EQ(firings()[witness], 0);  // due 2.7 s after the killer
+
+  start();
+  ASSERT_TRUE(eventually([&] { return firings()[witness] == 1; })) << warden_->log();
+  auto killed = event(task, killer);
+  EXPECT_EQ(killed->getValue<int>("fired"), 1);
+  EXPECT_EQ(killed->getValue<std::string>("state"), "done");
+  EXPECT_TRUE(killed->isNull("due_time"));
+  EXPECT_FALSE(killed->isNull("last_fired_at"));
+  EXPECT_TRUE(killed->isNull("last_outcome"));  // the action never came back
+  EXPECT_EQ(event(task, witness)->getValue<int>("fired"), 1);
+
+  // The killing firing is not run again: the host is still up and the probe logged it once.
+  ASSERT_TRUE(eventually(
+      [&] { return event(task, witness)->getValue<std::string>("last_outcome") == "ok"; }));
+  EXPECT_TRUE(warden_->running());
+  EXPECT_EQ(firings()[killer], 1);
+}
+
+TEST_F(TimerCrash, ACycleWhoseActionKillsTheHostHasMovedOnToItsNextOccurrence) {
+  const auto task = running_task();
+  const auto first = now_ms() / 1000 * 1000 + 2000;
+  const auto killer = add_event(task, "kill", "time_cycle", "R/" + iso_utc(first) + "/PT1H");
+
+  ASSERT_TRUE(warden_->wait_for_exit(60s)) << "the probe did not kill the host";
+  EXPECT_EQ(firings()[killer], 1);
+
+  start();
+  auto killed = event(task, killer);
+  EXPECT_EQ(killed->getValue<int>("fired"), 1);
+  EXPECT_EQ(killed->getValue<std::string>("state"), "armed");
+  EXPECT_FALSE(killed->isNull("last_fired_at"));
+  EXPECT_EQ(killed->getValue<std::string>("due_time"), iso_utc(first + 3'600'000, true))
+      << "the next occurrence, an hour after the one that fired";
+  EXPECT_TRUE(warden_->running());
+  EXPECT_EQ(firings()[killer], 1);
+}
+
+}  // namespace
+}  // namespace warden::test
