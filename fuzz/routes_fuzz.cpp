@@ -111,13 +111,20 @@ const fs::path& work_dir() {
   return *dir;
 }
 
+/// The HTTP client and renderer, made once: loading the system's CA certificates takes long enough
+/// (seconds on a busy machine) to be charged to an input as a timeout if each world made its own.
+SharedServices fresh_services() {
+  static const SharedServices process = make_shared_services();
+  return {process.http, process.templates, std::make_shared<AlertRelay>()};
+}
+
 /// The services and routes of `warden serve` over a fresh database (serve.cpp's Services, minus
 /// the plugins).
 struct World {
   explicit World(const HostConfig& config)
       : database(config.database),
         registry(config.plugins_dirs),
-        shared(make_shared_services()),
+        shared(fresh_services()),
         tasks(database, registry, shared, TaskService::options_from(config)),
         timers(database, registry, shared, TimerServiceOptions{.workers = 1}),
         alerts(database, registry, shared, config.notice_max_age * 1000),
