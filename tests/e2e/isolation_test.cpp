@@ -401,7 +401,10 @@ TEST_F(Isolation, AThousandTasksAndAlertsCompleteAroundCrashesAndHealthzNeverFai
   EXPECT_TRUE(
       eventually([&] { return fired("crashing")->optValue<std::string>("state", "") == "done"; }));
   const auto timer = fired("crashing");
-  EXPECT_EQ(timer->optValue<int>("failures", 0), 5);
+  // A firing that outlasts the period (a new runner after a crash backs off) skips the next.
+  EXPECT_GE(timer->optValue<int>("failures", 0), 1);
+  EXPECT_EQ(timer->optValue<int>("failures", 0) + timer->optValue<int>("skipped_overlaps", 0), 5)
+      << timer->optValue<int>("failures", 0) << " failures";
   EXPECT_TRUE(starts_with(timer->optValue<std::string>("last_error", ""), "plugin_crash: "))
       << timer->optValue<std::string>("last_error", "");
 
