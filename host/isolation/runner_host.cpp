@@ -10,7 +10,6 @@
 namespace warden::host {
 namespace {
 
-constexpr std::chrono::seconds kLoadTimeout{60};
 
 RunnerEvents events_for(const SharedServices& services) {
   RunnerEvents events;
@@ -63,7 +62,7 @@ void RunnerHost::stop() noexcept {
 
 void RunnerHost::load(PluginRecord& record) {
   auto loaded = start_loaded_runner(options_, record.folder, record.key,
-                                    std::chrono::steady_clock::now() + kLoadTimeout);
+                                    std::chrono::steady_clock::now() + kRunnerStartTimeout);
   if (!loaded.failure.empty()) {
     record.problems.push_back(
         {library_file(record), "", "the library crashed its checking runner: " + loaded.failure});

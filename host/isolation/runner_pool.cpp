@@ -98,8 +98,20 @@ std::unique_ptr<RunnerProcess> RunnerPool::start_one(Deadline deadline, std::str
     std::lock_guard lock(mutex_);
     backoff = crashes_.backoff(std::chrono::steady_clock::now());
   }
-  if (backoff.count() > 0) std::this_thread::sleep_for(backoff);
-  auto loaded = start_loaded_runner(options_, folder_, key_, deadline);
+  if (backoff.count() > 0) {
+    const auto until = std::chrono::steady_clock::now() + backoff;
+    if (deadline && *deadline < until) {
+      // Waiting out the backoff would take the call past its deadline: the call fails, but this
+      // is no crash of the plugin's (counting it would stretch the backoff it waited for).
+      std::this_thread::sleep_until(*deadline);
+      refused = "its runner is being restarted after crashes and was not back in time";
+      return nullptr;
+    }
+    std::this_thread::sleep_until(until);
+  }
+  // A start has its own time: the call's deadline must not cut a handshake short.
+  auto loaded = start_loaded_runner(options_, folder_, key_,
+                                    std::chrono::steady_clock::now() + kRunnerStartTimeout);
   if (loaded.runner) return std::move(loaded.runner);
   if (!loaded.failure.empty()) {
     refused = "its runner could not be started: " + loaded.failure;

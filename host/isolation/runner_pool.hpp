@@ -16,6 +16,9 @@
 
 namespace warden::host {
 
+/// How long starting a runner (spawn, handshake, loading the library) may take.
+inline constexpr std::chrono::seconds kRunnerStartTimeout{60};
+
 /// The runner processes of one load of one plugin: at most `size` of them, each making one call at
 /// a time; a call waits for a free one. A runner that crashes is replaced after a backoff; too
 /// many crashes within the window make the pool failed, and every call after fails at once.

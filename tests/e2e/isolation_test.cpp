@@ -341,7 +341,8 @@ TEST_F(Isolation, APluginThatKeepsCrashingIsFailedUntilAReload) {
 // around plugins that crash in steps, sends and timer actions while one task hangs, and
 // GET /healthz never fails.
 TEST_F(Isolation, AThousandTasksAndAlertsCompleteAroundCrashesAndHealthzNeverFails) {
-  ASSERT_NO_FATAL_FAILURE(start("  call_timeout: 10\n  crash_limit: 1000\n", true));
+  ASSERT_NO_FATAL_FAILURE(
+      start("  bundled: process\n  call_timeout: 10\n  crash_limit: 1000\n", true));
   HttpReceiver receiver;
   auto healthy = call("PUT", "/api/channels/healthy",
                       R"({"channel": "http_callback", "config": {"url": ")" +

@@ -135,3 +135,30 @@ TEST(RunnerHost, AMissingRunnerIsTheFolderProblemNotTheHosts) {
 
 }  // namespace
 }  // namespace warden::host
+
+namespace warden::host {
+namespace {
+
+TEST(RunnerHost, ARestartBackoffLongerThanACallFailsThatCallWithoutCountingAsACrash) {
+  IsolationSettings settings;
+  settings.crash_limit = 1000;
+  settings.call_timeout = 1;
+  Fixture f(settings);
+  ASSERT_TRUE(f.record.loaded());
+  for (int i = 0; i < 5; ++i) {  // the backoff grows to 1.6 s, past the call's 1 s
+    const auto crashed = f.host->run_step(f.record, step("abort"), f.services);
+    EXPECT_FALSE(crashed.ok);
+  }
+  bool ran = false;
+  for (int attempt = 0; attempt < 60 && !ran; ++attempt) {
+    const auto result = f.host->run_step(f.record, step("fail"), f.services);
+    ran = result.ok;
+    if (!ran)  // never a start cut short by the call's deadline, which would feed the backoff
+      EXPECT_NE(result.error.find("was not back in time"), std::string::npos) << result.error;
+  }
+  EXPECT_TRUE(ran);
+  EXPECT_EQ(f.failures, 0);
+}
+
+}  // namespace
+}  // namespace warden::host
