@@ -6,15 +6,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+stage() { echo "test.sh: $1 at ${SECONDS} s"; }
+
 BUILD_DIR=build bash scripts/build.sh
+stage "built"
 (cd build && ctest --output-on-failure -j 2)
+stage "suite passed"
 
 if [[ ${WARDEN_SKIP_SANITIZERS:-0} != 1 ]]; then
   BUILD_DIR=build-asan BUILD_TYPE=Debug bash scripts/build.sh -DWARDEN_SANITIZE=ON
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  stage "sanitizer build built"
   (cd build-asan && ctest --output-on-failure -j 2)
+  stage "sanitizer suite passed"
 fi
 
 if [[ ${WARDEN_SKIP_FUZZ:-0} != 1 ]]; then
   bash scripts/fuzz.sh "${WARDEN_FUZZ_SECONDS:-45}"
+  stage "fuzzing found nothing"
 fi

@@ -13,6 +13,11 @@
 namespace warden::host {
 namespace {
 
+/// Stored as running with nothing to wait for: no task, no retry or repeat due.
+bool interrupted_attempt(const ActionRecord& a) {
+  return a.status == "running" && a.task_id.empty() && a.due_ms == 0;
+}
+
 constexpr std::size_t kMaxAggregatedAlerts = 100;
 
 }  // namespace
@@ -32,17 +37,34 @@ ActionEngine::~ActionEngine() {
 void ActionEngine::start() {
   book_.load(load_open_alert_records(database_));
   std::vector<std::string> ids;
+  std::vector<std::string> resumed;
   {
     std::lock_guard lock(mutex_);
     for (auto& action : load_unfinished_actions(database_)) {
       if (action.status == "created" && !action.group_key.empty())
         group_of_[action.group_key] = action.id;
       if (!action.task_id.empty()) action_of_task_[action.task_id] = action.id;
+      if (interrupted_attempt(action)) {
+        // The host died between storing "running" and storing the outcome: whether the attempt
+        // did its work is unknown, so it runs again (at least once, like a notice in flight) and
+        // does not count against the retries.
+        const auto now = now_ms();
+        action.attempts = std::max<std::int64_t>(0, action.attempts - 1);
+        action.due_ms = now;
+        action.note(now, "interrupted",
+                    "the host stopped during attempt " + std::to_string(action.attempts + 1) +
+                        "; it runs again");
+        resumed.push_back(action.id);
+      }
       ids.push_back(action.id);
       live_.emplace(action.id, std::move(action));
     }
   }
   running_ = true;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& id : resumed) commit_locked(live_.at(id));
+  }
   arm_all(ids, false);
   timers_->schedule_at_ms(now_ms() + 1000,
                           [this] { workers_->post([this] { sweep_recovered(); }); });

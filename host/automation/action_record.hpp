@@ -13,7 +13,8 @@ namespace warden::host {
 struct ActionLogEntry {
   std::int64_t at_ms = 0;
   std::string event;  ///< created, waiting_approval, approved, rejected, blocked, running, attempt,
-                      ///< success, failure, timeout, retry, skipped, replayed, repeat, aggregated
+                      ///< success, failure, timeout, retry, skipped, replayed, repeat, aggregated,
+                      ///< interrupted (the host stopped during an attempt)
   std::string message;
 };
 

@@ -1,9 +1,8 @@
 // Channel instances, alerts, notifications and circuit breaking through the real binary, with real
 // HTTP receivers standing in for the vendors.
-#include "tests/support/api_client.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/http_receiver.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/serve_test.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -17,28 +16,13 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const std::string kToken = "e2e-alerts-token";
-
-class AlertsApi : public ::testing::Test {
+class AlertsApi : public ServeTest {
  protected:
+  AlertsApi() : ServeTest("e2e-alerts-token") {}
+
   void SetUp() override {
-    dir_.write("warden.yaml", "plugins_dir: " + std::string(WARDEN_STAGED_PLUGINS_DIR) +
-                                  "\nlog_level: warn\nTEST:\n  database: sqlite:" +
-                                  (dir_.path() / "warden.db").string() + "\n");
+    configure("plugins_dir: " + std::string(WARDEN_STAGED_PLUGINS_DIR) + "\nlog_level: warn\n");
     start();
-  }
-
-  void start() {
-    warden_ = std::make_unique<WardenProcess>(
-        std::vector<std::string>{"serve", "--config", (dir_.path() / "warden.yaml").string(),
-                                 "--listen", "127.0.0.1:0"},
-        std::map<std::string, std::string>{{"AUTH_TOKEN", kToken}});
-    ASSERT_TRUE(warden_->wait_until_serving()) << warden_->log();
-  }
-
-  ApiResponse call(const std::string& method, const std::string& path,
-                   const std::string& body = {}) {
-    return call_api(warden_->port(), method, path, kToken, body);
   }
 
   void put_callback(const std::string& name, const std::string& url,
@@ -63,8 +47,6 @@ class AlertsApi : public ::testing::Test {
     return last;
   }
 
-  TempDir dir_;
-  std::unique_ptr<WardenProcess> warden_;
   HttpReceiver receiver_;
 };
 
@@ -415,9 +397,8 @@ TEST_F(AlertsApi, EndedNoticesOlderThanNoticeMaxAgeAreDeletedAtStart) {
   ASSERT_EQ(wait_status(id, "sent")->getValue<std::string>("status"), "sent");
   warden_->kill();
   std::this_thread::sleep_for(1100ms);  // older than the one second allowed below
-  dir_.write("warden.yaml", "plugins_dir: " + std::string(WARDEN_STAGED_PLUGINS_DIR) +
-                                "\nlog_level: warn\nnotice_max_age: 1\nTEST:\n  database: sqlite:" +
-                                (dir_.path() / "warden.db").string() + "\n");
+  configure("plugins_dir: " + std::string(WARDEN_STAGED_PLUGINS_DIR) +
+            "\nlog_level: warn\nnotice_max_age: 1\n");
   start();
   for (int i = 0; i < 500 && call("GET", "/api/notifications/" + id).status == 200; ++i)
     std::this_thread::sleep_for(10ms);

@@ -2,10 +2,9 @@
 // notices, solutions run with the alarm, approval, abnormal defense, circuit breaking and replay,
 // manual retry and skip, and kill -9 in the middle of it. Real HTTP receivers stand in for the
 // channels and webhook targets.
-#include "tests/support/api_client.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/http_receiver.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/serve_test.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -18,19 +17,6 @@
 namespace warden::test {
 namespace {
 using namespace std::chrono_literals;
-
-const std::string kToken = "e2e-automation-token";
-
-/// Waits up to a minute (a busy machine is slow, never wrong) for `done`.
-template <class Done>
-bool eventually(Done done, std::chrono::milliseconds limit = 60s) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return done();
-}
 
 /// Milliseconds since the epoch of the host's `2026-12-02T12:05:01.123+00:00`.
 std::int64_t ms_of(const std::string& iso) {
@@ -48,28 +34,15 @@ std::string title_of(const ReceivedRequest& r) {
   return json->getValue<std::string>("title");
 }
 
-class Automation : public ::testing::Test {
+class Automation : public ServeTest {
  protected:
+  Automation() : ServeTest("e2e-automation-token") {}
+
   void SetUp() override {
-    dir_.write("warden.yaml", "plugins_dir: " + std::string(WARDEN_STAGED_PLUGINS_DIR) +
-                                  "\nlog_level: warn\nTEST:\n  database: sqlite:" +
-                                  (dir_.path() / "warden.db").string() + "\n");
+    configure("plugins_dir: " + std::string(WARDEN_STAGED_PLUGINS_DIR) + "\nlog_level: warn\n");
     start();
     put_channel("oncall", "/oncall");
     put_channel("approvers", "/approvers");
-  }
-
-  void start() {
-    warden_ = std::make_unique<WardenProcess>(
-        std::vector<std::string>{"serve", "--config", (dir_.path() / "warden.yaml").string(),
-                                 "--listen", "127.0.0.1:0"},
-        std::map<std::string, std::string>{{"AUTH_TOKEN", kToken}});
-    ASSERT_TRUE(warden_->wait_until_serving()) << warden_->log();
-  }
-
-  ApiResponse call(const std::string& method, const std::string& path,
-                   const std::string& body = {}) {
-    return call_api(warden_->port(), method, path, kToken, body);
   }
 
   void put_channel(const std::string& name, const std::string& path) {
@@ -120,9 +93,7 @@ class Automation : public ::testing::Test {
     return out;
   }
 
-  TempDir dir_;
   HttpReceiver receiver_;
-  std::unique_ptr<WardenProcess> warden_;
 };
 
 const char* kRepeating = R"({"match": [{"field": "labels.env", "op": "eq", "value": "production"}],

@@ -20,18 +20,17 @@ class BundledSolutions : public ::testing::Test {
  protected:
   void SetUp() override {
     warden_ = std::make_unique<WardenProcess>(
-        std::vector<std::string>{"serve", "--listen", "127.0.0.1:0", "--plugins-dir",
-                                 WARDEN_STAGED_PLUGINS_DIR, "--db",
-                                 "sqlite:" + (dir_.path() / "w.db").string(), "--log-level",
-                                 "warn"},
+        std::vector<std::string>{
+            "serve", "--listen", "127.0.0.1:0", "--plugins-dir", WARDEN_STAGED_PLUGINS_DIR, "--db",
+            "sqlite:" + (dir_.path() / "w.db").string(), "--log-level", "warn"},
         std::map<std::string, std::string>{{"AUTH_TOKEN", kToken}});
     ASSERT_TRUE(warden_->wait_until_serving()) << warden_->log();
   }
 
   std::string create(const std::string& service, const std::string& condition) {
-    auto r = call_api(warden_->port(), "POST", "/api/create_task", kToken,
-                      R"({"data": {"service": ")" + service + R"(", "condition": )" + condition +
-                          "}}");
+    auto r =
+        call_api(warden_->port(), "POST", "/api/create_task", kToken,
+                 R"({"data": {"service": ")" + service + R"(", "condition": )" + condition + "}}");
     EXPECT_EQ(r.status, 200) << r.body;
     return r.json ? r.json->getValue<std::string>("task_id") : "";
   }

@@ -1,10 +1,9 @@
 // What a channel's configuration may not do to the host or to the requests it sends, through the
 // real binary: templates that are too deep or render too much (issue 14 A6), and http_callback
 // headers that cannot be sent or must not be shown (A9). Real HTTP receivers stand in for vendors.
-#include "tests/support/api_client.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/http_receiver.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/serve_test.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -17,8 +16,6 @@
 namespace warden::test {
 namespace {
 using namespace std::chrono_literals;
-
-const std::string kToken = "e2e-channel-limits-token";
 
 std::string repeated(std::string_view text, std::size_t times) {
   std::string out;
@@ -33,22 +30,13 @@ std::string json_text(const Poco::JSON::Object& object) {
   return out.str();
 }
 
-class ChannelConfigLimits : public ::testing::Test {
+class ChannelConfigLimits : public ServeTest {
  protected:
-  void SetUp() override {
-    dir_.write("warden.yaml", "plugins_dir: " + std::string(WARDEN_STAGED_PLUGINS_DIR) +
-                                  "\nlog_level: warn\nTEST:\n  database: sqlite:" +
-                                  (dir_.path() / "warden.db").string() + "\n");
-    warden_ = std::make_unique<WardenProcess>(
-        std::vector<std::string>{"serve", "--config", (dir_.path() / "warden.yaml").string(),
-                                 "--listen", "127.0.0.1:0"},
-        std::map<std::string, std::string>{{"AUTH_TOKEN", kToken}});
-    ASSERT_TRUE(warden_->wait_until_serving()) << warden_->log();
-  }
+  ChannelConfigLimits() : ServeTest("e2e-channel-limits-token") {}
 
-  ApiResponse call(const std::string& method, const std::string& path,
-                   const std::string& body = {}) {
-    return call_api(warden_->port(), method, path, kToken, body);
+  void SetUp() override {
+    configure("plugins_dir: " + std::string(WARDEN_STAGED_PLUGINS_DIR) + "\nlog_level: warn\n");
+    start();
   }
 
   /// PUT /api/channels/{name} of an http_callback instance with `config` (url filled in).
@@ -85,8 +73,6 @@ class ChannelConfigLimits : public ::testing::Test {
     return last;
   }
 
-  TempDir dir_;
-  std::unique_ptr<WardenProcess> warden_;
   HttpReceiver receiver_;
 };
 

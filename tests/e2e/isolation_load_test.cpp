@@ -1,9 +1,8 @@
 // Loading a plugin is checked in a warden-plugin-runner process (issue 16): a library that crashes
 // while it loads (a constructor, a static initializer), one cut short, and one still being
 // written are listed `failed` and the host goes on serving; `warden validate` says so and exits 1.
-#include "tests/support/api_client.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/eventually.hpp"
+#include "tests/support/serve_test.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <gtest/gtest.h>
@@ -24,23 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const std::string kToken = "e2e-isolation-load-token";
-
 const fs::path kCrashPlugins = fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "crash";
-
-template <class Predicate>
-bool eventually(Predicate done, std::chrono::seconds limit = 60s) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return done();
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -66,23 +49,14 @@ std::uintmax_t loadable_extent(const fs::path& library) {
   return end;
 }
 
-class IsolationLoad : public ::testing::Test {
+class IsolationLoad : public ServeTest {
  protected:
-  void start(const fs::path& plugins) {
-    dir_.write("warden.yaml", "plugins_dir: " + plugins.string() +
-                                  "\nlog_level: warn\nisolation:\n  default: process\n"
-                                  "TEST:\n  database: sqlite:" +
-                                  (dir_.path() / "warden.db").string() + "\n");
-    warden_ = std::make_unique<WardenProcess>(
-        std::vector<std::string>{"serve", "--config", (dir_.path() / "warden.yaml").string(),
-                                 "--listen", "127.0.0.1:0"},
-        std::map<std::string, std::string>{{"AUTH_TOKEN", kToken}});
-    ASSERT_TRUE(warden_->wait_until_serving()) << warden_->log();
-  }
+  IsolationLoad() : ServeTest("e2e-isolation-load-token") {}
 
-  ApiResponse call(const std::string& method, const std::string& path,
-                   const std::string& body = {}) {
-    return call_api(warden_->port(), method, path, kToken, body);
+  void start(const fs::path& plugins) {
+    configure("plugins_dir: " + plugins.string() +
+              "\nlog_level: warn\nisolation:\n  default: process\n");
+    ServeTest::start();
   }
 
   Poco::JSON::Object::Ptr plugin(const std::string& key) {
@@ -123,9 +97,6 @@ class IsolationLoad : public ::testing::Test {
     }));
     EXPECT_EQ(status, "finished");
   }
-
-  TempDir dir_;
-  std::unique_ptr<WardenProcess> warden_;
 };
 
 TEST_F(IsolationLoad, ALibraryThatCrashesWhileLoadingIsListedFailedAndTheHostServes) {

@@ -1,11 +1,10 @@
 // Plugins run in warden-plugin-runner processes (issue 16): a plugin that crashes, exits, runs out
 // of memory or hangs in a step, a channel's send or a timer action fails that one unit of work
 // with the reason, and everything around it goes on. The plugins: tests/fixtures/crash_plugins.
-#include "tests/support/api_client.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/healthz_watch.hpp"
 #include "tests/support/http_receiver.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/serve_test.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <gtest/gtest.h>
@@ -20,48 +19,22 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const std::string kToken = "e2e-isolation-token";
-
-/// Waits for `done`, generously (a busy machine, a sanitizer build).
-template <class Predicate>
-bool eventually(Predicate done, std::chrono::seconds limit = 60s) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return done();
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 bool starts_with(const std::string& text, const std::string& prefix) {
   return text.compare(0, prefix.size(), prefix) == 0;
 }
 
-class Isolation : public ::testing::Test {
+class Isolation : public ServeTest {
  protected:
+  Isolation() : ServeTest("e2e-isolation-token") {}
+
   /// Starts the host on the crash fixtures with these `isolation:` lines (each indented by two).
   /// With `bundled`, the bundled plugins are served too.
   void start(const std::string& isolation = "  call_timeout: 5\n  crash_limit: 1000\n",
              bool bundled = false) {
-    dir_.write("warden.yaml",
-               "plugins_dir:\n  - " + (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "crash").string() +
-                   (bundled ? "\n  - " + std::string(WARDEN_STAGED_PLUGINS_DIR) : "") +
-                   "\nworkers: 4\nlog_level: warn\nisolation:\n  default: process\n" + isolation +
-                   "TEST:\n  database: sqlite:" + (dir_.path() / "warden.db").string() + "\n");
-    warden_ = std::make_unique<WardenProcess>(
-        std::vector<std::string>{"serve", "--config", (dir_.path() / "warden.yaml").string(),
-                                 "--listen", "127.0.0.1:0"},
-        std::map<std::string, std::string>{{"AUTH_TOKEN", kToken}});
-    ASSERT_TRUE(warden_->wait_until_serving()) << warden_->log();
-  }
-
-  ApiResponse call(const std::string& method, const std::string& path,
-                   const std::string& body = {}) {
-    return call_api(warden_->port(), method, path, kToken, body);
+    configure("plugins_dir:\n  - " + (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "crash").string() +
+              (bundled ? "\n  - " + std::string(WARDEN_STAGED_PLUGINS_DIR) : "") +
+              "\nworkers: 4\nlog_level: warn\nisolation:\n  default: process\n" + isolation);
+    ServeTest::start();
   }
 
   /// A task of crash_step in `mode`, started.
@@ -180,9 +153,6 @@ class Isolation : public ::testing::Test {
       for (const auto& e : *errors) all += e.convert<std::string>() + "\n";
     return all;
   }
-
-  TempDir dir_;
-  std::unique_ptr<WardenProcess> warden_;
 };
 
 /// Whether a task's message says that crash_step's runner died during its step "run".

@@ -1,8 +1,7 @@
 // Policies and saved solutions through the real binary: stored, listed in order, refused with every
 // problem at once, kept across a restart.
-#include "tests/support/api_client.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/eventually.hpp"
+#include "tests/support/serve_test.hpp"
 
 #include "host/runtime/iso_time.hpp"
 
@@ -14,29 +13,13 @@
 namespace warden::test {
 namespace {
 
-const std::string kToken = "e2e-policies-token";
-
-class PoliciesApi : public ::testing::Test {
+class PoliciesApi : public ServeTest {
  protected:
+  PoliciesApi() : ServeTest("e2e-policies-token") {}
+
   void SetUp() override {
-    dir_.write("warden.yaml", "plugins_dir: " + std::string(WARDEN_STAGED_PLUGINS_DIR) +
-                                  "\nlog_level: warn\nTEST:\n  database: sqlite:" +
-                                  (dir_.path() / "warden.db").string() + "\n");
+    configure("plugins_dir: " + std::string(WARDEN_STAGED_PLUGINS_DIR) + "\nlog_level: warn\n");
     start();
-  }
-
-  void start() {
-    warden_.reset();
-    warden_ = std::make_unique<WardenProcess>(
-        std::vector<std::string>{"serve", "--config", (dir_.path() / "warden.yaml").string(),
-                                 "--listen", "127.0.0.1:0"},
-        std::map<std::string, std::string>{{"AUTH_TOKEN", kToken}});
-    ASSERT_TRUE(warden_->wait_until_serving()) << warden_->log();
-  }
-
-  ApiResponse call(const std::string& method, const std::string& path,
-                   const std::string& body = {}) {
-    return call_api(warden_->port(), method, path, kToken, body);
   }
 
   std::vector<std::string> listed(const std::string& path) {
@@ -50,9 +33,6 @@ class PoliciesApi : public ::testing::Test {
     EXPECT_EQ(r.json->getValue<int>("count"), static_cast<int>(names.size()));
     return names;
   }
-
-  TempDir dir_;
-  std::unique_ptr<WardenProcess> warden_;
 };
 
 TEST_F(PoliciesApi, PutGetListDeleteAndARestart) {

@@ -36,7 +36,8 @@ TEST(TaskDurability, SigkillWithAThousandTasksInFlightLosesNoneAndRepeatsNoCommi
   poll_target.respond("/job", {200, R"({"state": "pending"})", "application/json"});
   const auto log = dir.path() / "steps.log";
   dir.write("warden.yaml", "plugins_dir:\n  - " + std::string(WARDEN_STAGED_PLUGINS_DIR) +
-                               "\n  - " + (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "tasks").string() +
+                               "\n  - " +
+                               (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "tasks").string() +
                                "\nworkers: 4\nlog_level: warn\nTEST:\n  database: sqlite:" +
                                (dir.path() / "warden.db").string() + "\n");
   auto start = [&] {
@@ -49,9 +50,9 @@ TEST(TaskDurability, SigkillWithAThousandTasksInFlightLosesNoneAndRepeatsNoCommi
   };
   auto warden = start();
   auto create = [&](const std::string& service, const std::string& condition) {
-    auto r = call_api(warden->port(), "POST", "/api/create_task", kToken,
-                      R"({"data": {"service": ")" + service + R"(", "condition": )" + condition +
-                          "}}");
+    auto r =
+        call_api(warden->port(), "POST", "/api/create_task", kToken,
+                 R"({"data": {"service": ")" + service + R"(", "condition": )" + condition + "}}");
     EXPECT_EQ(r.status, 200) << r.body;
     return r.json ? r.json->getValue<std::string>("task_id") : "";
   };
@@ -63,12 +64,11 @@ TEST(TaskDurability, SigkillWithAThousandTasksInFlightLosesNoneAndRepeatsNoCommi
         ids.push_back(create("scripted", R"({"mode": "steps", "delay_ms": 400)" + logged + "}"));
         break;
       case 1:  // steps that take a while: some are running when the host dies
-        ids.push_back(create("scripted",
-                             R"({"mode": "steps", "delay_ms": 10, "work_ms": 8)" + logged + "}"));
+        ids.push_back(
+            create("scripted", R"({"mode": "steps", "delay_ms": 10, "work_ms": 8)" + logged + "}"));
         break;
       case 2:  // waits on a poll that only matches after the restart
-        ids.push_back(create("scripted", R"({"mode": "poll", "url": ")" +
-                                             poll_target.url("/job") +
+        ids.push_back(create("scripted", R"({"mode": "poll", "url": ")" + poll_target.url("/job") +
                                              R"(", "field": "state", "equals": "done",
                                              "interval_ms": 100, "poll_timeout_ms": 120000)" +
                                              logged + "}"));

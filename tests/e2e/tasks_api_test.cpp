@@ -1,7 +1,6 @@
 // Seed 004's task routes on the real binary: shapes, answers and every refusal, over HTTP.
-#include "tests/support/api_client.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/eventually.hpp"
+#include "tests/support/serve_test.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <gtest/gtest.h>
@@ -16,31 +15,20 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const std::string kToken = "e2e-tasks-token";
-
-class TaskApi : public ::testing::Test {
+class TaskApi : public ServeTest {
  protected:
+  TaskApi() : ServeTest("e2e-tasks-token") {}
+
   void SetUp() override {
-    dir_.write("warden.yaml", "plugins_dir:\n  - " + std::string(WARDEN_STAGED_PLUGINS_DIR) +
-                                  "\n  - " +
-                                  (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "tasks").string() +
-                                  "\nworkers: 2\nmax_status_task: 3\nlog_level: warn\n"
-                                  "source_db:\n  test:\n    source_name: mongo\n"
-                                  "TEST:\n  database: sqlite:" +
-                                  (dir_.path() / "warden.db").string() + "\n");
+    configure("plugins_dir:\n  - " + std::string(WARDEN_STAGED_PLUGINS_DIR) + "\n  - " +
+              (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "tasks").string() +
+              "\nworkers: 2\nmax_status_task: 3\nlog_level: warn\n"
+              "source_db:\n  test:\n    source_name: mongo\n");
     start();
   }
 
-  void start() {
-    warden_ = std::make_unique<WardenProcess>(
-        std::vector<std::string>{"serve", "--config", (dir_.path() / "warden.yaml").string(),
-                                 "--listen", "127.0.0.1:0"},
-        std::map<std::string, std::string>{{"AUTH_TOKEN", kToken}});
-    ASSERT_TRUE(warden_->wait_until_serving()) << warden_->log();
-  }
-
   ApiResponse post(const std::string& path, const std::string& body) {
-    return call_api(warden_->port(), "POST", path, kToken, body);
+    return call("POST", path, body);
   }
 
   /// The `message` of an error answer with `status`.
@@ -79,9 +67,6 @@ class TaskApi : public ::testing::Test {
   }
 
   std::string wait_ended(const std::string& id) { return wait_status(id, {"finished", "failed"}); }
-
-  TempDir dir_;
-  std::unique_ptr<WardenProcess> warden_;
 };
 
 TEST_F(TaskApi, CreateStatusAndResultInSeed004Shapes) {

@@ -1,8 +1,7 @@
 // Timer boundary events and schedules on the real binary, over HTTP: seed 001's shapes, the
 // built-in actions as status_task shows them, schedules, every refusal, and a SIGKILL restart.
-#include "tests/support/api_client.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/eventually.hpp"
+#include "tests/support/serve_test.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <gtest/gtest.h>
@@ -16,30 +15,15 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const std::string kToken = "e2e-timers-token";
-
-class TimerApi : public ::testing::Test {
+class TimerApi : public ServeTest {
  protected:
+  TimerApi() : ServeTest("e2e-timers-token") {}
+
   void SetUp() override {
-    dir_.write("warden.yaml",
-               "plugins_dir:\n  - " + (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "tasks").string() +
-                   "\n  - " + (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "timers").string() +
-                   "\nlog_level: warn\nTEST:\n  database: sqlite:" +
-                   (dir_.path() / "warden.db").string() + "\n");
+    configure("plugins_dir:\n  - " + (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "tasks").string() +
+              "\n  - " + (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "timers").string() +
+              "\nlog_level: warn\n");
     start();
-  }
-
-  void start() {
-    warden_ = std::make_unique<WardenProcess>(
-        std::vector<std::string>{"serve", "--config", (dir_.path() / "warden.yaml").string(),
-                                 "--listen", "127.0.0.1:0"},
-        std::map<std::string, std::string>{{"AUTH_TOKEN", kToken}});
-    ASSERT_TRUE(warden_->wait_until_serving()) << warden_->log();
-  }
-
-  ApiResponse call(const std::string& method, const std::string& path,
-                   const std::string& body = {}) {
-    return call_api(warden_->port(), method, path, kToken, body);
   }
 
   /// A task of the scripted solution that waits on callbacks until something ends it.
@@ -66,25 +50,12 @@ class TimerApi : public ::testing::Test {
     return r.json->getArray("data");
   }
 
-  template <class Predicate>
-  bool eventually(Predicate done, std::chrono::milliseconds limit = 10s) {
-    const auto until = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < until) {
-      if (done()) return true;
-      std::this_thread::sleep_for(10ms);
-    }
-    return false;
-  }
-
   std::size_t lines_in(const fs::path& file) {
     std::ifstream in(file);
     std::size_t n = 0;
     for (std::string line; std::getline(in, line);) ++n;
     return n;
   }
-
-  TempDir dir_;
-  std::unique_ptr<WardenProcess> warden_;
 };
 
 TEST_F(TimerApi, ForcedFailAndSkipShowsInStatusTaskWithTheTimerThatFired) {

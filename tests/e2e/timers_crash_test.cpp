@@ -2,9 +2,8 @@
 // `kill` outcome, run in the host's process) does not take it down again at the next start. A
 // firing's move-on (fired + 1, the next due time, or done) is committed before its action runs, so
 // the restarted host reads it and does not run that firing again (at most once).
-#include "tests/support/api_client.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/eventually.hpp"
+#include "tests/support/serve_test.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <gtest/gtest.h>
@@ -19,8 +18,6 @@ namespace warden::test {
 namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-const std::string kToken = "e2e-timers-crash-token";
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -40,30 +37,17 @@ std::string iso_utc(std::int64_t ms, bool answer = false) {
   return text;
 }
 
-class TimerCrash : public ::testing::Test {
+class TimerCrash : public ServeTest {
  protected:
+  TimerCrash() : ServeTest("e2e-timers-crash-token") {}
+
   void SetUp() override {
     // In process: the action must take the host down with it, as a trusted plugin's crash does.
-    dir_.write("warden.yaml",
-               "plugins_dir:\n  - " + (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "tasks").string() +
-                   "\n  - " + (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "timers").string() +
-                   "\nlog_level: warn\nisolation:\n  plugins: {probe: in_process, scripted: "
-                   "in_process}\nTEST:\n  database: sqlite:" +
-                   (dir_.path() / "warden.db").string() + "\n");
+    configure("plugins_dir:\n  - " + (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "tasks").string() +
+              "\n  - " + (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "timers").string() +
+              "\nlog_level: warn\nisolation:\n  plugins: {probe: in_process, scripted: "
+              "in_process}\n");
     start();
-  }
-
-  void start() {
-    warden_ = std::make_unique<WardenProcess>(
-        std::vector<std::string>{"serve", "--config", (dir_.path() / "warden.yaml").string(),
-                                 "--listen", "127.0.0.1:0"},
-        std::map<std::string, std::string>{{"AUTH_TOKEN", kToken}});
-    ASSERT_TRUE(warden_->wait_until_serving(60s)) << warden_->log();
-  }
-
-  ApiResponse call(const std::string& method, const std::string& path,
-                   const std::string& body = {}) {
-    return call_api(warden_->port(), method, path, kToken, body);
   }
 
   /// A task of the scripted solution that waits on callbacks for a long time.
@@ -111,19 +95,7 @@ class TimerCrash : public ::testing::Test {
     return out;
   }
 
-  template <class Predicate>
-  bool eventually(Predicate done, std::chrono::milliseconds limit = 60s) {
-    const auto until = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < until) {
-      if (done()) return true;
-      std::this_thread::sleep_for(20ms);
-    }
-    return false;
-  }
-
-  TempDir dir_;
   fs::path log_ = dir_.path() / "firings.log";
-  std::unique_ptr<WardenProcess> warden_;
 };
 
 TEST_F(TimerCrash, AOneShotWhoseActionKillsTheHostIsDoneAfterTheRestartAndDoesNotFireAgain) {

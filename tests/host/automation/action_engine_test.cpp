@@ -1,6 +1,8 @@
 // The engine alone: a fake action kind, policies handed in, a manual clock, a real SQLite file.
 #include "host/automation/action_engine.hpp"
 
+#include "host/automation/action_store.hpp"
+
 #include "host/store/database.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -9,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <set>
 #include <thread>
 
@@ -24,10 +27,25 @@ class FakeKind : public ActionKind {
   void check(const Poco::JSON::Object&, const Alert&, const std::string&,
              std::map<std::string, std::string>&) const override {}
   ActionAttempt run(const ActionInput& input) const noexcept override {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     ++runs_;
     last_title_ = input.data->getValue<std::string>("title");
+    if (hold_) {
+      hold_ = false;
+      released_.wait(lock, [this] { return let_go_; });
+    }
     return next_;
+  }
+  /// The next run blocks until release(): an attempt still under way when its host "dies".
+  void hold_next() {
+    std::lock_guard lock(mutex_);
+    hold_ = true;
+    let_go_ = false;
+  }
+  void release() {
+    std::lock_guard lock(mutex_);
+    let_go_ = true;
+    released_.notify_all();
   }
   void answer(ActionAttempt next) {
     std::lock_guard lock(mutex_);
@@ -43,6 +61,9 @@ class FakeKind : public ActionKind {
   mutable std::mutex mutex_;
   mutable int runs_ = 0;
   mutable std::string last_title_;
+  mutable bool hold_ = false;
+  bool let_go_ = true;
+  mutable std::condition_variable released_;
   ActionAttempt next_{ActionAttempt::Outcome::success, "done", {}, {}};
 };
 
@@ -79,6 +100,11 @@ class EngineTest : public ::testing::Test {
 
   void make(std::shared_ptr<Policy> policy) {
     policy_ = std::move(policy);
+    engine_ = another_engine();
+  }
+
+  /// An engine on the same database file, as a host started after another one would make.
+  std::unique_ptr<ActionEngine> another_engine() {
     ActionEngineHooks hooks;
     hooks.match_policies = [this](const Alert&, Signal signal) {
       std::vector<std::shared_ptr<const Policy>> out;
@@ -90,10 +116,11 @@ class EngineTest : public ::testing::Test {
       if (blocking_) return "r1";
       return std::nullopt;
     };
-    engine_ = std::make_unique<ActionEngine>(
+    auto engine = std::make_unique<ActionEngine>(
         *database_, kinds_, hooks,
         ActionEngineOptions{.workers = 2, .close_after_ms = 3'600'000, .clock = &clock_});
-    engine_->start();
+    engine->start();
+    return engine;
   }
 
   std::string status_of(const std::string& id) { return engine_->find_action(id)->status; }
@@ -160,6 +187,35 @@ TEST_F(EngineTest, AFailureIsRetriedAfterItsIntervalThenEnds) {
   fake_->answer({ActionAttempt::Outcome::success, "ok", {}, {}});
   EXPECT_EQ(engine_->retry(id, "carol").status, "created");
   ASSERT_TRUE(reaches(id, "success"));
+}
+
+TEST_F(EngineTest, AnAttemptUnderWayWhenItsHostDiedRunsAgainAtTheNextStartWithoutUsingARetry) {
+  make(policy_with("fake", "{}"));
+  fake_->hold_next();
+  const auto id = engine_->ingest(firing("i"), "api").action_ids.at(0);
+  // The first host stored "running" and never comes back from its attempt.
+  bool stored_running = false;
+  for (int i = 0; i < 3000 && !stored_running; ++i) {
+    const auto stored = find_stored_action(*database_, id);
+    stored_running = stored && stored->status == "running";
+    if (!stored_running) std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(stored_running);
+  auto next_host = another_engine();
+  ActionRecord done;
+  for (int i = 0; i < 3000; ++i) {
+    done = *next_host->find_action(id);
+    if (done.status == "success") break;
+    std::this_thread::sleep_for(20ms);
+  }
+  fake_->release();
+  EXPECT_EQ(done.status, "success");
+  EXPECT_EQ(done.attempts, 1);
+  EXPECT_TRUE(std::any_of(done.log.begin(), done.log.end(),
+                          [](const ActionLogEntry& e) { return e.event == "interrupted"; }));
+  EXPECT_EQ(fake_->runs(), 2);
+  next_host.reset();
+  engine_.reset();
 }
 
 TEST_F(EngineTest, AnUnansweredApprovalIsRejectedAtItsTimeout) {

@@ -1,0 +1,26 @@
+#include "tests/support/serve_test.hpp"
+
+namespace warden::test {
+
+void ServeTest::configure(const std::string& yaml) const {
+  dir_.write("warden.yaml",
+             yaml + "TEST:\n  database: sqlite:" + (dir_.path() / "warden.db").string() + "\n");
+}
+
+void ServeTest::start(const std::map<std::string, std::string>& env) {
+  warden_.reset();
+  auto all = env;
+  all["AUTH_TOKEN"] = token_;
+  warden_ = std::make_unique<WardenProcess>(
+      std::vector<std::string>{"serve", "--config", (dir_.path() / "warden.yaml").string(),
+                               "--listen", "127.0.0.1:0"},
+      all);
+  ASSERT_TRUE(warden_->wait_until_serving(std::chrono::seconds(60))) << warden_->log();
+}
+
+ApiResponse ServeTest::call(const std::string& method, const std::string& path,
+                            const std::string& body) const {
+  return call_api(warden_->port(), method, path, token_, body);
+}
+
+}  // namespace warden::test
