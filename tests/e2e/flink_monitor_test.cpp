@@ -2,11 +2,10 @@
 // http_callback channel instance delivers to a real receiver, and job state changes on the fake
 // cluster arrive as alerts, field by field, once per transition, across a SIGKILL, with slow polls
 // skipped rather than overlapped.
-#include "tests/support/api_client.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/fake_flink.hpp"
 #include "tests/support/http_receiver.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/serve_test.hpp"
 
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
@@ -17,8 +16,6 @@
 namespace warden::test {
 namespace {
 using namespace std::chrono_literals;
-
-const std::string kToken = "e2e-flink-token";
 
 // The http_callback body: every alert field a channel's default template shows, cp figures too.
 const std::string kAlertTemplate =
@@ -43,21 +40,12 @@ std::string quoted_json(const std::string& text) {
   return out + "\"";
 }
 
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = 30s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return done();
-}
-
-class FlinkMonitor : public ::testing::Test {
+class FlinkMonitor : public ServeTest {
  protected:
+  FlinkMonitor() : ServeTest("e2e-flink-token") {}
+
   void SetUp() override {
-    dir_.write("warden.yaml", "plugins_dir: " + std::string(WARDEN_STAGED_PLUGINS_DIR) +
-                                  "\nlog_level: warn\nTEST:\n  database: sqlite:" +
-                                  (dir_.path() / "warden.db").string() + "\n");
+    configure("plugins_dir: " + std::string(WARDEN_STAGED_PLUGINS_DIR) + "\nlog_level: warn\n");
     start();
     auto r = call("PUT", "/api/channels/ops",
                   R"({"channel": "http_callback", "config": {"url": ")" + receiver_.url("/hook") +
@@ -66,18 +54,7 @@ class FlinkMonitor : public ::testing::Test {
   }
 
   void start() {
-    warden_ = std::make_unique<WardenProcess>(
-        std::vector<std::string>{"serve", "--config", (dir_.path() / "warden.yaml").string(),
-                                 "--listen", "127.0.0.1:0"},
-        std::map<std::string, std::string>{
-            {"AUTH_TOKEN", kToken},
-            {"WARDEN_FLINK_CANCELS_DIR", (dir_.path() / "cancels").string()}});
-    ASSERT_TRUE(warden_->wait_until_serving()) << warden_->log();
-  }
-
-  ApiResponse call(const std::string& method, const std::string& path,
-                   const std::string& body = {}) {
-    return call_api(warden_->port(), method, path, kToken, body);
+    ServeTest::start({{"WARDEN_FLINK_CANCELS_DIR", (dir_.path() / "cancels").string()}});
   }
 
   void schedule(const std::string& params, const std::string& every = "PT1S") {
@@ -137,10 +114,8 @@ class FlinkMonitor : public ::testing::Test {
     flink_.put(job);
   }
 
-  TempDir dir_;
   HttpReceiver receiver_;
   FakeFlinkCluster flink_;
-  std::unique_ptr<WardenProcess> warden_;
 };
 
 std::string text(const Poco::JSON::Object::Ptr& a, const std::string& key) {

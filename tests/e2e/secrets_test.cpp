@@ -1,10 +1,9 @@
 // Secrets at rest through the real binary: what a channel, a task and a schedule keep secret never
 // reaches the SQLite file; the key file is made 0600; a wrong, missing or exposed key stops the
 // start with a message and leaves the file as it was; rekey moves everything to a new key.
-#include "tests/support/api_client.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/http_receiver.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/serve_test.hpp"
 
 #include <gtest/gtest.h>
 
@@ -19,7 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const std::string kToken = "e2e-secrets-token";
 const std::string kChannelSecret = "chan-s3cret-7d1e";
 const std::string kTaskSecret = "task-s3cret-92ab";
 const std::string kTimerSecret = "timer-s3cret-4c0f";
@@ -37,13 +35,13 @@ mode_t mode_of(const fs::path& file) {
   return st.st_mode & 07777;
 }
 
-class SecretsAtRest : public ::testing::Test {
+class SecretsAtRest : public ServeTest {
  protected:
+  SecretsAtRest() : ServeTest("e2e-secrets-token") {}
+
   void SetUp() override {
-    dir_.write("warden.yaml",
-               "plugins_dir:\n  - " + std::string(WARDEN_STAGED_PLUGINS_DIR) + "\n  - " +
-                   (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "timers").string() +
-                   "\nlog_level: warn\nTEST:\n  database: sqlite:" + db_file().string() + "\n");
+    configure("plugins_dir:\n  - " + std::string(WARDEN_STAGED_PLUGINS_DIR) + "\n  - " +
+              (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "timers").string() + "\nlog_level: warn\n");
   }
 
   fs::path db_file() const { return dir_.path() / "warden.db"; }
@@ -52,15 +50,9 @@ class SecretsAtRest : public ::testing::Test {
     return {"serve", "--config", (dir_.path() / "warden.yaml").string(), "--listen", "127.0.0.1:0"};
   }
 
-  void start(std::map<std::string, std::string> env = {}) {
-    env["AUTH_TOKEN"] = kToken;
-    warden_ = std::make_unique<WardenProcess>(serve_args(), env);
-    ASSERT_TRUE(warden_->wait_until_serving(60s)) << warden_->log();
-  }
-
   /// A start that must fail: its exit code and what it wrote to stderr.
   std::pair<int, std::string> failed_start(std::map<std::string, std::string> env = {}) {
-    env["AUTH_TOKEN"] = kToken;
+    env["AUTH_TOKEN"] = token_;
     WardenProcess w(serve_args(), env);
     EXPECT_FALSE(w.wait_until_serving(60s)) << "it served";
     const int code = w.stop();
@@ -68,11 +60,6 @@ class SecretsAtRest : public ::testing::Test {
     for (int i = 0; i < 600 && (log = w.log()).find("warden serve:") == std::string::npos; ++i)
       std::this_thread::sleep_for(100ms);
     return {code, log};
-  }
-
-  ApiResponse call(const std::string& method, const std::string& path,
-                   const std::string& body = {}) {
-    return call_api(warden_->port(), method, path, kToken, body);
   }
 
   /// The requests the channel `ops` made (to /notify), oldest first.
@@ -106,9 +93,7 @@ class SecretsAtRest : public ::testing::Test {
     EXPECT_NE(dump.out.find("'enc:1:"), std::string::npos);
   }
 
-  TempDir dir_;
   HttpReceiver receiver_;
-  std::unique_ptr<WardenProcess> warden_;
 };
 
 TEST_F(SecretsAtRest, NoSecretReachesTheFileAndEachKeyProblemStopsTheStartUntouched) {
