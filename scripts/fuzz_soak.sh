@@ -50,9 +50,9 @@ soak() {
   log=$home/logs/$target-${started//:/}.log
   mapfile -t options < <(fuzz_options "$target" "$artifacts")
   echo "fuzz: $target from $had s towards $budget s of CPU"
-  "build-fuzz/fuzz/${target}_fuzz" -max_total_time=$((10 * budget)) -interrupted_exitcode=0 \
-    "${options[@]}" "$corpus" >"$log" 2>&1 &
-  local pid=$! cpu=0
+  "build-fuzz/fuzz/${target}_fuzz" -max_total_time=$((10 * budget)) "${options[@]}" "$corpus" \
+    >"$log" 2>&1 &
+  local pid=$! cpu=0 stopped=0
   while kill -0 "$pid" 2>/dev/null; do
     local now
     now=$(awk -v hz="$ticks" '{ print int(($14 + $15) / hz) }' "/proc/$pid/stat" 2>/dev/null) ||
@@ -60,13 +60,15 @@ soak() {
     [[ -n $now ]] && cpu=$now
     if ((had + cpu >= budget)) || [[ -e $stop ]]; then
       kill -TERM "$pid" 2>/dev/null  # libFuzzer: print the final stats and exit
+      stopped=1
       break
     fi
     sleep 2
   done
   wait "$pid"
   local rc=$? result=clean executions
-  if ((rc != 0)) ||
+  # 72: libFuzzer's exit code when it was interrupted (by the SIGTERM above).
+  if ((rc != 0 && !(stopped && rc == 72))) ||
     grep -qE 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|runtime error:|^SUMMARY: ' "$log"; then
     result=finding
     keep_finding "$target" "$artifacts" "$log"
