@@ -142,21 +142,26 @@ namespace {
 TEST(RunnerHost, ARestartBackoffLongerThanACallFailsThatCallWithoutCountingAsACrash) {
   IsolationSettings settings;
   settings.crash_limit = 1000;
-  settings.call_timeout = 1;
+  // 4 s: room for a call on a busy machine under ASan, and still under the longest backoff (5 s).
+  settings.call_timeout = 4;
   Fixture f(settings);
   ASSERT_TRUE(f.record.loaded());
-  for (int i = 0; i < 5; ++i) {  // the backoff grows to 1.6 s, past the call's 1 s
+  for (int i = 0; i < 7; ++i) {  // the backoff grows 0.1, 0.2, … 3.2, then 5 s: past the call's 4 s
     const auto crashed = f.host->run_step(f.record, step("abort"), f.services);
     EXPECT_FALSE(crashed.ok);
   }
   bool ran = false;
+  int refused = 0;
   for (int attempt = 0; attempt < 60 && !ran; ++attempt) {
     const auto result = f.host->run_step(f.record, step("fail"), f.services);
     ran = result.ok;
-    if (!ran)  // never a start cut short by the call's deadline, which would feed the backoff
+    if (!ran) {  // never a start cut short by the call's deadline, which would feed the backoff
       EXPECT_NE(result.error.find("was not back in time"), std::string::npos) << result.error;
+      ++refused;
+    }
   }
   EXPECT_TRUE(ran);
+  EXPECT_GE(refused, 1);
   EXPECT_EQ(f.failures, 0);
 }
 

@@ -1,7 +1,7 @@
 // The task manager against a real SQLite store, the real plugin loader, the bundled `test`
 // solution and the `scripted` fixture solution (tests/fixtures/plugin_sources/scripted.cpp).
-#include "host/store/database.hpp"
 #include "host/tasks/task_manager.hpp"
+#include "host/store/database.hpp"
 #include "tests/support/http_receiver.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -9,6 +9,7 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
@@ -74,8 +75,8 @@ class Tasks : public ::testing::Test {
   test::TempDir dir_;
   Database database_{"sqlite:" + (dir_.path() / "tasks.db").string()};
   SqlTaskStore store_{database_};
-  PluginRegistry registry_{{WARDEN_STAGED_PLUGINS_DIR,
-                            std::filesystem::path(WARDEN_FIXTURE_PLUGINS_DIR) / "tasks"}};
+  PluginRegistry registry_{
+      {WARDEN_STAGED_PLUGINS_DIR, std::filesystem::path(WARDEN_FIXTURE_PLUGINS_DIR) / "tasks"}};
   std::unique_ptr<TaskManager> manager_;
   std::size_t picked_up_ = 0;
 };
@@ -211,9 +212,18 @@ TEST_F(Tasks, AStoppedHostLeavesWaitsStoredAndTheNextOneFinishesThemWithoutRepea
   start();
   std::vector<std::string> ids;
   for (int i = 0; i < 10; ++i)
-    ids.push_back(create(R"({"mode": "steps", "delay_ms": 400, "log_file": ")" + log.string() +
-                         R"("})"));
-  std::this_thread::sleep_for(150ms);  // every task has run `run` and waits for step2
+    ids.push_back(
+        create(R"({"mode": "steps", "delay_ms": 3000, "log_file": ")" + log.string() + R"("})"));
+  // Every task has run `run` and waits for step2, 3 s away (a busy machine gets there first).
+  bool all_waiting = false;
+  for (auto until = std::chrono::steady_clock::now() + 60s;
+       !all_waiting && std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(5ms)) {
+    all_waiting = std::all_of(ids.begin(), ids.end(), [&](const std::string& id) {
+      const auto stored = store_.find(id);
+      return stored && stored->step == "step2" && stored->wait == TaskWait::callback;
+    });
+  }
+  ASSERT_TRUE(all_waiting);
   manager_->stop();
   for (const auto& id : ids) {
     auto stored = store_.find(id);
@@ -225,7 +235,7 @@ TEST_F(Tasks, AStoppedHostLeavesWaitsStoredAndTheNextOneFinishesThemWithoutRepea
   start();
   EXPECT_EQ(picked_up_, ids.size());
   for (const auto& id : ids) {
-    auto r = ended(id);
+    auto r = ended(id, 60s);
     EXPECT_EQ(r.status, TaskStatus::finished) << r.message();
     EXPECT_EQ(steps(r), (std::vector<std::string>{"run", "step2", "step3"}));
   }
@@ -331,10 +341,14 @@ TEST_F(Tasks, AStepStillQueuedAtAGracefulStopIsNotCountedAsCutOff) {
   TaskManagerOptions one_worker;
   one_worker.workers = 1;
   start(one_worker);
-  for (auto until = std::chrono::steady_clock::now() + 10s;
-       std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(2ms)) {
-    if (store_.find("ts_scripted_behind")->interrupted == 1) break;
+  // Stop once both were taken up and the one worker holds the busy step (a busy machine may be
+  // slow to get there; stopping before it would leave both steps queued).
+  bool holding = false;
+  for (auto until = std::chrono::steady_clock::now() + 60s;
+       !holding && std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(2ms)) {
+    holding = store_.find("ts_scripted_behind")->interrupted == 1 && manager_->counts().queued == 1;
   }
+  ASSERT_TRUE(holding);
   manager_->stop();
   EXPECT_EQ(stored_end("ts_scripted_busy").status, TaskStatus::finished);
   auto behind = store_.find("ts_scripted_behind");
