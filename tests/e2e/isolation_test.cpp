@@ -29,7 +29,9 @@ class Isolation : public ServeTest {
 
   /// Starts the host on the crash fixtures with these `isolation:` lines (each indented by two).
   /// With `bundled`, the bundled plugins are served too.
-  void start(const std::string& isolation = "  call_timeout: 5\n  crash_limit: 1000\n",
+  // call_timeout 15: a hung call is cut in a test's time, and a healthy one under ASan on a busy
+  // machine is not (5 s was not always enough).
+  void start(const std::string& isolation = "  call_timeout: 15\n  crash_limit: 1000\n",
              bool bundled = false) {
     configure("plugins_dir:\n  - " + (fs::path(WARDEN_FIXTURE_PLUGINS_DIR) / "crash").string() +
               (bundled ? "\n  - " + std::string(WARDEN_STAGED_PLUGINS_DIR) : "") +
@@ -163,7 +165,7 @@ bool names_a_crash_during_run(const std::string& message) {
 
 TEST_F(Isolation, EachWayAStepDiesFailsItsTaskWithTheReason) {
   ASSERT_NO_FATAL_FAILURE(
-      start("  call_timeout: 5\n  crash_limit: 1000\n  memory_limit_mb: 256\n"));
+      start("  call_timeout: 15\n  crash_limit: 1000\n  memory_limit_mb: 256\n"));
   HealthzWatch health(warden_->port());
   struct Case {
     std::string mode, failure_type, reason;
@@ -172,7 +174,7 @@ TEST_F(Isolation, EachWayAStepDiesFailsItsTaskWithTheReason) {
                              {"abort", "plugin_crash", ") was killed by signal 6 (SIGABRT)"},
                              {"throw_escape", "plugin_crash", ") was killed by signal 6 (SIGABRT)"},
                              {"exit", "plugin_crash", ") exited with status 3"},
-                             {"hang", "plugin_timeout", "did not answer within 5 s; its runner"}};
+                             {"hang", "plugin_timeout", "did not answer within 15 s; its runner"}};
   // The fixture's allocation fails where nothing catches it (std::terminate); under ASan the
   // runner's hard RSS limit ends it first (exit status 1).
   cases.push_back({"alloc", "plugin_crash", ""});
@@ -256,7 +258,7 @@ TEST_F(Isolation, ATimerActionThatDiesFailsItsFiring) {
 
   const std::map<std::string, std::string> reasons = {{"segv", "killed by signal 11 (SIGSEGV)"},
                                                       {"exit", "exited with status 3"},
-                                                      {"hang", "did not answer within 5 s"}};
+                                                      {"hang", "did not answer within 15 s"}};
   for (const auto& [name, reason] : reasons) {
     const auto schedule = fired(name);
     const auto error = schedule->optValue<std::string>("last_error", "");

@@ -32,7 +32,7 @@ class WardenProcess {
   WardenProcess& operator=(const WardenProcess&) = delete;
 
   /// Waits for the "listening on" line; false if the process exited or timed out first.
-  bool wait_until_serving(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  bool wait_until_serving(std::chrono::milliseconds timeout = std::chrono::seconds(60));
   int port() const { return port_; }
   /// SIGTERM, then waits; returns the exit code.
   int stop();

@@ -15,7 +15,7 @@ void ServeTest::start(const std::map<std::string, std::string>& env) {
       std::vector<std::string>{"serve", "--config", (dir_.path() / "warden.yaml").string(),
                                "--listen", "127.0.0.1:0"},
       all);
-  ASSERT_TRUE(warden_->wait_until_serving(std::chrono::seconds(60))) << warden_->log();
+  ASSERT_TRUE(warden_->wait_until_serving()) << warden_->log();
 }
 
 ApiResponse ServeTest::call(const std::string& method, const std::string& path,
