@@ -31,6 +31,7 @@ status() {
 # soak TARGET BUDGET: one segment, until the target's clean CPU seconds reach BUDGET.
 soak() {
   local target=$1 budget=$2 ledger=$home/$1.ledger
+  [[ -e $stop ]] && return 0
   touch "$ledger"
   if grep -q ' finding ' "$ledger"; then
     echo "fuzz: $target has a finding in $ledger; fix it and remove that line" >&2
@@ -67,8 +68,9 @@ soak() {
   done
   wait "$pid"
   local rc=$? result=clean executions
-  # 72: libFuzzer's exit code when it was interrupted (by the SIGTERM above).
-  if ((rc != 0 && !(stopped && rc == 72))) ||
+  # 72: libFuzzer's exit code when it was interrupted (by the SIGTERM above); 143: the SIGTERM
+  # came before libFuzzer had set its handler.
+  if ((rc != 0 && !(stopped && (rc == 72 || rc == 143)))) ||
     grep -qE 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|runtime error:|^SUMMARY: ' "$log"; then
     result=finding
     keep_finding "$target" "$artifacts" "$log"
@@ -95,6 +97,7 @@ failed=0
 for target in "${targets[@]}"; do
   [[ -e $stop ]] && break
   while (($(jobs -rp | wc -l) >= ${FUZZ_JOBS:-2})); do wait -n || [[ -e $stop ]] || failed=1; done
+  [[ -e $stop ]] && break
   soak "$target" "$budget" &
 done
 while (($(jobs -rp | wc -l) > 0)); do wait -n || [[ -e $stop ]] || failed=1; done
