@@ -133,12 +133,6 @@ TEST(RunnerHost, AMissingRunnerIsTheFolderProblemNotTheHosts) {
       << record.problems[0].to_string();
 }
 
-}  // namespace
-}  // namespace warden::host
-
-namespace warden::host {
-namespace {
-
 TEST(RunnerHost, ARestartBackoffLongerThanACallFailsThatCallWithoutCountingAsACrash) {
   IsolationSettings settings;
   settings.crash_limit = 1000;
