@@ -5,6 +5,7 @@
 #include "host/runtime/request_error.hpp"
 #include "host/runtime/timer_queue.hpp"
 #include "host/store/database.hpp"
+#include "host/store/write_transaction.hpp"
 
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Transaction.h>
@@ -310,7 +311,7 @@ BreakRule CircuitBreaker::add(BreakRule rule) {
                          {{"id", "\"" + rule.id + "\" is used by another rule"}});
   {
     auto s = database_.session();
-    Poco::Data::Transaction tx(s);
+    WriteTransaction tx(s);  // reads the next position, then writes
     Poco::Int64 next = 0;
     s << "SELECT COALESCE(MAX(position) + 1, 0) FROM circuit_breaking", into(next), now;
     insert_rules(s, {rule}, next);
