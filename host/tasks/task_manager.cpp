@@ -241,6 +241,9 @@ std::vector<std::optional<TaskRecord>> TaskManager::find(const std::vector<std::
 }
 
 TaskPage TaskManager::list(const TaskQuery& query) {
+  // The filters run in SQL: a task already ended in memory (what status_task shows) must be
+  // committed first, or a list filtered by status would not count it yet.
+  journal_->flush();
   auto page = store_.list(query);
   std::lock_guard lock(mutex_);
   for (auto& task : page.tasks) {

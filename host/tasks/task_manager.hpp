@@ -90,6 +90,8 @@ class TaskManager {
   void restart(const std::string& task_id);
   /// Replaces the condition of a task that is neither `waiting` nor `running`.
   void update_condition(const std::string& task_id, const Poco::JSON::Object& condition);
+  /// Answers once every change made before the call is committed, so its status filter agrees
+  /// with what find() already shows.
   TaskPage list(const TaskQuery& query);
   /// Fails run `generation` of a task that is still queued or running (a timer's forced_fail):
   /// its wait or poll is dropped and a step still executing has its result ignored. `skip` also

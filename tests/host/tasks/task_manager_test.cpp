@@ -481,5 +481,35 @@ TEST_F(Tasks, ListsNewestFirstWithFiltersAndPages) {
   EXPECT_EQ(manager_->list(failed).total, 1);
 }
 
+/// A store on a slow disk: every commit takes a second.
+class SlowWriteStore : public SqlTaskStore {
+ public:
+  using SqlTaskStore::SqlTaskStore;
+  void write(const std::vector<TaskRecord>& rows) override {
+    std::this_thread::sleep_for(1s);
+    SqlTaskStore::write(rows);
+  }
+};
+
+TEST_F(Tasks, AListFilteredByStatusCountsATaskAsSoonAsItsEndIsShown) {
+  SlowWriteStore slow(database_);
+  TaskManager manager(slow, registry_, make_shared_services(), {});
+  manager.start();
+  const auto id = manager.create("test", *json("{}"), {}, true);
+  for (auto until = std::chrono::steady_clock::now() + 30s;
+       std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(2ms)) {
+    auto r = manager.find(id);
+    if (r && is_terminal(r->status)) break;
+  }
+  ASSERT_EQ(manager.find(id)->status, TaskStatus::finished);
+  TaskQuery finished;
+  finished.status = TaskStatus::finished;
+  const auto page = manager.list(finished);  // the end may still be on its way to the disk
+  EXPECT_EQ(page.total, 1);
+  ASSERT_EQ(page.tasks.size(), 1u);
+  EXPECT_EQ(page.tasks[0].task_id, id);
+  manager.stop();
+}
+
 }  // namespace
 }  // namespace warden::host
