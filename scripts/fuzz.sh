@@ -28,8 +28,8 @@ for target in "${targets[@]}"; do
   mapfile -t options < <(fuzz_options "$target" "$artifacts")
   echo "fuzz: $target for ${seconds} s"
   log=$work/$target.log
-  if ! "build-fuzz/fuzz/${target}_fuzz" -max_total_time="$seconds" "${options[@]}" "$corpus" \
-    >"$log" 2>&1; then
+  if ! TMPDIR=$(fuzz_tmpdir) "build-fuzz/fuzz/${target}_fuzz" -max_total_time="$seconds" \
+    "${options[@]}" "$corpus" >"$log" 2>&1; then
     failed+=("$target")
     keep_finding "$target" "$artifacts" "$log"
   fi

@@ -34,6 +34,13 @@ fuzz_options() {
   printf '%s\n' "${options[@]}"
 }
 
+# fuzz_tmpdir: where a target writes its scratch files (the manifest target writes a plugin folder
+# per input): memory when /dev/shm is there, else the usual TMPDIR. On disk the manifest target
+# spent half its time waiting for it.
+fuzz_tmpdir() {
+  if [[ -d /dev/shm && -w /dev/shm ]]; then echo /dev/shm; else echo "${TMPDIR:-/tmp}"; fi
+}
+
 # fuzz_stats TARGET LOG: the final figures of a run, a line each.
 fuzz_stats() {
   grep -E '^stat::(number_of_executed_units|peak_rss_mb|new_units_added)' "$2" |

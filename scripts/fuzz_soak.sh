@@ -51,8 +51,8 @@ soak() {
   log=$home/logs/$target-${started//:/}.log
   mapfile -t options < <(fuzz_options "$target" "$artifacts")
   echo "fuzz: $target from $had s towards $budget s of CPU"
-  "build-fuzz/fuzz/${target}_fuzz" -max_total_time=$((10 * budget)) "${options[@]}" "$corpus" \
-    >"$log" 2>&1 &
+  TMPDIR=$(fuzz_tmpdir) "build-fuzz/fuzz/${target}_fuzz" -max_total_time=$((10 * budget)) \
+    "${options[@]}" "$corpus" >"$log" 2>&1 &
   local pid=$! cpu=0 stopped=0
   while kill -0 "$pid" 2>/dev/null; do
     local now
