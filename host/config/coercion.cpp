@@ -1,11 +1,9 @@
 #include "host/config/coercion.hpp"
 
-#include "host/runtime/json_number.hpp"
 #include "host/runtime/iso_time.hpp"
+#include "host/runtime/json_number.hpp"
 
 #include <Poco/DateTime.h>
-#include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeFormatter.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/Timestamp.h>
@@ -214,14 +212,10 @@ constexpr const char* kDateTimeProblem =
     "must be an ISO 8601 date-time with Z or an offset (e.g. 2024-05-01T08:00:00Z), or epoch "
     "milliseconds";
 
-std::string utc_text(const Poco::DateTime& utc) {
-  return Poco::DateTimeFormatter::format(utc, "%Y-%m-%dT%H:%M:%SZ");
-}
-
 Coerced from_epoch_millis(Int64 millis) {
-  // Years 1 to 9999: what the normalized text (and Poco::DateTime) can spell.
+  // Years 1 to 9999: what the normalized text can spell.
   if (millis < kFirstIsoMs || millis > kLastIsoMs) return std::string(kDateTimeProblem);
-  return accepted(Var(utc_text(Poco::DateTime(Poco::Timestamp(millis * 1000)))));
+  return accepted(Var(iso8601_utc_seconds(millis)));
 }
 
 // The one ISO 8601 reader (host/runtime/iso_time.hpp); its reason follows the general hint.

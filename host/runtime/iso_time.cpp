@@ -167,9 +167,13 @@ IsoDateTime parse_iso8601(std::string_view text) {
   return out;
 }
 
-std::string iso8601(std::int64_t unix_ms) {
+namespace {
+
+// UTC fields of a Unix time, proleptic Gregorian for every year (Poco::DateTime is not before
+// 15 October 1582: its hours go negative there).
+std::tm utc_fields(std::int64_t unix_ms, int& millis) {
   std::int64_t seconds = unix_ms / 1000;
-  int millis = static_cast<int>(unix_ms % 1000);
+  millis = static_cast<int>(unix_ms % 1000);
   if (millis < 0) {
     millis += 1000;
     --seconds;
@@ -177,10 +181,27 @@ std::string iso8601(std::int64_t unix_ms) {
   const std::time_t t = static_cast<std::time_t>(seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
+  return tm;
+}
+
+}  // namespace
+
+std::string iso8601(std::int64_t unix_ms) {
+  int millis = 0;
+  const auto tm = utc_fields(unix_ms, millis);
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03d+00:00",
                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                 millis);
+  return buffer;
+}
+
+std::string iso8601_utc_seconds(std::int64_t unix_ms) {
+  int millis = 0;
+  const auto tm = utc_fields(unix_ms, millis);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buffer;
 }
 

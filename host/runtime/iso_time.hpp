@@ -54,4 +54,7 @@ IsoDateTime parse_iso8601(std::string_view text);
 /// `2026-11-23T10:35:04.123+00:00`.
 std::string iso8601(std::int64_t unix_ms);
 
+/// The same time to the second, with Z: `2026-11-23T10:35:04Z` (a date_time field's stored form).
+std::string iso8601_utc_seconds(std::int64_t unix_ms);
+
 }  // namespace warden::host
