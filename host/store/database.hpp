@@ -25,9 +25,15 @@ class SecretKeyError : public DatabaseError {
   using DatabaseError::DatabaseError;
 };
 
+/// `uri` with its password (user:password@ or password=…) replaced by "***": what logs and
+/// messages show.
+std::string redact_database_uri(std::string_view uri);
+
 /// The host's store, opened from a `database` URI (SPEC §4) and migrated to the current schema.
-/// `sqlite:<path>` is the embedded default (WAL; the parent folder is created). Every statement is
-/// parameterised; the SQL is kept portable to PostgreSQL.
+/// `sqlite:<path>` is the embedded default (WAL; the parent folder is created);
+/// `postgresql://user:password@host:port/dbname` (or `postgresql:///dbname?host=/socket/dir`, any
+/// form libpq reads) shares one database between hosts. Every statement is parameterised and
+/// written once, with `?` parameters (sql_for numbers them for PostgreSQL).
 class Database {
  public:
   /// Opens and migrates. Throws DatabaseError with a message naming the URI on failure, and
@@ -42,6 +48,9 @@ class Database {
   Poco::Data::Session session() const;
   int schema_version() const;
   const std::string& uri() const { return uri_; }
+  bool postgresql() const { return connector_ == "postgresql"; }
+  /// The PostgreSQL URI as given, password included: only for opening a libpq connection.
+  const std::string& postgresql_connection() const { return connection_; }
 
   /// What a sealed column (sealed_column::…) stores for `text`: sealed under the key, or `text`
   /// itself in a keyless database.
@@ -57,7 +66,8 @@ class Database {
   std::string uri_;
   std::optional<SecretBox> secrets_;
   std::string connector_;
-  std::string connection_;
+  std::string connection_;       // PostgreSQL: the URI as given
+  std::string poco_connection_;  // what the session pool opens
   std::unique_ptr<Poco::Data::SessionPool> pool_;
 };
 

@@ -1,6 +1,7 @@
 #include "host/store/database.hpp"
 #include "host/store/row_type_handler.hpp"
 #include "host/store/sealed_columns.hpp"
+#include "host/store/sql_text.hpp"
 #include "host/tasks/task_store.hpp"
 
 #include <Poco/Data/Session.h>
@@ -160,7 +161,7 @@ void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
       "alarm_json = excluded.alarm_json, interrupted = excluded.interrupted";
   auto session = database_.session();
   Poco::Data::Transaction tx(session);
-  session << sql, use(rows), now;
+  session << sql_for(session, sql), use(rows), now;
   tx.commit();
 }
 
@@ -178,7 +179,7 @@ std::vector<TaskRecord> SqlTaskStore::find_many(const std::vector<std::string>& 
   auto session = database_.session();
   std::vector<TaskRow> rows;
   Poco::Data::Statement select(session);
-  select << sql, into(rows);
+  select << sql_for(session, sql), into(rows);
   for (const auto& id : task_ids) select, useRef(id);
   select.execute();
   return from_rows(database_, rows);
@@ -199,7 +200,7 @@ TaskPage SqlTaskStore::list(const TaskQuery& query) {
   TaskPage page;
   {
     Poco::Data::Statement count(session);
-    count << "SELECT COUNT(*) FROM tasks" + where, into(page.total);
+    count << sql_for(session, "SELECT COUNT(*) FROM tasks" + where), into(page.total);
     for (const auto& p : params) count, useRef(p);
     count.execute();
   }
@@ -207,8 +208,8 @@ TaskPage SqlTaskStore::list(const TaskQuery& query) {
   Poco::Int64 offset = static_cast<Poco::Int64>(query.page - 1) * query.page_size;
   std::vector<TaskRow> rows;
   Poco::Data::Statement select(session);
-  select << std::string("SELECT ") + kColumns + " FROM tasks" + where +
-                " ORDER BY create_ms DESC, task_id DESC LIMIT ? OFFSET ?",
+  select << sql_for(session, std::string("SELECT ") + kColumns + " FROM tasks" + where +
+                                 " ORDER BY create_ms DESC, task_id DESC LIMIT ? OFFSET ?"),
       into(rows);
   for (const auto& p : params) select, useRef(p);
   select, use(limit), use(offset);
@@ -220,8 +221,10 @@ TaskPage SqlTaskStore::list(const TaskQuery& query) {
 std::vector<TaskRecord> SqlTaskStore::unfinished() {
   auto session = database_.session();
   std::vector<TaskRow> rows;
-  session << std::string("SELECT ") + kColumns +
-                 " FROM tasks WHERE status IN ('waiting', 'running') ORDER BY create_ms, task_id",
+  session << sql_for(
+      session,
+      std::string("SELECT ") + kColumns +
+          " FROM tasks WHERE status IN ('waiting', 'running') ORDER BY create_ms, task_id"),
       into(rows), now;
   return from_rows(database_, rows);
 }

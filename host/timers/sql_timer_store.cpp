@@ -1,6 +1,7 @@
 #include "host/store/database.hpp"
 #include "host/store/row_type_handler.hpp"
 #include "host/store/sealed_columns.hpp"
+#include "host/store/sql_text.hpp"
 #include "host/timers/timer_store.hpp"
 
 #include <Poco/Data/SQLite/Utility.h>
@@ -137,10 +138,10 @@ void SqlTimerStore::write(const std::vector<TimerRecord>& records) {
       "action_state_json = excluded.action_state_json";
   auto session = database_.session();
   Poco::Data::Transaction tx(session);
-  if (!upserts.empty()) session << upsert, use(upserts), now;
+  if (!upserts.empty()) session << sql_for(session, upsert), use(upserts), now;
   if (!removed_ids.empty())
-    session << "DELETE FROM timers WHERE kind = ? AND id = ?", use(removed_kinds), use(removed_ids),
-        now;
+    session << sql_for(session, "DELETE FROM timers WHERE kind = ? AND id = ?"), use(removed_kinds),
+        use(removed_ids), now;
   tx.commit();
 }
 
@@ -149,7 +150,7 @@ void SqlTimerStore::load(const std::function<void(TimerRecord&&)>& each) {
   const auto sql = std::string("SELECT ") + kColumns + " FROM timers";
   if (session.connector() != "sqlite") {
     std::vector<TimerRow> rows;
-    session << sql, into(rows), now;
+    session << sql_for(session, sql), into(rows), now;
     for (auto& row : rows) each(from_row(database_, row));
     return;
   }
