@@ -10,6 +10,13 @@ stage() { echo "test.sh: $1 at ${SECONDS} s"; }
 
 BUILD_DIR=build bash scripts/build.sh
 stage "built"
+
+# The store tests run on SQLite and on this PostgreSQL 15 cluster (scripts/pg_cluster.sh).
+pg_dir=$(mktemp -d /tmp/warden-pg.XXXXXX)
+trap 'bash scripts/pg_cluster.sh stop "$pg_dir"' EXIT
+WARDEN_TEST_POSTGRES=$(bash scripts/pg_cluster.sh start "$pg_dir")
+export WARDEN_TEST_POSTGRES
+stage "PostgreSQL cluster started"
 (cd build && ctest --output-on-failure -j 2)
 stage "suite passed"
 
