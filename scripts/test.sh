@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian 12 machine to every test passing: installs, builds, runs the whole
-# suite (unit, end-to-end, out-of-tree SDK), then builds again under AddressSanitizer and
+# suite (unit, end-to-end, out-of-tree SDK; the store tests and the ServeTest suites on PostgreSQL
+# too), then builds again under AddressSanitizer and
 # UndefinedBehaviorSanitizer and runs the suite there too, and last runs every fuzz target a little
 # (scripts/fuzz.sh; WARDEN_SKIP_FUZZ=1 skips it).
 set -euo pipefail
@@ -19,6 +20,10 @@ export WARDEN_TEST_POSTGRES
 stage "PostgreSQL cluster started"
 (cd build && ctest --output-on-failure -j 2)
 stage "suite passed"
+# The end-to-end suites built on ServeTest again, each host on a fresh PostgreSQL schema.
+(cd build && WARDEN_E2E_DATABASE=postgresql ctest --output-on-failure -j 2 \
+  -R '^(AlertsApi|Automation|ChannelConfigLimits|FlinkMonitor|Isolation|IsolationLoad|PoliciesApi|SecretsAtRest|TaskApi|TimerApi|TimerCrash)\.')
+stage "end-to-end suites passed on PostgreSQL"
 
 if [[ ${WARDEN_SKIP_SANITIZERS:-0} != 1 ]]; then
   BUILD_DIR=build-asan BUILD_TYPE=Debug bash scripts/build.sh -DWARDEN_SANITIZE=ON

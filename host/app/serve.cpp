@@ -141,7 +141,7 @@ http::HttpServerOptions server_options(const HostConfig& config, const std::stri
 /// Serves until SIGINT or SIGTERM, then stops in order.
 void run(const HostConfig& config, const std::string& token, sigset_t& stop_signals) {
   Database database = open_database(config, true);
-  spdlog::info("database {} at schema version {}", config.database, database.schema_version());
+  spdlog::info("database {} at schema version {}", database.uri(), database.schema_version());
   RunnerOptions runner;
   runner.executable = default_runner_executable();
   runner.log_level = config.log_level;

@@ -57,11 +57,11 @@ void upsert_actions(const Database& database, Poco::Data::Session& session,
                 body = database.seal(compact_json(*action_record_to_json(a)),
                                      sealed_column::kActionBody);
     Poco::Int64 created = a.created_ms, updated = a.updated_ms;
-    session
-        << "INSERT INTO actions (id, policy, alert_id, alert_ids, kind, status, created_ms, "
-           "updated_ms, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-           "alert_ids = excluded.alert_ids, status = excluded.status, "
-           "updated_ms = excluded.updated_ms, body = excluded.body",
+    session << sql_for(session,
+                       "INSERT INTO actions (id, policy, alert_id, alert_ids, kind, status, "
+                       "created_ms, updated_ms, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON "
+                       "CONFLICT (id) DO UPDATE SET alert_ids = excluded.alert_ids, status = "
+                       "excluded.status, updated_ms = excluded.updated_ms, body = excluded.body"),
         use(id), use(policy), use(alert_id), use(alert_ids), use(kind), use(status), use(created),
         use(updated), use(body), now;
   }

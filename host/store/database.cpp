@@ -36,8 +36,9 @@ std::string replace_all(std::string text, const std::string& secret) {
   return text;
 }
 
-/// The password a URI carries, as written in it (user:password@ or password=…).
-std::string password_in(std::string_view uri) {
+/// The passwords a URI carries, as written in it (user:password@ and password=…).
+std::vector<std::string> passwords_in(std::string_view uri) {
+  std::vector<std::string> found;
   const auto scheme = uri.find("://");
   if (scheme != std::string_view::npos) {
     const auto authority = uri.substr(scheme + 3, uri.find_first_of("/?", scheme + 3) - scheme - 3);
@@ -45,15 +46,21 @@ std::string password_in(std::string_view uri) {
     if (at != std::string_view::npos) {
       const auto colon = authority.substr(0, at).find(':');
       if (colon != std::string_view::npos)
-        return std::string(authority.substr(colon + 1, at - colon - 1));
+        found.emplace_back(authority.substr(colon + 1, at - colon - 1));
     }
   }
-  const auto key = uri.find("password=");
-  if (key != std::string_view::npos) {
+  for (auto key = uri.find("password="); key != std::string_view::npos;
+       key = uri.find("password=", key + 9)) {
     const auto from = key + 9;
-    return std::string(uri.substr(from, uri.find_first_of("& ", from) - from));
+    found.emplace_back(uri.substr(from, uri.find_first_of("& ", from) - from));
   }
-  return {};
+  return found;
+}
+
+/// `text` with every password `uri` carries replaced by ***.
+std::string redact_text(std::string text, std::string_view uri) {
+  for (const auto& password : passwords_in(uri)) text = replace_all(std::move(text), password);
+  return text;
 }
 
 /// A libpq URI as the key='value' connection string Poco's PostgreSQL connector splits itself.
@@ -83,7 +90,7 @@ std::string conninfo_of(const std::string& uri) {
 }  // namespace
 
 std::string redact_database_uri(std::string_view uri) {
-  return replace_all(std::string(uri), password_in(uri));
+  return redact_text(std::string(uri), uri);
 }
 
 Database::Database(const std::string& uri, std::optional<SecretBox> secrets)
@@ -135,8 +142,7 @@ Database::Database(const std::string& uri, std::optional<SecretBox> secrets)
     }
   } catch (const Poco::Exception& e) {
     // libpq's messages do not quote the URI, but nothing the server says may show the password.
-    throw DatabaseError("database \"" + uri_ +
-                        "\": " + replace_all(e.displayText(), password_in(uri)));
+    throw DatabaseError("database \"" + uri_ + "\": " + redact_text(e.displayText(), uri));
   }
 }
 

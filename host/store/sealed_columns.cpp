@@ -25,10 +25,14 @@ std::string str(std::string_view s) {
 /// One column, a page at a time in key order, so a large table is never held whole.
 std::size_t reseal_column(Poco::Data::Session& session, const SealedColumn& c,
                           const SecretBox* from, const SecretBox& to) {
+  // A table keyed by one column names '' as its second key; PostgreSQL refuses a constant in
+  // ORDER BY, so the order names real columns only.
+  const std::string order = " ORDER BY " + str(c.key1) +
+                            (c.key2.starts_with('\'') ? "" : ", " + str(c.key2)) + " LIMIT " +
+                            std::to_string(kPage);
   const std::string select = "SELECT " + str(c.key1) + ", " + str(c.key2) + ", " + str(c.column) +
                              " FROM " + str(c.table) + " WHERE (" + str(c.key1) + ", " +
-                             str(c.key2) + ") > (?, ?) ORDER BY " + str(c.key1) + ", " +
-                             str(c.key2) + " LIMIT " + std::to_string(kPage);
+                             str(c.key2) + ") > (?, ?)" + order;
   const std::string update = "UPDATE " + str(c.table) + " SET " + str(c.column) + " = ? WHERE " +
                              str(c.key1) + " = ? AND " + str(c.key2) + " = ?";
   std::string after1, after2;
@@ -40,8 +44,7 @@ std::size_t reseal_column(Poco::Data::Session& session, const SealedColumn& c,
     // The first page starts before every key: (k1, k2) > (NULL, …) is never true.
     if (first)
       page << sql_for(session, "SELECT " + str(c.key1) + ", " + str(c.key2) + ", " + str(c.column) +
-                                   " FROM " + str(c.table) + " ORDER BY " + str(c.key1) + ", " +
-                                   str(c.key2) + " LIMIT " + std::to_string(kPage)),
+                                   " FROM " + str(c.table) + order),
           into(k1), into(k2), into(values);
     else
       page << sql_for(session, select), useRef(after1), useRef(after2), into(k1), into(k2),

@@ -1,10 +1,13 @@
 #include "tests/support/test_database.hpp"
 
+#include "tests/support/process.hpp"
+
 #include <libpq-fe.h>
 
 #include <atomic>
 #include <cstdlib>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 
 #include <unistd.h>
@@ -42,9 +45,16 @@ std::string fresh_schema(const std::string& cluster) {
 
 }  // namespace
 
-TestDatabase::TestDatabase(DatabaseKind kind) : kind_(kind) {
+DatabaseKind e2e_database_kind() {
+  const char* kind = std::getenv("WARDEN_E2E_DATABASE");
+  return kind && std::string(kind) == "postgresql" ? DatabaseKind::postgresql
+                                                   : DatabaseKind::sqlite;
+}
+
+TestDatabase::TestDatabase(DatabaseKind kind, const std::filesystem::path& sqlite_dir)
+    : kind_(kind) {
   if (kind == DatabaseKind::sqlite) {
-    uri_ = "sqlite:" + (dir_.path() / "warden.db").string();
+    uri_ = "sqlite:" + ((sqlite_dir.empty() ? dir_.path() : sqlite_dir) / "warden.db").string();
     return;
   }
   const char* cluster = std::getenv("WARDEN_TEST_POSTGRES");
@@ -52,7 +62,22 @@ TestDatabase::TestDatabase(DatabaseKind kind) : kind_(kind) {
     throw std::runtime_error(
         "WARDEN_TEST_POSTGRES is not set: run scripts/test.sh, or start a cluster with "
         "`bash scripts/pg_cluster.sh start DIR` and export the URI it prints");
-  uri_ = with_option(cluster, "options=-csearch_path%3D" + fresh_schema(cluster));
+  schema_ = fresh_schema(cluster);
+  uri_ = with_option(cluster, "options=-csearch_path%3D" + schema_);
+}
+
+std::string TestDatabase::dump() const {
+  const auto result = kind_ == DatabaseKind::sqlite
+                          ? run_command("sqlite3", {uri_.substr(7), ".dump"})
+                          : run_command("pg_dump", {"--schema=" + schema_, "--inserts",
+                                                    std::getenv("WARDEN_TEST_POSTGRES")});
+  if (result.exit_code != 0) return {};
+  // pg_dump brackets its output with \restrict lines holding a fresh random key each time.
+  std::string out;
+  std::istringstream lines(result.out);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.starts_with("\\restrict") && !line.starts_with("\\unrestrict")) out += line + "\n";
+  return out;
 }
 
 }  // namespace warden::test

@@ -19,6 +19,8 @@ TEST(DatabaseUri, ThePasswordIsNeverShown) {
             "postgresql://ops:***@db.example:5432/warden");
   EXPECT_EQ(redact_database_uri("postgresql:///warden?host=/run/pg&user=ops&password=s3cret"),
             "postgresql:///warden?host=/run/pg&user=ops&password=***");
+  EXPECT_EQ(redact_database_uri("postgresql://ops:one@db/warden?password=two&sslmode=require"),
+            "postgresql://ops:***@db/warden?password=***&sslmode=require");
   EXPECT_EQ(redact_database_uri("postgresql://ops@db/warden"), "postgresql://ops@db/warden");
   EXPECT_EQ(redact_database_uri("sqlite:var/warden.db"), "sqlite:var/warden.db");
 }
