@@ -70,6 +70,7 @@ void NoticeStore::write_with(Writer& writer, std::vector<Notice>& notices) {
   const auto outcomes_from = std::stable_partition(notices.begin(), notices.end(),
                                                    [](const Notice& n) { return !n.outcome_only; });
   typename Writer::Transaction tx(writer);
+  database_.fence().check(writer);
   for (auto it = notices.begin(); it != outcomes_from; ++it) {
     if (!it->alert_of.empty()) it->alert_json.clear();  // its holder's row has it
     writer.run_row(upsert, *it);

@@ -4,6 +4,7 @@
 #include <Poco/Data/SessionPool.h>
 
 #include "host/store/secret_box.hpp"
+#include "host/store/work_fence.hpp"
 
 #include <memory>
 #include <optional>
@@ -58,6 +59,8 @@ class Database {
   /// The value back from what `seal` stored; throws SecretError when it does not open.
   std::string open(std::string_view stored, std::string_view column) const;
   const std::optional<SecretBox>& secrets() const { return secrets_; }
+  /// What work transactions check first when several hosts share the database.
+  WorkFence& fence() const { return *fence_; }
 
  private:
   void migrate();
@@ -69,6 +72,7 @@ class Database {
   std::string connection_;       // PostgreSQL: the URI as given
   std::string poco_connection_;  // what the session pool opens
   std::unique_ptr<Poco::Data::SessionPool> pool_;
+  std::shared_ptr<WorkFence> fence_ = std::make_shared<WorkFence>();
 };
 
 }  // namespace warden::host

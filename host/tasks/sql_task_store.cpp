@@ -161,6 +161,7 @@ void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
       "alarm_json = excluded.alarm_json, interrupted = excluded.interrupted";
   auto session = database_.session();
   Poco::Data::Transaction tx(session);
+  database_.fence().check(session);
   session << sql_for(session, sql), use(rows), now;
   tx.commit();
 }

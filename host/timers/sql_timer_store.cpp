@@ -138,6 +138,7 @@ void SqlTimerStore::write(const std::vector<TimerRecord>& records) {
       "action_state_json = excluded.action_state_json";
   auto session = database_.session();
   Poco::Data::Transaction tx(session);
+  database_.fence().check(session);
   if (!upserts.empty()) session << sql_for(session, upsert), use(upserts), now;
   if (!removed_ids.empty())
     session << sql_for(session, "DELETE FROM timers WHERE kind = ? AND id = ?"), use(removed_kinds),
