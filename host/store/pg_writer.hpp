@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <type_traits>
 #include <unordered_map>
@@ -81,6 +82,22 @@ class PgWriter {
   std::unordered_map<std::string, std::string> statements_;  // SQL → prepared statement's name
   std::vector<std::string> prepared_in_segment_;             // forgotten if the segment fails
   std::size_t queued_ = 0;                                   // commands sent since the last sync
+};
+
+/// A store's PgWriter: made on first use, then used by one write at a time (a store may be written
+/// from more than one thread).
+class PgWriterSlot {
+ public:
+  template <class Write>
+  void with(const Database& database, Write&& write) {
+    std::lock_guard lock(mutex_);
+    if (!writer_) writer_ = std::make_unique<PgWriter>(database);
+    write(*writer_);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unique_ptr<PgWriter> writer_;
 };
 
 }  // namespace warden::host

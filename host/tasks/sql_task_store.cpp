@@ -1,4 +1,5 @@
 #include "host/store/database.hpp"
+#include "host/store/pg_writer.hpp"
 #include "host/store/row_type_handler.hpp"
 #include "host/store/sealed_columns.hpp"
 #include "host/store/sql_text.hpp"
@@ -140,6 +141,12 @@ namespace warden::host {
 
 using namespace Poco::Data::Keywords;
 
+SqlTaskStore::SqlTaskStore(Database& database)
+    : database_(database),
+      pg_(database.postgresql() ? std::make_unique<PgWriterSlot>() : nullptr) {}
+
+SqlTaskStore::~SqlTaskStore() = default;
+
 void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
   if (records.empty()) return;
   std::vector<TaskRow> rows;
@@ -159,6 +166,16 @@ void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
       "deadline_ms = excluded.deadline_ms, generation = excluded.generation, "
       "skipped = excluded.skipped, action_id = excluded.action_id, "
       "alarm_json = excluded.alarm_json, interrupted = excluded.interrupted";
+  if (pg_) {
+    // Poco's PostgreSQL connector binds and waits row by row; libpq pipelines the batch.
+    pg_->with(database_, [&](PgWriter& writer) {
+      PgWriter::Transaction tx(writer);
+      database_.fence().check(writer);
+      for (auto& row : rows) writer.run_row(sql, row);
+      tx.commit();
+    });
+    return;
+  }
   auto session = database_.session();
   Poco::Data::Transaction tx(session);
   database_.fence().check(session);
