@@ -5,8 +5,8 @@ Throughput: tasks_throughput.py's Warden side (--clients client processes create
 --tasks `test` tasks, then poll status_task until each is finished) against
   - one host on SQLite (a fresh file),
   - one, two and three hosts on one PostgreSQL 15 cluster that this script starts
-    (scripts/pg_cluster.sh: initdb in a temporary folder, unix socket, fsync off as in the tests;
-    a fresh schema each run). With several hosts one holds the work lease and the others are
+    (scripts/pg_cluster.sh with WARDEN_PG_DURABLE=1: initdb in a temporary folder, unix socket,
+    fsync and synchronous commit on, as SQLite's commits are; a fresh schema each run). With several hosts one holds the work lease and the others are
     standbys: the clients talk to the holder.
 The configurations alternate within each of --runs rounds; medians are printed.
 
@@ -35,8 +35,9 @@ def start_cluster(work):
     d = os.path.join(work, "pg")
     os.makedirs(d)
     os.chmod(work, 0o755)
+    env = dict(os.environ, WARDEN_PG_DURABLE="1")  # fsync and synchronous commit, like SQLite's
     uri = subprocess.check_output(["bash", os.path.join(benchlib.ROOT, "scripts", "pg_cluster.sh"),
-                                   "start", d], text=True).strip()
+                                   "start", d], text=True, env=env).strip()
     return d, uri
 
 

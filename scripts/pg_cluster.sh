@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL 15 cluster for the tests: `start DIR` makes one in DIR (initdb as an
 # unprivileged user, listening only on a unix socket in DIR, fsync off) and prints its URI;
-# `stop DIR` stops it. No system service is used or assumed.
+# `stop DIR` stops it. No system service is used or assumed. WARDEN_PG_DURABLE=1 keeps fsync and
+# synchronous commit on, as a production server has them (the benchmarks).
 set -euo pipefail
 
 bin=${WARDEN_PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -20,9 +21,11 @@ start)
   as_owner "$bin/initdb" -D "$dir/data" -U warden --auth=trust -E UTF8 --locale=C.UTF-8 \
     --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
   # Three hosts of up to 48 connections each, the tests' admin connections and headroom.
+  durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [[ ${WARDEN_PG_DURABLE:-0} == 1 ]] && durability=""
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
     -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c max_connections=400 \
-        -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null ||
+        $durability" >/dev/null ||
     { cat "$dir/server.log" >&2; exit 1; }
   as_owner "$bin/createdb" -h "$dir" -U warden warden
   echo "postgresql://warden@/warden?host=$dir"
