@@ -214,11 +214,14 @@ def tail(path, lines=20):
 
 
 class Warden:
-    """`warden serve` on a free loopback port with a fresh SQLite database in `work`.
-    `plugins_dirs` are searched after the bundled plugins; `extra_config` is appended to the YAML."""
+    """`warden serve` on a free loopback port with a fresh SQLite database in `work`, or on
+    `database` (a URI; the key file then lives in `work` beside the config, shared by every host
+    of that `work`). `plugins_dirs` are searched after the bundled plugins; `extra_config` is
+    appended to the YAML. `wait` False: does not wait for it to serve (a standby)."""
 
     def __init__(self, procs, build, work, name="warden", workers=2, http_threads=64,
-                 max_status_task=100, log_level="warn", plugins_dirs=(), extra_config=""):
+                 max_status_task=100, log_level="warn", plugins_dirs=(), extra_config="",
+                 database=None, wait=True):
         self.procs = procs
         self.name = name
         self.work = os.path.join(work, name)
@@ -230,8 +233,10 @@ class Warden:
                 sys.exit(f"{path} is missing: build first (scripts/build.sh) or pass --build")
         self.config = os.path.join(self.work, "warden.yaml")
         with open(self.config, "w") as f:
-            f.write(f"default_env: TEST\n"
-                    f"TEST:\n  database: \"sqlite:{self.work}/warden.db\"\n"
+            db = database or f"sqlite:{self.work}/warden.db"
+            key = f"secret_key_file: \"{os.path.join(work, 'warden.key')}\"\n" if database else ""
+            f.write(f"default_env: TEST\n{key}"
+                    f"TEST:\n  database: \"{db}\"\n"
                     f"plugins_dir:\n"
                     + "".join(f"  - \"{d}\"\n" for d in (plugins, *plugins_dirs))
                     + f"workers: {workers}\n"
@@ -240,17 +245,21 @@ class Warden:
                     f"log_level: {log_level}\n" + extra_config)
         self.stdout = os.path.join(self.work, "stdout.log")
         self.stderr = os.path.join(self.work, "stderr.log")
-        self.launch()
+        self.launch(wait)
 
-    def launch(self):
+    def launch(self, wait=True):
         """Starts the process (again, on the same database) and waits until it serves."""
         env = dict(os.environ, AUTH_TOKEN=TOKEN)
         with open(self.stdout, "wb") as out, open(self.stderr, "ab") as err:
             self.proc = self.procs.start(self.name, [self.binary, "serve", "--config", self.config,
                                                      "--listen", f"{HOST}:0"],
                                          stdout=out, stderr=err, env=env)
+        if wait:
+            self.wait_until_serving()
+
+    def wait_until_serving(self, timeout=120):
         try:
-            line = wait_for_line(self.stdout, "listening on", self.proc, timeout=120)
+            line = wait_for_line(self.stdout, "listening on", self.proc, timeout=timeout)
         except RuntimeError as e:
             self.procs.stop(self.proc)
             sys.exit(f"warden did not start: {e}\n{tail(self.stderr)}")

@@ -6,6 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libboost-dev libboost-program-options-dev libboost-filesystem-dev
   libpoco-dev libssl-dev libsqlite3-dev
+  libpq-dev postgresql-15  # PostgreSQL: libpq for the store, the server for the tests (scripts/pg_cluster.sh)
   libspdlog-dev libfmt-dev
   libyaml-cpp-dev
   tzdata

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian 12 machine to every test passing: installs, builds, runs the whole
-# suite (unit, end-to-end, out-of-tree SDK), then builds again under AddressSanitizer and
+# suite (unit, end-to-end, out-of-tree SDK; the store tests and the ServeTest suites on PostgreSQL
+# too), then builds again under AddressSanitizer and
 # UndefinedBehaviorSanitizer and runs the suite there too, and last runs every fuzz target a little
 # (scripts/fuzz.sh; WARDEN_SKIP_FUZZ=1 skips it).
 set -euo pipefail
@@ -10,8 +11,19 @@ stage() { echo "test.sh: $1 at ${SECONDS} s"; }
 
 BUILD_DIR=build bash scripts/build.sh
 stage "built"
+
+# The store tests run on SQLite and on this PostgreSQL 15 cluster (scripts/pg_cluster.sh).
+pg_dir=$(mktemp -d /tmp/warden-pg.XXXXXX)
+trap 'bash scripts/pg_cluster.sh stop "$pg_dir"' EXIT
+WARDEN_TEST_POSTGRES=$(bash scripts/pg_cluster.sh start "$pg_dir")
+export WARDEN_TEST_POSTGRES
+stage "PostgreSQL cluster started"
 (cd build && ctest --output-on-failure -j 2)
 stage "suite passed"
+# The end-to-end suites built on ServeTest again, each host on a fresh PostgreSQL schema.
+(cd build && WARDEN_E2E_DATABASE=postgresql ctest --output-on-failure -j 2 \
+  -R '^(AlertsApi|Automation|ChannelConfigLimits|FlinkMonitor|Isolation|IsolationLoad|PoliciesApi|SecretsAtRest|TaskApi|TimerApi|TimerCrash)\.')
+stage "end-to-end suites passed on PostgreSQL"
 
 if [[ ${WARDEN_SKIP_SANITIZERS:-0} != 1 ]]; then
   BUILD_DIR=build-asan BUILD_TYPE=Debug bash scripts/build.sh -DWARDEN_SANITIZE=ON

@@ -18,8 +18,8 @@ std::string channel_default_template(const Manifest& manifest) {
 
 }  // namespace
 
-SendOutcome ChannelSender::send(const ChannelInstance& instance,
-                                const Alert& alert) const noexcept {
+SendOutcome ChannelSender::send(const ChannelInstance& instance, const Alert& alert,
+                                const std::string& notice_id) const noexcept {
   SendOutcome out;
   try {
     const auto record = registry_.find(instance.channel);
@@ -34,6 +34,7 @@ SendOutcome ChannelSender::send(const ChannelInstance& instance,
     call.timeout = std::chrono::milliseconds(instance.delivery.timeout_ms);
     if (record->manifest) call.default_template = channel_default_template(*record->manifest);
     call.alert = alert;
+    call.notice_id = notice_id;
     return registry_.host().deliver(*record, call, services_);
   } catch (const Poco::Exception& e) {
     out.delivery = {false, e.displayText()};

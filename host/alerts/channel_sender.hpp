@@ -24,7 +24,9 @@ class ChannelSender {
   ChannelSender(const PluginRegistry& registry, SharedServices services)
       : registry_(registry), services_(std::move(services)) {}
 
-  SendOutcome send(const ChannelInstance& instance, const Alert& alert) const noexcept;
+  /// `notice_id`: sent as X-Warden-Notice-Id with the attempt's HTTP requests.
+  SendOutcome send(const ChannelInstance& instance, const Alert& alert,
+                   const std::string& notice_id = {}) const noexcept;
 
  private:
   const PluginRegistry& registry_;

@@ -1,4 +1,5 @@
 #include "host/alerts/channel_store.hpp"
+#include "host/store/sql_text.hpp"
 
 #include "host/store/database.hpp"
 #include "host/store/sealed_columns.hpp"
@@ -24,8 +25,9 @@ std::vector<ChannelInstance> ChannelStore::list() const {
   std::vector<int> enabled;
   std::vector<Poco::Int64> created, updated;
   auto s = database_.session();
-  s << "SELECT name, channel, enabled, config_json, delivery_json, create_ms, update_ms "
-       "FROM channels ORDER BY name",
+  s << sql_for(s,
+               "SELECT name, channel, enabled, config_json, delivery_json, create_ms, update_ms "
+               "FROM channels ORDER BY name"),
       into(names), into(channels), into(enabled), into(configs), into(deliveries), into(created),
       into(updated), now;
   std::vector<ChannelInstance> out;
@@ -52,11 +54,13 @@ void ChannelStore::put(const ChannelInstance& instance) {
   std::string delivery = compact_json(*instance.delivery.to_json());
   Poco::Int64 created = instance.create_ms, updated = instance.update_ms;
   auto s = database_.session();
-  s << "INSERT INTO channels (name, channel, enabled, config_json, delivery_json, create_ms, "
-       "update_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
-       "channel = excluded.channel, enabled = excluded.enabled, config_json = "
-       "excluded.config_json, "
-       "delivery_json = excluded.delivery_json, update_ms = excluded.update_ms",
+  s << sql_for(
+      s,
+      "INSERT INTO channels (name, channel, enabled, config_json, delivery_json, create_ms, "
+      "update_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+      "channel = excluded.channel, enabled = excluded.enabled, config_json = "
+      "excluded.config_json, "
+      "delivery_json = excluded.delivery_json, update_ms = excluded.update_ms"),
       use(name), use(channel), use(enabled), use(config), use(delivery), use(created), use(updated),
       now;
 }
@@ -65,7 +69,7 @@ bool ChannelStore::remove(const std::string& name) {
   std::string key = name;
   auto s = database_.session();
   Poco::Data::Statement statement(s);
-  statement << "DELETE FROM channels WHERE name = ?", use(key);
+  statement << sql_for(s, "DELETE FROM channels WHERE name = ?"), use(key);
   return statement.execute() > 0;
 }
 

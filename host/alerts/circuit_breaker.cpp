@@ -1,4 +1,5 @@
 #include "host/alerts/circuit_breaker.hpp"
+#include "host/store/sql_text.hpp"
 
 #include "host/runtime/ids.hpp"
 #include "host/runtime/iso_time.hpp"
@@ -219,7 +220,8 @@ void insert_rules(Poco::Data::Session& s, const std::vector<BreakRule>& rules,
     texts.push_back(stringify(*break_rule_to_json(rule)));
     modules.push_back(rule.module);
   }
-  s << "INSERT INTO circuit_breaking (rule_id, position, rule_json, module) VALUES (?, ?, ?, ?)",
+  s << sql_for(
+      s, "INSERT INTO circuit_breaking (rule_id, position, rule_json, module) VALUES (?, ?, ?, ?)"),
       use(ids), use(positions), use(texts), use(modules), now;
 }
 
@@ -233,7 +235,7 @@ CircuitBreaker::CircuitBreaker(Database& database, FirstBlock on_first_block)
     : database_(database), on_first_block_(std::move(on_first_block)) {
   std::vector<std::string> texts, modules;
   auto s = database_.session();
-  s << "SELECT rule_json, module FROM circuit_breaking ORDER BY position", into(texts),
+  s << sql_for(s, "SELECT rule_json, module FROM circuit_breaking ORDER BY position"), into(texts),
       into(modules), now;
   Poco::JSON::Object body;
   Poco::JSON::Array::Ptr array = new Poco::JSON::Array;
@@ -281,7 +283,7 @@ void CircuitBreaker::replace(std::vector<BreakRule> rules) {
   {
     auto s = database_.session();
     Poco::Data::Transaction tx(s);
-    s << "DELETE FROM circuit_breaking", now;
+    s << sql_for(s, "DELETE FROM circuit_breaking"), now;
     insert_rules(s, rules, 0);
     tx.commit();
   }
@@ -313,7 +315,7 @@ BreakRule CircuitBreaker::add(BreakRule rule) {
     auto s = database_.session();
     WriteTransaction tx(s);  // reads the next position, then writes
     Poco::Int64 next = 0;
-    s << "SELECT COALESCE(MAX(position) + 1, 0) FROM circuit_breaking", into(next), now;
+    s << sql_for(s, "SELECT COALESCE(MAX(position) + 1, 0) FROM circuit_breaking"), into(next), now;
     insert_rules(s, {rule}, next);
     tx.commit();
   }
@@ -330,7 +332,7 @@ bool CircuitBreaker::remove(const std::string& id) {
   if (erased == 0) return false;
   auto s = database_.session();
   std::string rule_id = id;
-  s << "DELETE FROM circuit_breaking WHERE rule_id = ?", use(rule_id), now;
+  s << sql_for(s, "DELETE FROM circuit_breaking WHERE rule_id = ?"), use(rule_id), now;
   rules_ = std::move(activations);
   return true;
 }
@@ -343,7 +345,7 @@ std::size_t CircuitBreaker::clear(const std::string& module) {
   if (erased == 0) return 0;
   auto s = database_.session();
   std::string m = module;
-  s << "DELETE FROM circuit_breaking WHERE module = ?", use(m), now;
+  s << sql_for(s, "DELETE FROM circuit_breaking WHERE module = ?"), use(m), now;
   rules_ = std::move(activations);
   return erased;
 }

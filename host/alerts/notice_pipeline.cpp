@@ -326,7 +326,7 @@ void NoticePipeline::deliver(Notice notice, bool probe) {
   notice.status = notice_status::sending;
   ++notice.attempts;
   notice.update_ms = now;
-  const auto outcome = sender_.send(*instance, alert);
+  const auto outcome = sender_.send(*instance, alert, notice.notice_id);
   after_attempt(*instance, outcome, probe);
   finish_attempt(std::move(notice), *instance, outcome);
 }
@@ -403,7 +403,7 @@ Notice NoticePipeline::send_now(const ChannelInstance& instance, const Alert& al
   Notice notice = make_notice(instance, std::make_shared<const Alert>(alert),
                               compact_json(*alert_to_json(alert)), "test", clock_.now_ms());
   notice.attempts = 1;
-  const auto outcome = sender_.send(instance, alert);
+  const auto outcome = sender_.send(instance, alert, notice.notice_id);
   // A test that reaches the vendor brings a down channel back (and one that fails says nothing
   // about the notices waiting: they keep waiting for their probe).
   if (outcome.delivery.delivered || outcome.delivery.http_status != 0)

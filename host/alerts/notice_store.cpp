@@ -1,6 +1,8 @@
 #include "host/alerts/notice_store.hpp"
+#include "host/store/sql_text.hpp"
 
 #include "host/store/database.hpp"
+#include "host/store/pg_writer.hpp"
 #include "host/store/row_type_handler.hpp"
 #include "host/store/sqlite_writer.hpp"
 
@@ -40,6 +42,17 @@ constexpr const char* kEnded = "status NOT IN ('created', 'sending')";
 
 void NoticeStore::write(std::vector<Notice>& notices) {
   if (notices.empty()) return;
+  if (database_.postgresql()) {
+    if (!pg_writer_) pg_writer_ = std::make_unique<PgWriter>(database_);
+    write_with(*pg_writer_, notices);
+  } else {
+    if (!sqlite_writer_) sqlite_writer_ = std::make_unique<SqliteWriter>(database_.session());
+    write_with(*sqlite_writer_, notices);
+  }
+}
+
+template <class Writer>
+void NoticeStore::write_with(Writer& writer, std::vector<Notice>& notices) {
   static const std::string upsert =
       std::string("INSERT INTO notices (") + kColumns +
       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (notice_id) "
@@ -56,15 +69,15 @@ void NoticeStore::write(std::vector<Notice>& notices) {
   // outcome (the pipeline keys them apart), and the outcome is the later state.
   const auto outcomes_from = std::stable_partition(notices.begin(), notices.end(),
                                                    [](const Notice& n) { return !n.outcome_only; });
-  if (!writer_) writer_ = std::make_unique<SqliteWriter>(database_.session());
-  SqliteWriter::Transaction tx(*writer_);
+  typename Writer::Transaction tx(writer);
+  database_.fence().check(writer);
   for (auto it = notices.begin(); it != outcomes_from; ++it) {
     if (!it->alert_of.empty()) it->alert_json.clear();  // its holder's row has it
-    writer_->run_row(upsert, *it);
+    writer.run_row(upsert, *it);
   }
   for (auto it = outcomes_from; it != notices.end(); ++it)
-    writer_->run(outcome, it->status, it->attempts, it->next_ms, it->update_ms, it->end_ms,
-                 it->error, it->notice_id);
+    writer.run(outcome, it->status, it->attempts, it->next_ms, it->update_ms, it->end_ms, it->error,
+               it->notice_id);
   tx.commit();
 }
 
@@ -75,8 +88,8 @@ std::optional<Notice> NoticeStore::find(const std::string& notice_id) const {
   std::vector<Notice> rows;
   std::string id = notice_id;
   auto session = database_.session();
-  session << std::string("SELECT ") + kRead + " FROM notices WHERE notice_id = ?", into(rows),
-      use(id), now;
+  session << sql_for(session, std::string("SELECT ") + kRead + " FROM notices WHERE notice_id = ?"),
+      into(rows), use(id), now;
   if (rows.empty()) return std::nullopt;
   return rows.front();
 }
@@ -91,7 +104,8 @@ std::vector<Notice> NoticeStore::find_many(const std::vector<std::string>& notic
     for (std::size_t i = at; i < until; ++i) marks += i == at ? "?" : ", ?";
     std::vector<Notice> chunk;
     Poco::Data::Statement select(session);
-    select << std::string("SELECT ") + kRead + " FROM notices WHERE notice_id IN (" + marks + ")",
+    select << sql_for(session, std::string("SELECT ") + kRead +
+                                   " FROM notices WHERE notice_id IN (" + marks + ")"),
         into(chunk);
     for (std::size_t i = at; i < until; ++i) select, useRef(notice_ids[i]);
     select.execute();
@@ -143,7 +157,7 @@ NoticePage NoticeStore::list(const NoticeQuery& query) const {
     for (std::size_t i = 0; i < parts.size(); ++i)
       sql += (i ? " + (SELECT COUNT(*)" : "(SELECT COUNT(*)") + where(parts[i]) + ")";
     Poco::Data::Statement count(session);
-    count << sql, into(page.total);
+    count << sql_for(session, sql), into(page.total);
     bind(count);
     count.execute();
   }
@@ -154,7 +168,7 @@ NoticePage NoticeStore::list(const NoticeQuery& query) const {
   Poco::Int64 limit = query.page_size;
   Poco::Int64 offset = static_cast<Poco::Int64>(query.page - 1) * query.page_size;
   Poco::Data::Statement select(session);
-  select << sql, into(page.notices);
+  select << sql_for(session, sql), into(page.notices);
   bind(select);
   select, use(limit), use(offset);
   select.execute();
@@ -164,8 +178,8 @@ NoticePage NoticeStore::list(const NoticeQuery& query) const {
 std::vector<Notice> NoticeStore::unfinished() const {
   std::vector<Notice> rows;
   auto session = database_.session();
-  session << std::string("SELECT ") + kRead + " FROM notices WHERE " + kUnfinished +
-                 " ORDER BY notice_id",
+  session << sql_for(session, std::string("SELECT ") + kRead + " FROM notices WHERE " +
+                                  kUnfinished + " ORDER BY notice_id"),
       into(rows), now;
   return rows;
 }
@@ -187,7 +201,7 @@ std::size_t NoticeStore::remove_ended(std::int64_t before_ms, std::size_t at_mos
   Poco::Int64 limit = static_cast<Poco::Int64>(at_most);
   auto session = database_.session();
   Poco::Data::Statement statement(session);
-  statement << remove, use(below), use(before), use(before), use(limit);
+  statement << sql_for(session, remove), use(below), use(before), use(before), use(limit);
   return statement.execute();
 }
 

@@ -11,6 +11,7 @@ namespace warden::host {
 
 class Database;
 class SqliteWriter;
+class PgWriter;
 
 /// What `GET /api/notifications` filters by; every field optional. Newest first.
 struct NoticeQuery {
@@ -32,7 +33,8 @@ class NoticeStore {
   ~NoticeStore();
 
   /// Inserts or replaces whole rows, and updates the outcome of `outcome_only` ones, in one
-  /// transaction, on a connection of its own (SqliteWriter). One writer thread (the journal's).
+  /// transaction, on a connection of its own (SqliteWriter or PgWriter). One writer thread (the
+  /// journal's).
   void write(std::vector<Notice>& notices);
   std::optional<Notice> find(const std::string& notice_id) const;
   /// The stored notices among `notice_ids`, in no particular order.
@@ -46,8 +48,13 @@ class NoticeStore {
   std::size_t remove_ended(std::int64_t before_ms, std::size_t at_most);
 
  private:
+  template <class Writer>
+  void write_with(Writer& writer, std::vector<Notice>& notices);
+
   Database& database_;
-  std::unique_ptr<SqliteWriter> writer_;  // made by the first write, on the writer's thread
+  // Made by the first write, on the writer's thread: one of them, by the database's kind.
+  std::unique_ptr<SqliteWriter> sqlite_writer_;
+  std::unique_ptr<PgWriter> pg_writer_;
 };
 
 }  // namespace warden::host

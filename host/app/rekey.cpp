@@ -36,8 +36,8 @@ int rekey(const std::optional<std::filesystem::path>& config_file, const ConfigO
       wrote_file = true;
     }
     const auto written = rekey_database(database, next);
-    std::cout << "re-encrypted " << written << " stored values of " << config.database
-              << " under the new key (" << origin
+    std::cout << "re-encrypted " << written << " stored values of "
+              << redact_database_uri(config.database) << " under the new key (" << origin
               << "); start warden with it: point secret_key_file at it, move it over "
               << secret_key_file(config).string() << ", or set WARDEN_SECRET_KEY\n";
     return 0;

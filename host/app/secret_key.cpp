@@ -1,5 +1,6 @@
 #include "host/app/secret_key.hpp"
 
+#include "host/store/database.hpp"
 #include "host/store/secret_key_file.hpp"
 
 #include <spdlog/spdlog.h>
@@ -35,7 +36,7 @@ Database open_database(const HostConfig& config, bool create_key) {
     std::error_code ec;
     std::filesystem::remove(key.file, ec);  // ours, made a moment ago: nothing was sealed with it
     throw SecretKeyError("no secret key: " + key.where_looked() + ", but the database \"" +
-                         config.database +
+                         redact_database_uri(config.database) +
                          "\" holds encrypted values; restore the key file (mode 0600) or set "
                          "WARDEN_SECRET_KEY");
   }

@@ -2,14 +2,17 @@
 #include "host/app/commands.hpp"
 #include "host/app/secret_key.hpp"
 #include "host/automation/automation_service.hpp"
+#include "host/cluster/host_membership.hpp"
 #include "host/http/alert_api.hpp"
 #include "host/http/health_routes.hpp"
+#include "host/http/host_routes.hpp"
 #include "host/http/metrics_routes.hpp"
 #include "host/http/plugin_routes.hpp"
 #include "host/http/server.hpp"
 #include "host/http/task_routes.hpp"
 #include "host/http/timer_routes.hpp"
 #include "host/isolation/runner_host.hpp"
+#include "host/plugins/gated_plugin_host.hpp"
 #include "host/plugins/plugin_registry.hpp"
 #include "host/services/logging.hpp"
 #include "host/store/database.hpp"
@@ -22,6 +25,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+
+#include <unistd.h>
 
 namespace warden::host {
 namespace {
@@ -36,6 +41,35 @@ sigset_t block_stop_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
   return set;
+}
+
+/// True when a stop signal is pending (it is taken), without waiting.
+bool stop_signal_pending(const sigset_t& stop_signals) {
+  timespec zero{};
+  return sigtimedwait(&stop_signals, nullptr, &zero) > 0;
+}
+
+std::string machine_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0 || !*name) return "warden";
+  return name;
+}
+
+HostMembershipOptions membership_options(const HostConfig& config) {
+  HostMembershipOptions options;
+  options.host_id = config.host_id.empty() ? machine_name() : config.host_id;
+  options.address = config.listen;
+  options.ttl = std::chrono::seconds(config.lease_ttl);
+  return options;
+}
+
+/// A holder that lost its lease stops at once: what it committed stands, what it was doing is
+/// fenced by the database, and a standby (or this host, restarted) takes the work over.
+[[noreturn]] void stop_on_lost_lease(const std::string& why) {
+  spdlog::critical("stopping at once: this host no longer holds the work lease ({})", why);
+  spdlog::default_logger()->flush();
+  std::cerr << "warden serve: lost the work lease: " << why << std::endl;
+  std::_Exit(75);
 }
 
 std::string plural(std::size_t n, const char* word) {
@@ -141,21 +175,33 @@ http::HttpServerOptions server_options(const HostConfig& config, const std::stri
 /// Serves until SIGINT or SIGTERM, then stops in order.
 void run(const HostConfig& config, const std::string& token, sigset_t& stop_signals) {
   Database database = open_database(config, true);
-  spdlog::info("database {} at schema version {}", config.database, database.schema_version());
+  spdlog::info("database {} at schema version {}", database.uri(), database.schema_version());
   RunnerOptions runner;
   runner.executable = default_runner_executable();
   runner.log_level = config.log_level;
+  // Declared before the services, so the lease is given up only after they have stopped.
+  HostMembership membership(database, membership_options(config), stop_on_lost_lease);
   auto plugin_host = std::make_shared<RunnerHost>(config.isolation, runner);
-  PluginRegistry registry(config.plugins_dirs, plugin_host);
+  PluginRegistry registry(config.plugins_dirs,
+                          std::make_shared<GatedPluginHost>(
+                              plugin_host, [&membership] { return membership.holds_lease(); }));
   load_plugins(registry);
+  if (!membership.acquire([&] { return stop_signal_pending(stop_signals); })) {
+    spdlog::info("stopped while a standby");
+    plugin_host->stop();
+    return;
+  }
   Services services(database, registry, config);
   services.start();
 
   auto metrics = std::make_shared<http::RequestMetrics>();
-  http::HttpServer server(server_options(config, token, metrics),
-                          routes(database, registry, services, config, metrics));
+  auto router = routes(database, registry, services, config, metrics);
+  HostTable host_table(database);
+  http::add_host_routes(router, host_table, membership.host_id(), config.lease_ttl * 1000LL);
+  http::HttpServer server(server_options(config, token, metrics), std::move(router));
   server.start();
   const auto host = config.listen.substr(0, config.listen.rfind(':'));
+  membership.serving_at(host + ":" + std::to_string(server.port()));
   std::cout << "warden listening on http://" << host << ":" << server.port()
             << " (API token: the AUTH_TOKEN environment variable; env " << config.env << ")"
             << std::endl;

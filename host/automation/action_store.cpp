@@ -1,4 +1,5 @@
 #include "host/automation/action_store.hpp"
+#include "host/store/sql_text.hpp"
 
 #include "host/store/database.hpp"
 #include "host/store/sealed_columns.hpp"
@@ -56,11 +57,11 @@ void upsert_actions(const Database& database, Poco::Data::Session& session,
                 body = database.seal(compact_json(*action_record_to_json(a)),
                                      sealed_column::kActionBody);
     Poco::Int64 created = a.created_ms, updated = a.updated_ms;
-    session
-        << "INSERT INTO actions (id, policy, alert_id, alert_ids, kind, status, created_ms, "
-           "updated_ms, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-           "alert_ids = excluded.alert_ids, status = excluded.status, "
-           "updated_ms = excluded.updated_ms, body = excluded.body",
+    session << sql_for(session,
+                       "INSERT INTO actions (id, policy, alert_id, alert_ids, kind, status, "
+                       "created_ms, updated_ms, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON "
+                       "CONFLICT (id) DO UPDATE SET alert_ids = excluded.alert_ids, status = "
+                       "excluded.status, updated_ms = excluded.updated_ms, body = excluded.body"),
         use(id), use(policy), use(alert_id), use(alert_ids), use(kind), use(status), use(created),
         use(updated), use(body), now;
   }
@@ -69,8 +70,10 @@ void upsert_actions(const Database& database, Poco::Data::Session& session,
 std::vector<ActionRecord> load_unfinished_actions(Database& database) {
   std::vector<std::string> bodies;
   auto s = database.session();
-  s << "SELECT body FROM actions WHERE status IN ('created', 'waiting_approval', 'running', "
-       "'blocked') ORDER BY id",
+  s << sql_for(
+      s,
+      "SELECT body FROM actions WHERE status IN ('created', 'waiting_approval', 'running', "
+      "'blocked') ORDER BY id"),
       into(bodies), now;
   std::vector<ActionRecord> out;
   out.reserve(bodies.size());
@@ -82,7 +85,7 @@ std::optional<ActionRecord> find_stored_action(Database& database, const std::st
   std::vector<std::string> bodies;
   std::string key = id;
   auto s = database.session();
-  s << "SELECT body FROM actions WHERE id = ?", use(key), into(bodies), now;
+  s << sql_for(s, "SELECT body FROM actions WHERE id = ?"), use(key), into(bodies), now;
   if (bodies.empty()) return std::nullopt;
   return action_of(database, bodies.front());
 }
@@ -94,7 +97,7 @@ ActionPage list_stored_actions(Database& database, const ActionQuery& query) {
   {
     Poco::Data::Statement count(s);
     Poco::Int64 total = 0;
-    count << "SELECT COUNT(*) FROM actions" + filter.where, into(total);
+    count << sql_for(s, "SELECT COUNT(*) FROM actions" + filter.where), into(total);
     for (auto& v : filter.values) count, use(v);
     count.execute();
     page.total = static_cast<std::size_t>(total);
@@ -103,7 +106,8 @@ ActionPage list_stored_actions(Database& database, const ActionQuery& query) {
   Poco::Int64 limit = static_cast<Poco::Int64>(query.limit),
               offset = static_cast<Poco::Int64>(query.offset);
   Poco::Data::Statement select(s);
-  select << "SELECT body FROM actions" + filter.where + " ORDER BY id DESC LIMIT ? OFFSET ?",
+  select << sql_for(
+      s, "SELECT body FROM actions" + filter.where + " ORDER BY id DESC LIMIT ? OFFSET ?"),
       into(bodies);
   for (auto& v : filter.values) select, use(v);
   select, use(limit), use(offset);

@@ -1,4 +1,5 @@
 #include "host/automation/alert_record_store.hpp"
+#include "host/store/sql_text.hpp"
 
 #include "host/store/database.hpp"
 #include "host/store/row_type_handler.hpp"
@@ -88,18 +89,21 @@ void upsert_alert_records(Poco::Data::Session& session, const std::vector<AlertR
   std::vector<AlertRecordRow> rows;
   rows.reserve(records.size());
   for (const auto& record : records) rows.push_back(to_row(record));
-  session << "INSERT INTO alert_records (id, fingerprint, state, source, labels, first_ms, "
-             "last_ms, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-             "fingerprint = excluded.fingerprint, state = excluded.state, "
-             "source = excluded.source, labels = excluded.labels, "
-             "first_ms = excluded.first_ms, last_ms = excluded.last_ms, body = excluded.body",
+  session << sql_for(
+      session,
+      "INSERT INTO alert_records (id, fingerprint, state, source, labels, first_ms, "
+      "last_ms, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+      "fingerprint = excluded.fingerprint, state = excluded.state, "
+      "source = excluded.source, labels = excluded.labels, "
+      "first_ms = excluded.first_ms, last_ms = excluded.last_ms, body = excluded.body"),
       use(rows), now;
 }
 
 std::vector<AlertRecord> load_open_alert_records(Database& database) {
   std::vector<std::string> bodies;
   auto session = database.session();
-  session << "SELECT body FROM alert_records WHERE state <> 'closed' ORDER BY first_ms, id",
+  session << sql_for(
+      session, "SELECT body FROM alert_records WHERE state <> 'closed' ORDER BY first_ms, id"),
       into(bodies), now;
   return from_bodies(bodies);
 }
@@ -108,7 +112,8 @@ std::optional<AlertRecord> find_alert_record(Database& database, const std::stri
   std::vector<std::string> bodies;
   std::string key = id;
   auto session = database.session();
-  session << "SELECT body FROM alert_records WHERE id = ?", use(key), into(bodies), now;
+  session << sql_for(session, "SELECT body FROM alert_records WHERE id = ?"), use(key),
+      into(bodies), now;
   if (bodies.empty()) return std::nullopt;
   return from_body(bodies.front());
 }
@@ -155,7 +160,7 @@ AlertRecordPage list_alert_records(Database& database, const AlertRecordQuery& q
   {
     Poco::Int64 total = 0;
     Poco::Data::Statement count(session);
-    count << "SELECT COUNT(*) FROM alert_records" + where, into(total);
+    count << sql_for(session, "SELECT COUNT(*) FROM alert_records" + where), into(total);
     bind(count);
     count.execute();
     page.total = static_cast<std::size_t>(total);
@@ -164,8 +169,8 @@ AlertRecordPage list_alert_records(Database& database, const AlertRecordQuery& q
   Poco::Int64 offset = static_cast<Poco::Int64>(query.offset);
   std::vector<std::string> bodies;
   Poco::Data::Statement select(session);
-  select << "SELECT body FROM alert_records" + where +
-                " ORDER BY last_ms DESC, id DESC LIMIT ? OFFSET ?",
+  select << sql_for(session, "SELECT body FROM alert_records" + where +
+                                 " ORDER BY last_ms DESC, id DESC LIMIT ? OFFSET ?"),
       into(bodies);
   bind(select);
   select, use(limit), use(offset);

@@ -20,6 +20,7 @@ void write_rows(Database& database, std::vector<AutomationRow>& rows) {
   }
   auto session = database.session();
   Poco::Data::Transaction tx(session);
+  database.fence().check(session);
   upsert_alert_records(session, alerts);
   upsert_actions(database, session, actions);
   tx.commit();

@@ -1,4 +1,5 @@
 #include "host/automation/named_config_store.hpp"
+#include "host/store/sql_text.hpp"
 
 #include "host/store/database.hpp"
 #include "host/store/sealed_columns.hpp"
@@ -15,7 +16,8 @@ std::vector<NamedConfig> NamedConfigStore::list() const {
   std::vector<std::string> names, bodies;
   std::vector<Poco::Int64> updated;
   auto s = database_.session();
-  s << "SELECT name, body, updated_ms FROM named_configs WHERE collection = ? ORDER BY name",
+  s << sql_for(
+      s, "SELECT name, body, updated_ms FROM named_configs WHERE collection = ? ORDER BY name"),
       use(collection), into(names), into(bodies), into(updated), now;
   std::vector<NamedConfig> out;
   out.reserve(names.size());
@@ -30,9 +32,10 @@ void NamedConfigStore::put(const NamedConfig& config) {
               body = database_.seal(config.body, sealed_column::kNamedConfigBody);
   Poco::Int64 updated = config.updated_ms;
   auto s = database_.session();
-  s << "INSERT INTO named_configs (collection, name, body, updated_ms) VALUES (?, ?, ?, ?) "
-       "ON CONFLICT (collection, name) DO UPDATE SET body = excluded.body, "
-       "updated_ms = excluded.updated_ms",
+  s << sql_for(s,
+               "INSERT INTO named_configs (collection, name, body, updated_ms) VALUES (?, ?, ?, ?) "
+               "ON CONFLICT (collection, name) DO UPDATE SET body = excluded.body, "
+               "updated_ms = excluded.updated_ms"),
       use(collection), use(name), use(body), use(updated), now;
 }
 
@@ -40,8 +43,8 @@ bool NamedConfigStore::remove(const std::string& name) {
   std::string collection = collection_, key = name;
   auto s = database_.session();
   Poco::Data::Statement statement(s);
-  statement << "DELETE FROM named_configs WHERE collection = ? AND name = ?", use(collection),
-      use(key);
+  statement << sql_for(s, "DELETE FROM named_configs WHERE collection = ? AND name = ?"),
+      use(collection), use(key);
   return statement.execute() > 0;
 }
 

@@ -9,11 +9,11 @@ namespace {
 
 const std::set<std::string> kEnvironments = {"TEST", "STAGE", "PRODUCTION"};
 const std::set<std::string> kKnownKeys = {
-    "default_env",       "service",       "source_db",      "max_status_task", "listen",
-    "plugins_dir",       "workers",       "http_threads",   "log_level",       "max_body_bytes",
-    "task_timeout",      "task_timeouts", "timer_workers",  "timer_max_age",   "notice_max_age",
-    "mq_conf",           "TEST",          "STAGE",          "PRODUCTION",      "action_workers",
-    "alert_close_after", "isolation",     "secret_key_file"};
+    "default_env",       "service",       "source_db",       "max_status_task", "listen",
+    "plugins_dir",       "workers",       "http_threads",    "log_level",       "max_body_bytes",
+    "task_timeout",      "task_timeouts", "timer_workers",   "timer_max_age",   "notice_max_age",
+    "mq_conf",           "TEST",          "STAGE",           "PRODUCTION",      "action_workers",
+    "alert_close_after", "isolation",     "secret_key_file", "host_id",         "lease_ttl"};
 const std::set<std::string> kHttpLimitKeys = {"http_header_timeout", "http_body_timeout",
                                               "http_idle_timeout"};
 
@@ -179,6 +179,16 @@ void read_file(const std::filesystem::path& file, HostConfig& config,
   if (auto n = root["max_body_bytes"]) config.max_body_bytes = r.positive_int(n, "max_body_bytes");
   if (auto n = root["log_level"]) config.log_level = r.string(n, "log_level");
   if (auto n = root["secret_key_file"]) config.secret_key_file = r.string(n, "secret_key_file");
+  if (auto n = root["host_id"]) {
+    config.host_id = r.string(n, "host_id");
+    if (config.host_id.empty() || config.host_id.size() > 128)
+      r.fail(n, "host_id", "must be 1 to 128 characters");
+  }
+  if (auto n = root["lease_ttl"]) {
+    config.lease_ttl = r.positive_int(n, "lease_ttl");
+    if (config.lease_ttl < 3 || config.lease_ttl > 3600)
+      r.fail(n, "lease_ttl", "must be 3 to 3600 seconds");
+  }
   if (auto n = root["service"]) config.services = r.strings(n, "service");
   if (auto n = root["source_db"]) read_source_db(r, n, config);
   if (auto section = root[config.env]) {

@@ -27,11 +27,11 @@ bool is_bundled_plugin(const std::string& key);
 
 /// The `isolation` setting: where plugins run, and the runner processes' limits.
 struct IsolationSettings {
-  Isolation outside = Isolation::process;    ///< `default`: plugins outside the bundled set
+  Isolation outside = Isolation::process;     ///< `default`: plugins outside the bundled set
   Isolation bundled = Isolation::in_process;  ///< `bundled`: the bundled plugins (README: why)
-  std::map<std::string, Isolation> plugins;  ///< per plugin key, winning over both
-  int runners_per_plugin = 4;                ///< runner processes kept per plugin
-  int call_timeout = 600;                    ///< seconds a step or a timer firing may take
+  std::map<std::string, Isolation> plugins;   ///< per plugin key, winning over both
+  int runners_per_plugin = 4;                 ///< runner processes kept per plugin
+  int call_timeout = 600;                     ///< seconds a step or a timer firing may take
   int crash_limit = 5;                  ///< crashes within crash_window that make a plugin failed
   int crash_window = 60;                ///< seconds
   std::int64_t memory_limit_mb = 1024;  ///< a runner's address space; 0: none
@@ -70,6 +70,11 @@ struct HostConfig {
   /// Seconds after its recovery a recovered alert record closes itself.
   std::int64_t alert_close_after = 3600;
   IsolationSettings isolation;
+  /// This host among the hosts sharing its database; empty: the machine's host name. Unique per
+  /// running host: a host restarted with its id takes its lease back at once.
+  std::string host_id;
+  /// Seconds the work lease lasts unrenewed: how long a dead host's work waits for a standby.
+  int lease_ttl = 15;
 };
 
 /// Command-line values that win over the file (empty: not given).

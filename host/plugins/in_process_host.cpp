@@ -110,7 +110,7 @@ DeliveryResult InProcessHost::deliver(const PluginRecord& plugin, const Delivery
   try {
     // The plugin's own copy: objects on other threads read the instance's at the same time.
     Poco::JSON::Object::Ptr config = new Poco::JSON::Object(*call.config);
-    TimeoutHttpClient http(*services.http, call.timeout);
+    TimeoutHttpClient http(*services.http, call.timeout, call.notice_id);
     FallbackRenderer renderer(*services.templates, string_field(*config, "alertTpl"),
                               call.default_template);
     // Neither is owned here: both outlive the object call_plugin makes.

@@ -63,6 +63,9 @@ struct DeliveryCall {
   std::string
       default_template;  ///< the manifest's alertTpl default: the fallback when alertTpl fails
   Alert alert;
+  /// The notice this attempt sends: every HTTP request of the attempt carries it as
+  /// X-Warden-Notice-Id ("" sends none).
+  std::string notice_id;
 };
 
 /// One delivery's result, as the pipeline records it.

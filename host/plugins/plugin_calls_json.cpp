@@ -197,6 +197,7 @@ Object::Ptr to_json(const DeliveryCall& call) {
   out->set("timeout_ms", static_cast<std::int64_t>(call.timeout.count()));
   out->set("default_template", call.default_template);
   out->set("alert", alert_to_json(call.alert));
+  out->set("notice_id", call.notice_id);
   return out;
 }
 
@@ -208,6 +209,7 @@ DeliveryCall delivery_call_from_json(const Object& json) {
   call.timeout = std::chrono::milliseconds(number(json, "timeout_ms"));
   call.default_template = text(json, "default_template");
   call.alert = stored_alert_from_json(*object(json, "alert"));
+  call.notice_id = text(json, "notice_id");
   return call;
 }
 

@@ -2,7 +2,9 @@
 
 #include "host/store/migrations.hpp"
 #include "host/store/sealed_columns.hpp"
+#include "host/store/sql_text.hpp"
 
+#include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Transaction.h>
 #include <Poco/DateTimeFormat.h>
@@ -13,6 +15,7 @@
 #include <set>
 #include <vector>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -20,9 +23,78 @@
 using namespace Poco::Data::Keywords;
 
 namespace warden::host {
+namespace {
+
+// Every host that opens the database takes this (session-level) lock around its migrations, so
+// hosts started together migrate one after another.
+constexpr long long kMigrationLock = 0x77617264656e;  // "warden"
+
+std::string replace_all(std::string text, const std::string& secret) {
+  if (secret.empty()) return text;
+  for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3))
+    text.replace(at, secret.size(), "***");
+  return text;
+}
+
+/// The passwords a URI carries, as written in it (user:password@ and password=…).
+std::vector<std::string> passwords_in(std::string_view uri) {
+  std::vector<std::string> found;
+  const auto scheme = uri.find("://");
+  if (scheme != std::string_view::npos) {
+    const auto authority = uri.substr(scheme + 3, uri.find_first_of("/?", scheme + 3) - scheme - 3);
+    const auto at = authority.rfind('@');
+    if (at != std::string_view::npos) {
+      const auto colon = authority.substr(0, at).find(':');
+      if (colon != std::string_view::npos)
+        found.emplace_back(authority.substr(colon + 1, at - colon - 1));
+    }
+  }
+  for (auto key = uri.find("password="); key != std::string_view::npos;
+       key = uri.find("password=", key + 9)) {
+    const auto from = key + 9;
+    found.emplace_back(uri.substr(from, uri.find_first_of("& ", from) - from));
+  }
+  return found;
+}
+
+/// `text` with every password `uri` carries replaced by ***.
+std::string redact_text(std::string text, std::string_view uri) {
+  for (const auto& password : passwords_in(uri)) text = replace_all(std::move(text), password);
+  return text;
+}
+
+/// A libpq URI as the key='value' connection string Poco's PostgreSQL connector splits itself.
+std::string conninfo_of(const std::string& uri) {
+  char* error = nullptr;
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
+      PQconninfoParse(uri.c_str(), &error), PQconninfoFree);
+  if (!options) {
+    std::string why = error ? error : "cannot be read";
+    PQfreemem(error);
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    throw DatabaseError("database \"" + redact_database_uri(uri) + "\": " + why);
+  }
+  std::string out;
+  for (auto* o = options.get(); o->keyword; ++o) {
+    if (!o->val) continue;
+    std::string value;
+    for (const char* c = o->val; *c; ++c) {
+      if (*c == '\\' || *c == '\'') value += '\\';
+      value += *c;
+    }
+    out += (out.empty() ? "" : " ") + std::string(o->keyword) + "='" + value + "'";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string redact_database_uri(std::string_view uri) {
+  return redact_text(std::string(uri), uri);
+}
 
 Database::Database(const std::string& uri, std::optional<SecretBox> secrets)
-    : uri_(uri), secrets_(std::move(secrets)) {
+    : uri_(redact_database_uri(uri)), secrets_(std::move(secrets)) {
   if (uri.starts_with("sqlite:")) {
     std::filesystem::path file = uri.substr(7);
     if (file.empty()) throw DatabaseError("database \"" + uri + "\": no file after sqlite:");
@@ -37,22 +109,40 @@ Database::Database(const std::string& uri, std::optional<SecretBox> secrets)
     (void)memstatus_off;
     Poco::Data::SQLite::Connector::registerConnector();
     connector_ = "SQLite";
-    connection_ = file.string();
+    poco_connection_ = file.string();
   } else if (uri.starts_with("postgresql://") || uri.starts_with("postgres://")) {
-    throw DatabaseError("database \"" + uri +
-                        "\": PostgreSQL is not available in this build yet; use sqlite:<path>");
+    Poco::Data::PostgreSQL::Connector::registerConnector();
+    connector_ = "postgresql";
+    connection_ = uri;                    // libpq reads the URI itself (PgWriter)
+    poco_connection_ = conninfo_of(uri);  // Poco's connector takes only key=value pairs
   } else {
-    throw DatabaseError("database \"" + uri + "\": expected sqlite:<path> or postgresql://…");
+    throw DatabaseError("database \"" + uri_ + "\": expected sqlite:<path> or postgresql://…");
   }
   try {
-    // Enough for every HTTP thread, worker and the journal at once; idle ones close after a minute.
-    pool_ = std::make_unique<Poco::Data::SessionPool>(connector_, connection_, 1, 256, 60);
+    // SQLite: enough for every HTTP thread, worker and the journal at once. PostgreSQL: each is a
+    // server process, and several hosts share the server's max_connections. Idle ones close after
+    // a minute.
+    pool_ = std::make_unique<Poco::Data::SessionPool>(connector_, poco_connection_, 1,
+                                                      postgresql() ? 48 : 256, 60);
     auto s = session();
-    s << "PRAGMA journal_mode=WAL", now;
-    s << "PRAGMA busy_timeout=5000", now;
-    migrate();
+    if (postgresql()) {
+      s << "SET client_min_messages = warning", now;  // no NOTICE lines on stderr
+      s << "SELECT pg_advisory_lock(" + std::to_string(kMigrationLock) + ")", now;
+      try {
+        migrate();
+      } catch (...) {
+        s << "SELECT pg_advisory_unlock(" + std::to_string(kMigrationLock) + ")", now;
+        throw;
+      }
+      s << "SELECT pg_advisory_unlock(" + std::to_string(kMigrationLock) + ")", now;
+    } else {
+      s << "PRAGMA journal_mode=WAL", now;
+      s << "PRAGMA busy_timeout=5000", now;
+      migrate();
+    }
   } catch (const Poco::Exception& e) {
-    throw DatabaseError("database \"" + uri + "\": " + e.displayText());
+    // libpq's messages do not quote the URI, but nothing the server says may show the password.
+    throw DatabaseError("database \"" + uri_ + "\": " + redact_text(e.displayText(), uri));
   }
 }
 
@@ -87,32 +177,35 @@ void Database::check_key(Poco::Data::Session& s) const {
 int Database::schema_version() const {
   auto s = session();
   int version = 0;
-  s << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(version), now;
+  s << sql_for(s, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"), into(version), now;
   return version;
 }
 
 void Database::migrate() {
   auto s = session();
-  s << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-       "description TEXT NOT NULL, applied_at VARCHAR(40) NOT NULL)",
+  s << sql_for(s,
+               "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+               "description TEXT NOT NULL, applied_at VARCHAR(40) NOT NULL)"),
       now;
   // Each migration is applied once, by its number: one numbered below the highest applied (added
   // to the list later, in another line of work) still runs.
   std::vector<int> applied_versions;
-  s << "SELECT version FROM schema_migrations", into(applied_versions), now;
+  s << sql_for(s, "SELECT version FROM schema_migrations"), into(applied_versions), now;
   const std::set<int> done(applied_versions.begin(), applied_versions.end());
   if (done.count(1)) check_key(s);  // host_info exists
   const SecretBox* box = secrets_ ? &*secrets_ : nullptr;
   for (const auto& m : all_migrations()) {
     if (done.count(m.version)) continue;
     Poco::Data::Transaction tx(s);
-    for (const auto& sql : m.statements) s << sql, now;
+    for (const auto& sql : m.statements) s << sql_for(s, sql), now;
     if (m.code) m.code(s, box);
     std::string applied =
         Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::ISO8601_FORMAT);
     int version = m.version;
     std::string description = m.description;
-    s << "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+    s << sql_for(s,
+                 "INSERT INTO schema_migrations (version, description, applied_at) "
+                 "VALUES (?, ?, ?)"),
         use(version), use(description), use(applied), now;
     tx.commit();
     spdlog::info("database migrated to version {} ({})", m.version, m.description);

@@ -4,6 +4,7 @@
 #include <Poco/Data/SessionPool.h>
 
 #include "host/store/secret_box.hpp"
+#include "host/store/work_fence.hpp"
 
 #include <memory>
 #include <optional>
@@ -25,9 +26,15 @@ class SecretKeyError : public DatabaseError {
   using DatabaseError::DatabaseError;
 };
 
+/// `uri` with its password (user:password@ or password=…) replaced by "***": what logs and
+/// messages show.
+std::string redact_database_uri(std::string_view uri);
+
 /// The host's store, opened from a `database` URI (SPEC §4) and migrated to the current schema.
-/// `sqlite:<path>` is the embedded default (WAL; the parent folder is created). Every statement is
-/// parameterised; the SQL is kept portable to PostgreSQL.
+/// `sqlite:<path>` is the embedded default (WAL; the parent folder is created);
+/// `postgresql://user:password@host:port/dbname` (or `postgresql:///dbname?host=/socket/dir`, any
+/// form libpq reads) shares one database between hosts. Every statement is parameterised and
+/// written once, with `?` parameters (sql_for numbers them for PostgreSQL).
 class Database {
  public:
   /// Opens and migrates. Throws DatabaseError with a message naming the URI on failure, and
@@ -42,6 +49,9 @@ class Database {
   Poco::Data::Session session() const;
   int schema_version() const;
   const std::string& uri() const { return uri_; }
+  bool postgresql() const { return connector_ == "postgresql"; }
+  /// The PostgreSQL URI as given, password included: only for opening a libpq connection.
+  const std::string& postgresql_connection() const { return connection_; }
 
   /// What a sealed column (sealed_column::…) stores for `text`: sealed under the key, or `text`
   /// itself in a keyless database.
@@ -49,6 +59,8 @@ class Database {
   /// The value back from what `seal` stored; throws SecretError when it does not open.
   std::string open(std::string_view stored, std::string_view column) const;
   const std::optional<SecretBox>& secrets() const { return secrets_; }
+  /// What work transactions check first when several hosts share the database.
+  WorkFence& fence() const { return *fence_; }
 
  private:
   void migrate();
@@ -57,8 +69,10 @@ class Database {
   std::string uri_;
   std::optional<SecretBox> secrets_;
   std::string connector_;
-  std::string connection_;
+  std::string connection_;       // PostgreSQL: the URI as given
+  std::string poco_connection_;  // what the session pool opens
   std::unique_ptr<Poco::Data::SessionPool> pool_;
+  std::shared_ptr<WorkFence> fence_ = std::make_shared<WorkFence>();
 };
 
 }  // namespace warden::host

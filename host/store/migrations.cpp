@@ -117,6 +117,17 @@ const std::vector<Migration>& all_migrations() {
       {20,
        "host stops while a task's step ran",
        {"ALTER TABLE tasks ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0"}},
+      // ---- several hosts on one database (issue 17) ----
+      {21,
+       "hosts and the work lease",
+       // Times are the database's clock in ms (host_table.cpp); the work lease is one row whose
+       // epoch grows with every new holder, so a write can be fenced by (holder, epoch).
+       {"CREATE TABLE hosts (host_id VARCHAR(128) PRIMARY KEY, address TEXT NOT NULL, "
+        "pid BIGINT NOT NULL, started_ms BIGINT NOT NULL, heartbeat_ms BIGINT NOT NULL, "
+        "role VARCHAR(16) NOT NULL)",
+        "CREATE TABLE leases (name VARCHAR(64) PRIMARY KEY, holder VARCHAR(128) NOT NULL, "
+        "epoch BIGINT NOT NULL, expires_ms BIGINT NOT NULL)",
+        "INSERT INTO leases (name, holder, epoch, expires_ms) VALUES ('work', '', 0, 0)"}},
   };
   return migrations;
 }

@@ -1,4 +1,5 @@
 #include "host/store/sealed_columns.hpp"
+#include "host/store/sql_text.hpp"
 
 #include "host/store/database.hpp"
 
@@ -24,10 +25,14 @@ std::string str(std::string_view s) {
 /// One column, a page at a time in key order, so a large table is never held whole.
 std::size_t reseal_column(Poco::Data::Session& session, const SealedColumn& c,
                           const SecretBox* from, const SecretBox& to) {
+  // A table keyed by one column names '' as its second key; PostgreSQL refuses a constant in
+  // ORDER BY, so the order names real columns only.
+  const std::string order = " ORDER BY " + str(c.key1) +
+                            (c.key2.starts_with('\'') ? "" : ", " + str(c.key2)) + " LIMIT " +
+                            std::to_string(kPage);
   const std::string select = "SELECT " + str(c.key1) + ", " + str(c.key2) + ", " + str(c.column) +
                              " FROM " + str(c.table) + " WHERE (" + str(c.key1) + ", " +
-                             str(c.key2) + ") > (?, ?) ORDER BY " + str(c.key1) + ", " +
-                             str(c.key2) + " LIMIT " + std::to_string(kPage);
+                             str(c.key2) + ") > (?, ?)" + order;
   const std::string update = "UPDATE " + str(c.table) + " SET " + str(c.column) + " = ? WHERE " +
                              str(c.key1) + " = ? AND " + str(c.key2) + " = ?";
   std::string after1, after2;
@@ -38,12 +43,12 @@ std::size_t reseal_column(Poco::Data::Session& session, const SealedColumn& c,
     Poco::Data::Statement page(session);
     // The first page starts before every key: (k1, k2) > (NULL, …) is never true.
     if (first)
-      page << "SELECT " + str(c.key1) + ", " + str(c.key2) + ", " + str(c.column) + " FROM " +
-                  str(c.table) + " ORDER BY " + str(c.key1) + ", " + str(c.key2) + " LIMIT " +
-                  std::to_string(kPage),
+      page << sql_for(session, "SELECT " + str(c.key1) + ", " + str(c.key2) + ", " + str(c.column) +
+                                   " FROM " + str(c.table) + order),
           into(k1), into(k2), into(values);
     else
-      page << select, useRef(after1), useRef(after2), into(k1), into(k2), into(values);
+      page << sql_for(session, select), useRef(after1), useRef(after2), into(k1), into(k2),
+          into(values);
     page.execute();
     first = false;
     if (values.empty()) break;
@@ -54,7 +59,7 @@ std::size_t reseal_column(Poco::Data::Session& session, const SealedColumn& c,
       }
       value = to.seal(value, c.name);
     }
-    session << update, use(values), use(k1), use(k2), now;
+    session << sql_for(session, update), use(values), use(k1), use(k2), now;
     written += values.size();
     after1 = k1.back();
     after2 = k2.back();
@@ -87,14 +92,16 @@ std::size_t reseal_columns(Poco::Data::Session& session, const SecretBox* from,
 bool has_key_check(Poco::Data::Session& session) {
   std::string name(kKeyCheckName);
   int rows = 0;
-  session << "SELECT COUNT(*) FROM host_info WHERE name = ?", use(name), into(rows), now;
+  session << sql_for(session, "SELECT COUNT(*) FROM host_info WHERE name = ?"), use(name),
+      into(rows), now;
   return rows > 0;
 }
 
 bool key_check_matches(Poco::Data::Session& session, const SecretBox& box) {
   std::string name(kKeyCheckName);
   std::vector<std::string> values;
-  session << "SELECT value FROM host_info WHERE name = ?", use(name), into(values), now;
+  session << sql_for(session, "SELECT value FROM host_info WHERE name = ?"), use(name),
+      into(values), now;
   if (values.empty()) return false;
   try {
     return box.open(values.front(), kKeyCheckPlace) == kKeyCheckText;
@@ -105,8 +112,9 @@ bool key_check_matches(Poco::Data::Session& session, const SecretBox& box) {
 
 void write_key_check(Poco::Data::Session& session, const SecretBox& box) {
   std::string name(kKeyCheckName), value = box.seal(kKeyCheckText, kKeyCheckPlace);
-  session << "INSERT INTO host_info (name, value) VALUES (?, ?) "
-             "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+  session << sql_for(session,
+                     "INSERT INTO host_info (name, value) VALUES (?, ?) "
+                     "ON CONFLICT (name) DO UPDATE SET value = excluded.value"),
       use(name), use(value), now;
 }
 

@@ -1,6 +1,8 @@
 #include "host/store/database.hpp"
+#include "host/store/pg_writer.hpp"
 #include "host/store/row_type_handler.hpp"
 #include "host/store/sealed_columns.hpp"
+#include "host/store/sql_text.hpp"
 #include "host/tasks/task_store.hpp"
 
 #include <Poco/Data/Session.h>
@@ -139,6 +141,12 @@ namespace warden::host {
 
 using namespace Poco::Data::Keywords;
 
+SqlTaskStore::SqlTaskStore(Database& database)
+    : database_(database),
+      pg_(database.postgresql() ? std::make_unique<PgWriterSlot>() : nullptr) {}
+
+SqlTaskStore::~SqlTaskStore() = default;
+
 void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
   if (records.empty()) return;
   std::vector<TaskRow> rows;
@@ -158,9 +166,20 @@ void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
       "deadline_ms = excluded.deadline_ms, generation = excluded.generation, "
       "skipped = excluded.skipped, action_id = excluded.action_id, "
       "alarm_json = excluded.alarm_json, interrupted = excluded.interrupted";
+  if (pg_) {
+    // Poco's PostgreSQL connector binds and waits row by row; libpq pipelines the batch.
+    pg_->with(database_, [&](PgWriter& writer) {
+      PgWriter::Transaction tx(writer);
+      database_.fence().check(writer);
+      for (auto& row : rows) writer.run_row(sql, row);
+      tx.commit();
+    });
+    return;
+  }
   auto session = database_.session();
   Poco::Data::Transaction tx(session);
-  session << sql, use(rows), now;
+  database_.fence().check(session);
+  session << sql_for(session, sql), use(rows), now;
   tx.commit();
 }
 
@@ -178,7 +197,7 @@ std::vector<TaskRecord> SqlTaskStore::find_many(const std::vector<std::string>& 
   auto session = database_.session();
   std::vector<TaskRow> rows;
   Poco::Data::Statement select(session);
-  select << sql, into(rows);
+  select << sql_for(session, sql), into(rows);
   for (const auto& id : task_ids) select, useRef(id);
   select.execute();
   return from_rows(database_, rows);
@@ -199,7 +218,7 @@ TaskPage SqlTaskStore::list(const TaskQuery& query) {
   TaskPage page;
   {
     Poco::Data::Statement count(session);
-    count << "SELECT COUNT(*) FROM tasks" + where, into(page.total);
+    count << sql_for(session, "SELECT COUNT(*) FROM tasks" + where), into(page.total);
     for (const auto& p : params) count, useRef(p);
     count.execute();
   }
@@ -207,8 +226,8 @@ TaskPage SqlTaskStore::list(const TaskQuery& query) {
   Poco::Int64 offset = static_cast<Poco::Int64>(query.page - 1) * query.page_size;
   std::vector<TaskRow> rows;
   Poco::Data::Statement select(session);
-  select << std::string("SELECT ") + kColumns + " FROM tasks" + where +
-                " ORDER BY create_ms DESC, task_id DESC LIMIT ? OFFSET ?",
+  select << sql_for(session, std::string("SELECT ") + kColumns + " FROM tasks" + where +
+                                 " ORDER BY create_ms DESC, task_id DESC LIMIT ? OFFSET ?"),
       into(rows);
   for (const auto& p : params) select, useRef(p);
   select, use(limit), use(offset);
@@ -220,8 +239,10 @@ TaskPage SqlTaskStore::list(const TaskQuery& query) {
 std::vector<TaskRecord> SqlTaskStore::unfinished() {
   auto session = database_.session();
   std::vector<TaskRow> rows;
-  session << std::string("SELECT ") + kColumns +
-                 " FROM tasks WHERE status IN ('waiting', 'running') ORDER BY create_ms, task_id",
+  session << sql_for(
+      session,
+      std::string("SELECT ") + kColumns +
+          " FROM tasks WHERE status IN ('waiting', 'running') ORDER BY create_ms, task_id"),
       into(rows), now;
   return from_rows(database_, rows);
 }

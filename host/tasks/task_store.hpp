@@ -3,6 +3,7 @@
 #include "host/tasks/task_record.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 namespace warden::host {
 
 class Database;
+class PgWriterSlot;
 
 /// Which tasks `TaskStore::list` returns: newest first, `page` counted from 1.
 struct TaskQuery {
@@ -42,7 +44,8 @@ class TaskStore {
 /// The tasks table through Poco Data, with parameterised, portable SQL.
 class SqlTaskStore : public TaskStore {
  public:
-  explicit SqlTaskStore(Database& database) : database_(database) {}
+  explicit SqlTaskStore(Database& database);
+  ~SqlTaskStore() override;
 
   void write(const std::vector<TaskRecord>& rows) override;
   std::optional<TaskRecord> find(const std::string& task_id) override;
@@ -52,6 +55,7 @@ class SqlTaskStore : public TaskStore {
 
  private:
   Database& database_;
+  std::unique_ptr<PgWriterSlot> pg_;  ///< PostgreSQL: writes go through libpq's pipeline
 };
 
 }  // namespace warden::host

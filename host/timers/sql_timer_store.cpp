@@ -1,6 +1,8 @@
 #include "host/store/database.hpp"
+#include "host/store/pg_writer.hpp"
 #include "host/store/row_type_handler.hpp"
 #include "host/store/sealed_columns.hpp"
+#include "host/store/sql_text.hpp"
 #include "host/timers/timer_store.hpp"
 
 #include <Poco/Data/SQLite/Utility.h>
@@ -110,6 +112,12 @@ namespace warden::host {
 
 using namespace Poco::Data::Keywords;
 
+SqlTimerStore::SqlTimerStore(Database& database)
+    : database_(database),
+      pg_(database.postgresql() ? std::make_unique<PgWriterSlot>() : nullptr) {}
+
+SqlTimerStore::~SqlTimerStore() = default;
+
 void SqlTimerStore::write(const std::vector<TimerRecord>& records) {
   if (records.empty()) return;
   std::vector<TimerRow> upserts;
@@ -135,12 +143,25 @@ void SqlTimerStore::write(const std::vector<TimerRecord>& records) {
       "last_fired_ms = excluded.last_fired_ms, last_lateness_us = excluded.last_lateness_us, "
       "last_outcome = excluded.last_outcome, last_error = excluded.last_error, "
       "action_state_json = excluded.action_state_json";
+  static const std::string remove = "DELETE FROM timers WHERE kind = ? AND id = ?";
+  if (pg_) {
+    // Poco's PostgreSQL connector binds and waits row by row; libpq pipelines the batch.
+    pg_->with(database_, [&](PgWriter& writer) {
+      PgWriter::Transaction tx(writer);
+      database_.fence().check(writer);
+      for (auto& row : upserts) writer.run_row(upsert, row);
+      for (std::size_t i = 0; i < removed_ids.size(); ++i)
+        writer.run(remove, removed_kinds[i], removed_ids[i]);
+      tx.commit();
+    });
+    return;
+  }
   auto session = database_.session();
   Poco::Data::Transaction tx(session);
-  if (!upserts.empty()) session << upsert, use(upserts), now;
+  database_.fence().check(session);
+  if (!upserts.empty()) session << sql_for(session, upsert), use(upserts), now;
   if (!removed_ids.empty())
-    session << "DELETE FROM timers WHERE kind = ? AND id = ?", use(removed_kinds), use(removed_ids),
-        now;
+    session << sql_for(session, remove), use(removed_kinds), use(removed_ids), now;
   tx.commit();
 }
 
@@ -149,7 +170,7 @@ void SqlTimerStore::load(const std::function<void(TimerRecord&&)>& each) {
   const auto sql = std::string("SELECT ") + kColumns + " FROM timers";
   if (session.connector() != "sqlite") {
     std::vector<TimerRow> rows;
-    session << sql, into(rows), now;
+    session << sql_for(session, sql), into(rows), now;
     for (auto& row : rows) each(from_row(database_, row));
     return;
   }

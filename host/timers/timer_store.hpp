@@ -3,11 +3,13 @@
 #include "host/timers/timer_record.hpp"
 
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace warden::host {
 
 class Database;
+class PgWriterSlot;
 
 /// Where timers live. The timer service keeps every timer in memory and writes changes behind
 /// (group commit); the store is read once, at start-up. Throws on a database error.
@@ -29,13 +31,15 @@ class TimerStore {
 /// The timers table through Poco Data, with parameterised, portable SQL.
 class SqlTimerStore : public TimerStore {
  public:
-  explicit SqlTimerStore(Database& database) : database_(database) {}
+  explicit SqlTimerStore(Database& database);
+  ~SqlTimerStore() override;
   void write(const std::vector<TimerRecord>& rows) override;
   void load(const std::function<void(TimerRecord&&)>& each) override;
   using TimerStore::load;
 
  private:
   Database& database_;
+  std::unique_ptr<PgWriterSlot> pg_;  ///< PostgreSQL: writes go through libpq's pipeline
 };
 
 }  // namespace warden::host

@@ -138,6 +138,8 @@ TEST_F(AlertsApi, AlertsBecomeNoticesThatAreListedAndFiltered) {
   EXPECT_EQ(notice->getValue<std::string>("origin"), "api");
   EXPECT_EQ(notice->getObject("alert")->getValue<std::string>("title"), "Disk full");
   ASSERT_TRUE(receiver_.wait_for(1));
+  // Every HTTP notice names itself, so a receiver can drop a repeat (issue 17).
+  EXPECT_EQ(receiver_.requests().at(0).header("X-Warden-Notice-Id"), id);
 
   r = call("POST", "/api/alerts", R"({"alert": {"title": 5}})");
   EXPECT_EQ(r.status, 400);

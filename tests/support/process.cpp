@@ -102,6 +102,10 @@ void WardenProcess::kill() {
   stopped_ = true;
 }
 
+void WardenProcess::signal(int number) {
+  ::kill(handle_->id(), number);
+}
+
 bool WardenProcess::wait_for_exit(std::chrono::milliseconds timeout) {
   const auto until = std::chrono::steady_clock::now() + timeout;
   while (handle_->tryWait() == -1) {

@@ -39,6 +39,8 @@ class WardenProcess {
   /// SIGKILL, then waits: the host gets no chance to tidy up.
   void kill();
   bool running() const;
+  /// Sends a signal and returns at once (SIGSTOP, SIGCONT).
+  void signal(int number);
   /// Waits until the process ends by itself (a crash) and reaps it: false if it still runs after
   /// `timeout`.
   bool wait_for_exit(std::chrono::milliseconds timeout);

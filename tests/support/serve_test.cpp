@@ -3,8 +3,11 @@
 namespace warden::test {
 
 void ServeTest::configure(const std::string& yaml) const {
-  dir_.write("warden.yaml",
-             yaml + "TEST:\n  database: sqlite:" + (dir_.path() / "warden.db").string() + "\n");
+  std::string environment;
+  if (database_.kind() == DatabaseKind::postgresql)
+    environment = "secret_key_file: " + (dir_.path() / "warden.key").string() + "\n";
+  environment += "TEST:\n  database: " + database_.uri() + "\n";
+  dir_.write("warden.yaml", yaml + environment);
 }
 
 void ServeTest::start(const std::map<std::string, std::string>& env) {

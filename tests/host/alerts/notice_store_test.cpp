@@ -4,7 +4,7 @@
 #include "host/alerts/notice_store.hpp"
 
 #include "host/store/database.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_database.hpp"
 
 #include <gtest/gtest.h>
 
@@ -29,14 +29,14 @@ Notice whole(const std::string& id) {
   return n;
 }
 
-class NoticeStoreTest : public ::testing::Test {
+class NoticeStoreTest : public ::testing::TestWithParam<test::DatabaseKind> {
  protected:
-  test::TempDir dir_;
-  Database db_{"sqlite:" + (dir_.path() / "n.db").string()};
+  test::TestDatabase where_{GetParam()};
+  Database db_{where_.uri()};
   NoticeStore store_{db_};
 };
 
-TEST_F(NoticeStoreTest, AnOutcomeInTheSameWriteLandsOnTopOfTheWholeRow) {
+TEST_P(NoticeStoreTest, AnOutcomeInTheSameWriteLandsOnTopOfTheWholeRow) {
   Notice outcome;
   outcome.outcome_only = true;
   outcome.notice_id = "nt_1";
@@ -57,7 +57,7 @@ TEST_F(NoticeStoreTest, AnOutcomeInTheSameWriteLandsOnTopOfTheWholeRow) {
   EXPECT_EQ(store_.find("nt_2")->status, "sending");
 }
 
-TEST_F(NoticeStoreTest, ManyNoticesAreReadBackByIdAcrossQueries) {
+TEST_P(NoticeStoreTest, ManyNoticesAreReadBackByIdAcrossQueries) {
   std::vector<Notice> rows;
   std::vector<std::string> ids;
   for (int i = 0; i < 1200; ++i) {  // more than one query's worth of ids
@@ -96,7 +96,7 @@ std::vector<std::int64_t> times(const NoticePage& page) {
   return out;
 }
 
-TEST_F(NoticeStoreTest, AChannelsNoticesAreListedNewestFirstWhetherEndedOrNot) {
+TEST_P(NoticeStoreTest, AChannelsNoticesAreListedNewestFirstWhetherEndedOrNot) {
   auto rows = mixed(12);
   rows[4].status = notice_status::created;  // two of a's have not ended
   rows[8].status = notice_status::sending;
@@ -115,7 +115,7 @@ TEST_F(NoticeStoreTest, AChannelsNoticesAreListedNewestFirstWhetherEndedOrNot) {
   EXPECT_EQ(store_.list(query).total, 0);
 }
 
-TEST_F(NoticeStoreTest, NoticesAreListedByStatusAndByTimeRange) {
+TEST_P(NoticeStoreTest, NoticesAreListedByStatusAndByTimeRange) {
   auto rows = mixed(12);
   store_.write(rows);
   NoticeQuery query;
@@ -144,7 +144,7 @@ TEST_F(NoticeStoreTest, NoticesAreListedByStatusAndByTimeRange) {
   EXPECT_EQ(store_.list(all).notices.front().create_ms, 1'011'000);
 }
 
-TEST_F(NoticeStoreTest, UnfinishedNoticesAreReadOldestFirst) {
+TEST_P(NoticeStoreTest, UnfinishedNoticesAreReadOldestFirst) {
   auto rows = mixed(8);
   store_.write(rows);
   std::vector<std::int64_t> unfinished;
@@ -152,7 +152,7 @@ TEST_F(NoticeStoreTest, UnfinishedNoticesAreReadOldestFirst) {
   EXPECT_EQ(unfinished, (std::vector<std::int64_t>{1'001'000, 1'003'000, 1'005'000, 1'007'000}));
 }
 
-TEST_F(NoticeStoreTest, EndedNoticesPastTheirAgeAreRemovedOldestFirstAndTheRestKept) {
+TEST_P(NoticeStoreTest, EndedNoticesPastTheirAgeAreRemovedOldestFirstAndTheRestKept) {
   auto rows = mixed(12);
   rows[3].status = notice_status::blocked;
   rows[3].update_ms = 1'003'000;
@@ -172,7 +172,7 @@ TEST_F(NoticeStoreTest, EndedNoticesPastTheirAgeAreRemovedOldestFirstAndTheRestK
   for (int kept : {1, 2, 5, 6}) EXPECT_TRUE(store_.find(rows[kept].notice_id)) << "notice " << kept;
 }
 
-TEST_F(NoticeStoreTest, AnOldAlertHolderStaysWhileANoticeThatReadsItsAlertStays) {
+TEST_P(NoticeStoreTest, AnOldAlertHolderStaysWhileANoticeThatReadsItsAlertStays) {
   // Two alerts, each to two channels in one millisecond: the first notice holds the alert.
   std::vector<Notice> rows;
   for (std::int64_t ms : {5'000, 6'000}) {
@@ -203,6 +203,9 @@ TEST_F(NoticeStoreTest, AnOldAlertHolderStaysWhileANoticeThatReadsItsAlertStays)
   store_.write(ended);
   EXPECT_EQ(store_.remove_ended(100'000, 1000), 2u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Databases, NoticeStoreTest, testing::ValuesIn(test::database_kinds()),
+                         test::database_kind_name);
 
 }  // namespace
 }  // namespace warden::host

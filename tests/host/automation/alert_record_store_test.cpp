@@ -4,7 +4,7 @@
 #include "host/automation/alert_record_store.hpp"
 
 #include "host/store/database.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_database.hpp"
 
 #include <Poco/Data/Transaction.h>
 #include <gtest/gtest.h>
@@ -29,7 +29,7 @@ AlertRecord record(const std::string& id, const std::string& state, std::int64_t
   return r;
 }
 
-class AlertRecordStoreTest : public ::testing::Test {
+class AlertRecordStoreTest : public ::testing::TestWithParam<test::DatabaseKind> {
  protected:
   void upsert(const std::vector<AlertRecord>& records) {
     auto session = db_.session();
@@ -51,11 +51,11 @@ class AlertRecordStoreTest : public ::testing::Test {
     return q;
   }
 
-  test::TempDir dir_;
-  Database db_{"sqlite:" + (dir_.path() / "a.db").string()};
+  test::TestDatabase where_{GetParam()};
+  Database db_{where_.uri()};
 };
 
-TEST_F(AlertRecordStoreTest, UpsertWritesAndRewritesWholeRecords) {
+TEST_P(AlertRecordStoreTest, UpsertWritesAndRewritesWholeRecords) {
   auto a = record("al_a", "abnormal", 1000, {{"env", "prod"}});
   upsert({a, record("al_b", "recovered", 2000)});
   a.state = "closed";
@@ -78,7 +78,7 @@ TEST_F(AlertRecordStoreTest, UpsertWritesAndRewritesWholeRecords) {
   upsert({});  // nothing to write
 }
 
-TEST_F(AlertRecordStoreTest, ARolledBackTransactionLeavesNothing) {
+TEST_P(AlertRecordStoreTest, ARolledBackTransactionLeavesNothing) {
   {
     auto session = db_.session();
     Poco::Data::Transaction tx(session);
@@ -88,7 +88,7 @@ TEST_F(AlertRecordStoreTest, ARolledBackTransactionLeavesNothing) {
   EXPECT_FALSE(find_alert_record(db_, "al_a"));
 }
 
-TEST_F(AlertRecordStoreTest, LoadOpenReadsEveryRecordNotClosed) {
+TEST_P(AlertRecordStoreTest, LoadOpenReadsEveryRecordNotClosed) {
   upsert({record("al_a", "abnormal", 1000), record("al_b", "recovered", 2000),
           record("al_c", "closed", 3000), record("al_d", "no_data", 4000)});
   std::set<std::string> open;
@@ -96,7 +96,7 @@ TEST_F(AlertRecordStoreTest, LoadOpenReadsEveryRecordNotClosed) {
   EXPECT_EQ(open, (std::set<std::string>{"al_a", "al_b", "al_d"}));
 }
 
-TEST_F(AlertRecordStoreTest, ListsNewestFirstFilteredAndPaged) {
+TEST_P(AlertRecordStoreTest, ListsNewestFirstFilteredAndPaged) {
   upsert({record("al_1", "abnormal", 1000, {{"env", "prod"}}, "prometheus"),
           record("al_2", "recovered", 2000, {{"env", "prod"}, {"team", "db"}}, "flink"),
           record("al_3", "abnormal", 3000, {{"env", "dev"}}, "flink"),
@@ -154,7 +154,7 @@ TEST_F(AlertRecordStoreTest, ListsNewestFirstFilteredAndPaged) {
   EXPECT_EQ(counted.records.size(), 1u);
 }
 
-TEST_F(AlertRecordStoreTest, LabelsAreMatchedLiterally) {
+TEST_P(AlertRecordStoreTest, LabelsAreMatchedLiterally) {
   upsert({record("al_pct", "abnormal", 1000, {{"k", "100%"}}),
           record("al_pct_other", "abnormal", 1100, {{"k", "100x"}, {"k2", "100% more"}}),
           record("al_under", "abnormal", 2000, {{"k", "a_b"}}),
@@ -182,6 +182,9 @@ TEST_F(AlertRecordStoreTest, LabelsAreMatchedLiterally) {
   EXPECT_EQ(ids(label("k", "zürich/北京")), std::vector<std::string>{"al_unicode"});
   EXPECT_EQ(ids(label("k", "")), std::vector<std::string>{"al_empty"});
 }
+
+INSTANTIATE_TEST_SUITE_P(Databases, AlertRecordStoreTest, testing::ValuesIn(test::database_kinds()),
+                         test::database_kind_name);
 
 }  // namespace
 }  // namespace warden::host

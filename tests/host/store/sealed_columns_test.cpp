@@ -5,9 +5,11 @@
 #include "host/automation/action_store.hpp"
 #include "host/automation/named_config_store.hpp"
 #include "host/store/database.hpp"
+#include "host/store/sql_text.hpp"
 #include "host/tasks/task_store.hpp"
 #include "host/timers/timer_store.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_database.hpp"
 
 #include <Poco/JSON/Object.h>
 #include <gtest/gtest.h>
@@ -96,6 +98,10 @@ int clear_values(Database& db) {
   return clear;
 }
 
+class SealedColumnsOn : public ::testing::TestWithParam<test::DatabaseKind> {};
+INSTANTIATE_TEST_SUITE_P(Databases, SealedColumnsOn, ::testing::ValuesIn(test::database_kinds()),
+                         test::database_kind_name);
+
 TEST(SealedColumns, WithAKeyNoSecretReachesTheFileAndEveryStoreReadsItBack) {
   test::TempDir dir;
   const auto file = dir.path() / "warden.db";
@@ -111,9 +117,9 @@ TEST(SealedColumns, WithAKeyNoSecretReachesTheFileAndEveryStoreReadsItBack) {
   expect_secrets(again);
 }
 
-TEST(SealedColumns, Migration19SealsWhatAnOlderDatabaseStoredInClear) {
-  test::TempDir dir;
-  const auto uri = "sqlite:" + (dir.path() / "warden.db").string();
+TEST_P(SealedColumnsOn, Migration19SealsWhatAnOlderDatabaseStoredInClear) {
+  test::TestDatabase database(GetParam());
+  const auto uri = database.uri();
   {
     // An older database: rows in clear and no migration 19 yet.
     Database old(uri);
@@ -131,9 +137,9 @@ TEST(SealedColumns, Migration19SealsWhatAnOlderDatabaseStoredInClear) {
   expect_secrets(db);
 }
 
-TEST(SealedColumns, ADatabaseWrittenWithoutAKeyIsSealedByTheFirstOpenWithOne) {
-  test::TempDir dir;
-  const auto uri = "sqlite:" + (dir.path() / "warden.db").string();
+TEST_P(SealedColumnsOn, ADatabaseWrittenWithoutAKeyIsSealedByTheFirstOpenWithOne) {
+  test::TestDatabase database(GetParam());
+  const auto uri = database.uri();
   {
     Database keyless(uri);  // migration 19 applied, nothing to seal with
     write_secrets(keyless);
@@ -171,9 +177,9 @@ TEST(SealedColumns, AWrongOrMissingKeyIsRefusedBeforeAnythingIsWritten) {
   expect_secrets(right);
 }
 
-TEST(SealedColumns, RekeyResealsEverythingUnderTheNewKeyInOneGo) {
-  test::TempDir dir;
-  const auto uri = "sqlite:" + (dir.path() / "warden.db").string();
+TEST_P(SealedColumnsOn, RekeyResealsEverythingUnderTheNewKeyInOneGo) {
+  test::TestDatabase database(GetParam());
+  const auto uri = database.uri();
   {
     Database db(uri, key_a());
     write_secrets(db);
@@ -185,9 +191,9 @@ TEST(SealedColumns, RekeyResealsEverythingUnderTheNewKeyInOneGo) {
   expect_secrets(db);
 }
 
-TEST(SealedColumns, RekeyPagesThroughLargeTablesAndChangesNothingWhenAValueDoesNotOpen) {
-  test::TempDir dir;
-  const auto uri = "sqlite:" + (dir.path() / "warden.db").string();
+TEST_P(SealedColumnsOn, RekeyPagesThroughLargeTablesAndChangesNothingWhenAValueDoesNotOpen) {
+  test::TestDatabase database(GetParam());
+  const auto uri = database.uri();
   Database db(uri, key_a());
   std::vector<TaskRecord> tasks(1234);
   for (std::size_t i = 0; i < tasks.size(); ++i) {
@@ -199,11 +205,11 @@ TEST(SealedColumns, RekeyPagesThroughLargeTablesAndChangesNothingWhenAValueDoesN
   // One value sealed under another key (as if altered): rekey refuses and leaves everything.
   auto s = db.session();
   std::string stray = key_b().seal("{}", sealed_column::kTaskCondition);
-  s << "UPDATE tasks SET condition_json = ? WHERE task_id = 'ts_1000'", use(stray), now;
+  s << sql_for(s, "UPDATE tasks SET condition_json = ? WHERE task_id = 'ts_1000'"), use(stray), now;
   EXPECT_THROW(rekey_database(db, key_b()), SecretError);
   EXPECT_EQ(SqlTaskStore(db).find("ts_7")->condition, R"({"n":7})");
   std::string fixed = key_a().seal("{}", sealed_column::kTaskCondition);
-  s << "UPDATE tasks SET condition_json = ? WHERE task_id = 'ts_1000'", use(fixed), now;
+  s << sql_for(s, "UPDATE tasks SET condition_json = ? WHERE task_id = 'ts_1000'"), use(fixed), now;
   EXPECT_EQ(rekey_database(db, key_b()), 1234u);
   Database reopened(uri, key_b());
   EXPECT_EQ(SqlTaskStore(reopened).find("ts_1233")->condition, R"({"n":1233})");

@@ -2,7 +2,7 @@
 #include "host/runtime/ids.hpp"
 #include "host/store/database.hpp"
 #include "host/tasks/task_store.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_database.hpp"
 
 #include <warden/json_value.hpp>
 
@@ -38,14 +38,14 @@ TaskRecord sample(const std::string& id, std::int64_t create_ms) {
   return r;
 }
 
-class Store : public ::testing::Test {
+class Store : public ::testing::TestWithParam<test::DatabaseKind> {
  protected:
-  test::TempDir dir_;
-  Database db_{"sqlite:" + (dir_.path() / "t.db").string()};
+  test::TestDatabase where_{GetParam()};
+  Database db_{where_.uri()};
   SqlTaskStore store_{db_};
 };
 
-TEST_F(Store, KeepsTheActionAndTheAlarmOfATask) {
+TEST_P(Store, KeepsTheActionAndTheAlarmOfATask) {
   Alert alarm;
   alarm.title = "Disk \"full\"; DROP TABLE tasks; --";
   alarm.labels = {{"env", "production"}, {"host", "db-1"}};
@@ -69,7 +69,7 @@ TEST_F(Store, KeepsTheActionAndTheAlarmOfATask) {
   EXPECT_EQ(plain->alarm, "");
 }
 
-TEST_F(Store, WritesAndReadsEveryFieldBack) {
+TEST_P(Store, WritesAndReadsEveryFieldBack) {
   auto r = sample("ts_svc_1", 1000);
   store_.write({r});
   auto back = store_.find("ts_svc_1");
@@ -89,7 +89,7 @@ TEST_F(Store, WritesAndReadsEveryFieldBack) {
   EXPECT_FALSE(store_.find("ts_svc_2"));
 }
 
-TEST_F(Store, AWriteReplacesTheRowAndABatchIsAllOrNothing) {
+TEST_P(Store, AWriteReplacesTheRowAndABatchIsAllOrNothing) {
   auto r = sample("ts_svc_1", 1000);
   store_.write({r});
   r.status = TaskStatus::finished;
@@ -100,7 +100,7 @@ TEST_F(Store, AWriteReplacesTheRowAndABatchIsAllOrNothing) {
   EXPECT_EQ(store_.find_many({"ts_svc_1", "ts_svc_2", "ts_svc_3"}).size(), 2u);
 }
 
-TEST_F(Store, UnfinishedListsWaitingAndRunningOldestFirst) {
+TEST_P(Store, UnfinishedListsWaitingAndRunningOldestFirst) {
   auto a = sample("a", 3000);
   auto b = sample("b", 1000);
   b.status = TaskStatus::waiting;
@@ -128,6 +128,9 @@ TEST(TaskId, IsTsServiceUuidV7AndTimeOrdered) {
     previous = id;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Databases, Store, testing::ValuesIn(test::database_kinds()),
+                         test::database_kind_name);
 
 }  // namespace
 }  // namespace warden::host

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "host/store/database.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace warden::host {
+
+/// A host as the hosts table has it. Times are the database's clock, in ms since the epoch.
+struct HostRow {
+  std::string host_id;
+  std::string address;  ///< where it serves HTTP (empty while it has not started serving)
+  std::int64_t pid = 0;
+  std::int64_t started_ms = 0;
+  std::int64_t heartbeat_ms = 0;
+  std::string role;         ///< "active" (holds the work lease) or "standby"
+  std::int64_t age_ms = 0;  ///< since its last heartbeat, by the database's clock
+};
+
+/// The work lease as stored: who holds it, at which epoch, until when.
+struct WorkLease {
+  std::string holder;
+  std::int64_t epoch = 0;
+  std::int64_t expires_ms = 0;
+  std::int64_t now_ms = 0;  ///< the database's clock when read
+};
+
+/// The hosts table and the work lease (migration 21). Every time is taken from the database's
+/// clock (PostgreSQL's clock_timestamp(), SQLite's julianday('now')), so hosts whose clocks
+/// disagree still agree on who holds the lease. Each call is one short transaction.
+class HostTable {
+ public:
+  explicit HostTable(Database& database) : database_(database) {}
+
+  /// Inserts or replaces this host's row, heartbeat now.
+  void register_host(const std::string& host_id, const std::string& address, std::int64_t pid,
+                     const std::string& role);
+  /// Heartbeat now; false when the row is gone (removed by a clean stop of a host of that id).
+  bool heartbeat(const std::string& host_id, const std::string& role);
+  /// Where the host serves, once it does.
+  void set_address(const std::string& host_id, const std::string& address);
+  void remove_host(const std::string& host_id);
+  /// Every registered host, oldest first.
+  std::vector<HostRow> list();
+
+  /// Takes the work lease for `ttl_ms` when it is free, expired or already this host's; the epoch
+  /// grows by one at every take, so a host restarted under its id fences its old self too.
+  /// Returns the epoch held, or nothing.
+  std::optional<std::int64_t> take_work(const std::string& host_id, std::int64_t ttl_ms);
+  /// Extends the lease held at `epoch` by `ttl_ms` from now; false when another host holds it.
+  bool renew_work(const std::string& host_id, std::int64_t epoch, std::int64_t ttl_ms);
+  /// Gives the lease up at once (a clean stop), so a standby need not wait out the TTL.
+  void release_work(const std::string& host_id, std::int64_t epoch);
+  WorkLease work_lease();
+
+ private:
+  Database& database_;
+};
+
+}  // namespace warden::host

@@ -1,0 +1,51 @@
+#include "host/store/work_fence.hpp"
+
+#include "host/store/pg_writer.hpp"
+#include "host/store/sql_text.hpp"
+
+#include <Poco/Data/Statement.h>
+
+using namespace Poco::Data::Keywords;
+
+namespace warden::host {
+
+namespace {
+
+// Fails with PostgreSQL's "invalid input syntax for type integer: "this host lost the work
+// lease"" when the row is not (holder, epoch): an error is what aborts a pipelined transaction.
+// The text is chosen by the count, so the planner cannot fold the cast into an error up front.
+constexpr const char* kCheck =
+    "SELECT CAST(CASE WHEN COUNT(*) = 1 THEN '1' ELSE 'this host lost the work lease' END AS "
+    "INTEGER) FROM (SELECT 1 FROM leases WHERE name = 'work' AND holder = ? AND epoch = ? FOR "
+    "SHARE) AS held";
+
+}  // namespace
+
+void WorkFence::hold(std::string holder, std::int64_t epoch) {
+  std::lock_guard lock(mutex_);
+  held_ = Held{std::move(holder), epoch};
+}
+
+void WorkFence::release() {
+  std::lock_guard lock(mutex_);
+  held_.reset();
+}
+
+std::optional<WorkFence::Held> WorkFence::held() const {
+  std::lock_guard lock(mutex_);
+  return held_;
+}
+
+void WorkFence::check(Poco::Data::Session& session) const {
+  auto h = held();
+  if (!h || session.connector() != "postgresql") return;
+  Poco::Int64 epoch = h->epoch;
+  int ok = 0;
+  session << sql_for(session, kCheck), use(h->holder), use(epoch), into(ok), now;
+}
+
+void WorkFence::check(PgWriter& writer) const {
+  if (auto h = held()) writer.run(kCheck, h->holder, h->epoch);
+}
+
+}  // namespace warden::host
