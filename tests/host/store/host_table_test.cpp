@@ -83,13 +83,20 @@ TEST_P(HostTableOn, OfHostsRacingForAFreeLeaseExactlyOneWins) {
   EXPECT_EQ(won, 1);
 }
 
-TEST(WorkFence, AHostThatLostTheLeaseCannotWriteWork) {
-  test::TestDatabase database(test::DatabaseKind::postgresql);
-  Database db(database.uri());
-  HostTable hosts(db);
-  const auto epoch = hosts.take_work("a", 1);
-  ASSERT_TRUE(epoch);
-  db.fence().hold("a", *epoch);
+/// Host a holds the work lease for 1 ms on a PostgreSQL schema of its own, its writes fenced.
+class WorkFenceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto epoch = hosts.take_work("a", 1);
+    ASSERT_TRUE(epoch);
+    db.fence().hold("a", *epoch);
+  }
+  test::TestDatabase database{test::DatabaseKind::postgresql};
+  Database db{database.uri()};
+  HostTable hosts{db};
+};
+
+TEST_F(WorkFenceTest, AHostThatLostTheLeaseCannotWriteWork) {
   SqlTaskStore tasks(db);
   TaskRecord task;
   task.task_id = "ts_1";
@@ -119,13 +126,7 @@ TEST(WorkFence, AHostThatLostTheLeaseCannotWriteWork) {
   EXPECT_TRUE(tasks.find("ts_1"));
 }
 
-TEST(WorkFence, ATakeoverWaitsForTheHoldersWriteThatPassedTheCheck) {
-  test::TestDatabase database(test::DatabaseKind::postgresql);
-  Database db(database.uri());
-  HostTable hosts(db);
-  const auto epoch = hosts.take_work("a", 1);
-  ASSERT_TRUE(epoch);
-  db.fence().hold("a", *epoch);
+TEST_F(WorkFenceTest, ATakeoverWaitsForTheHoldersWriteThatPassedTheCheck) {
   std::this_thread::sleep_for(20ms);  // expired: b may take it
   auto s = db.session();
   s.begin();
