@@ -1,6 +1,7 @@
 #include "host/alerts/alert_service.hpp"
 #include "host/app/commands.hpp"
 #include "host/app/secret_key.hpp"
+#include "host/app/standby_server.hpp"
 #include "host/automation/automation_service.hpp"
 #include "host/cluster/host_membership.hpp"
 #include "host/http/alert_api.hpp"
@@ -53,6 +54,14 @@ std::string machine_name() {
   char name[256] = {};
   if (::gethostname(name, sizeof name - 1) != 0 || !*name) return "warden";
   return name;
+}
+
+/// Where other hosts reach this one: the listen address, with the machine's name in place of a
+/// wildcard.
+std::string advertised_address(const std::string& listen, std::uint16_t port) {
+  std::string host = listen.substr(0, listen.rfind(':'));
+  if (host.empty() || host == "0.0.0.0" || host == "::" || host == "[::]") host = machine_name();
+  return host + ":" + std::to_string(port);
 }
 
 HostMembershipOptions membership_options(const HostConfig& config) {
@@ -186,7 +195,21 @@ void run(const HostConfig& config, const std::string& token, sigset_t& stop_sign
                           std::make_shared<GatedPluginHost>(
                               plugin_host, [&membership] { return membership.holds_lease(); }));
   load_plugins(registry);
-  if (!membership.acquire([&] { return stop_signal_pending(stop_signals); })) {
+  HostTable host_table(database);
+  std::unique_ptr<StandbyServer> standby;
+  const bool holds = membership.acquire(
+      [&] { return stop_signal_pending(stop_signals); },
+      [&] {
+        standby = std::make_unique<StandbyServer>(
+            server_options(config, token, std::make_shared<http::RequestMetrics>()), host_table,
+            membership.host_id(), config.lease_ttl * 1000LL);
+        const auto address = advertised_address(config.listen, standby->start());
+        membership.serving_at(address);
+        std::cout << "warden standby on http://" << address
+                  << ": calls are forwarded to the work lease's holder" << std::endl;
+      });
+  if (standby) standby->stop();  // the full server takes over the listen address
+  if (!holds) {
     spdlog::info("stopped while a standby");
     plugin_host->stop();
     return;
@@ -196,12 +219,11 @@ void run(const HostConfig& config, const std::string& token, sigset_t& stop_sign
 
   auto metrics = std::make_shared<http::RequestMetrics>();
   auto router = routes(database, registry, services, config, metrics);
-  HostTable host_table(database);
   http::add_host_routes(router, host_table, membership.host_id(), config.lease_ttl * 1000LL);
   http::HttpServer server(server_options(config, token, metrics), std::move(router));
   server.start();
   const auto host = config.listen.substr(0, config.listen.rfind(':'));
-  membership.serving_at(host + ":" + std::to_string(server.port()));
+  membership.serving_at(advertised_address(config.listen, server.port()));
   std::cout << "warden listening on http://" << host << ":" << server.port()
             << " (API token: the AUTH_TOKEN environment variable; env " << config.env << ")"
             << std::endl;

@@ -33,7 +33,8 @@ HostMembership::~HostMembership() {
   }
 }
 
-bool HostMembership::acquire(const std::function<bool()>& stopping) {
+bool HostMembership::acquire(const std::function<bool()>& stopping,
+                             const std::function<void()>& on_standby) {
   table_.register_host(options_.host_id, options_.address, ::getpid(), "standby");
   bool said = false;
   while (!stopping()) {
@@ -55,6 +56,7 @@ bool HostMembership::acquire(const std::function<bool()>& stopping) {
       spdlog::info("host {} is a standby: host {} holds the work lease for {} ms more",
                    options_.host_id, lease.holder, lease.expires_ms - lease.now_ms);
       said = true;
+      if (on_standby) on_standby();
     }
     table_.heartbeat(options_.host_id, "standby");
     std::unique_lock lock(mutex_);
@@ -80,7 +82,8 @@ void HostMembership::lost(const std::string& why) {
 
 void HostMembership::renew_loop(std::stop_token stop) {
   const LeaseClock lease{Clock::time_point(Clock::duration(renewed_.load())), options_.ttl};
-  const auto retry = std::min<std::chrono::milliseconds>(options_.ttl / 10, std::chrono::seconds(1));
+  const auto retry =
+      std::min<std::chrono::milliseconds>(options_.ttl / 10, std::chrono::seconds(1));
   auto next = lease.renew_at();
   while (!stop.stop_requested()) {
     {
@@ -92,8 +95,8 @@ void HostMembership::renew_loop(std::stop_token stop) {
     try {
       if (!table_.renew_work(options_.host_id, epoch_, options_.ttl.count())) {
         const auto taken = table_.work_lease();
-        lost("host " + taken.holder + " took the work lease (epoch " +
-             std::to_string(taken.epoch) + ")");
+        lost("host " + taken.holder + " took the work lease (epoch " + std::to_string(taken.epoch) +
+             ")");
         return;
       }
       renewed_ = sent.time_since_epoch().count();
@@ -108,7 +111,8 @@ void HostMembership::renew_loop(std::stop_token stop) {
 
 void HostMembership::watch(std::stop_token stop) {
   // Apart from the renewals, which may hang on an unreachable database.
-  const auto every = std::min<std::chrono::milliseconds>(options_.ttl / 20, std::chrono::milliseconds(500));
+  const auto every =
+      std::min<std::chrono::milliseconds>(options_.ttl / 20, std::chrono::milliseconds(500));
   while (!stop.stop_requested()) {
     {
       std::unique_lock lock(mutex_);

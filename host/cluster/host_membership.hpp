@@ -15,8 +15,8 @@
 namespace warden::host {
 
 struct HostMembershipOptions {
-  std::string host_id;   ///< unique among the running hosts of one database
-  std::string address;   ///< where this host will serve, for GET /api/hosts
+  std::string host_id;  ///< unique among the running hosts of one database
+  std::string address;  ///< where this host will serve, for GET /api/hosts
   std::chrono::milliseconds ttl{15'000};
   std::chrono::milliseconds standby_poll{1'000};  ///< how often a standby tries the lease
 };
@@ -37,8 +37,9 @@ class HostMembership {
   HostMembership& operator=(const HostMembership&) = delete;
 
   /// Registers this host and waits, as a standby, until it holds the work lease; then the fence
-  /// is set and renewing starts. Returns false when `stopping` said so first.
-  bool acquire(const std::function<bool()>& stopping);
+  /// is set and renewing starts. `on_standby` runs once if it has to wait. Returns false when
+  /// `stopping` said so first.
+  bool acquire(const std::function<bool()>& stopping, const std::function<void()>& on_standby = {});
   /// The address once the server listens.
   void serving_at(const std::string& address);
   std::int64_t epoch() const { return epoch_; }

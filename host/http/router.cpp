@@ -76,6 +76,11 @@ bool Router::more_specific(const Route& a, const Route& b) {
   return false;
 }
 
+Router& Router::otherwise(Handler handler) {
+  otherwise_ = std::move(handler);
+  return *this;
+}
+
 Response Router::dispatch(Request& request) const noexcept {
   try {
     const auto segments = decoded_segments(request.path);
@@ -90,6 +95,7 @@ Response Router::dispatch(Request& request) const noexcept {
       }
     }
     if (best) return call(*best, request, segments);
+    if (otherwise_) return otherwise_(request);
     if (allowed.empty()) {
       return Response::error(404, "no route for " + request.method + " " + request.path);
     }

@@ -30,6 +30,10 @@ class Router {
   /// is logged with the route and answers 500 `internal error`.
   Response dispatch(Request& request) const noexcept;
 
+  /// Answers every request no route takes (in place of the 404 or 405), e.g. a standby's
+  /// forwarding to the lease holder.
+  Router& otherwise(Handler handler);
+
   std::size_t size() const { return routes_.size(); }
 
  private:
@@ -51,6 +55,7 @@ class Router {
                 const std::vector<std::string>& segments) const;
 
   std::vector<Route> routes_;
+  Handler otherwise_;
 };
 
 }  // namespace warden::host::http

@@ -94,7 +94,7 @@ class Hosts : public ::testing::Test {
       auto b = listed(*a_, "b");
       return b && b->getValue<std::string>("role") == "standby" && b->getValue<bool>("alive");
     })) << b_->log();
-    EXPECT_FALSE(b_->wait_until_serving(200ms)) << "a standby serves";
+    EXPECT_FALSE(b_->wait_until_serving(200ms)) << "a standby took the work";
     auto self = listed(*a_, "a");
     ASSERT_TRUE(self);
     EXPECT_TRUE(self->getValue<bool>("self"));
@@ -252,6 +252,41 @@ TEST_F(Hosts, AHolderPausedPastItsLeaseRunsNothingAgainWhenResumed) {
   EXPECT_EQ(repeated_steps(), std::vector<std::string>{});
   for (const auto& [occurrence, n] : firings()) EXPECT_EQ(n, 1) << occurrence;
   EXPECT_TRUE(all_finished(*b_, ids.size()));
+}
+
+TEST_F(Hosts, AStandbyAnswersAnyCallByForwardingItToTheHolder) {
+  start_both();
+  const auto address = listed(*a_, "b")->getValue<std::string>("address");
+  const int b_port = std::stoi(address.substr(address.rfind(':') + 1));
+  EXPECT_EQ(call_api(b_port, "GET", "/healthz").status, 200);
+  // A task created through the standby is the holder's, and controllable through either.
+  auto r = call_api(b_port, "POST", "/api/create_task", kToken,
+                    R"({"data": {"service": "scripted", "condition": {"mode": "steps", )"
+                    R"("delay_ms": 100}}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto task = r.json->getValue<std::string>("task_id");
+  ASSERT_TRUE(eventually([&] {
+    auto s = call(*a_, "POST", "/api/status_task", R"({"data": [{"task_id": ")" + task + R"("}]})");
+    return contains(s.body, "finished");
+  }));
+  r = call_api(b_port, "POST", "/api/status_task", kToken,
+               R"({"data": [{"task_id": ")" + task + R"("}]})");
+  EXPECT_TRUE(contains(r.body, "finished")) << r.body;
+  // Its own answers: who it is, and its own metrics.
+  r = call_api(b_port, "GET", "/api/hosts", kToken);
+  ASSERT_EQ(r.status, 200);
+  auto self = listed(*a_, "b");
+  for (const auto& h : *r.json->getArray("data")) {
+    auto o = h.extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(o->getValue<bool>("self"), o->getValue<std::string>("host_id") == "b");
+  }
+  EXPECT_TRUE(contains(call_api(b_port, "GET", "/metrics").body, "warden_host_standby 1"));
+  EXPECT_EQ(call_api(b_port, "GET", "/api/tasks", "wrong-token").status, 401);
+  // With the holder gone and its lease not yet expired, a call is a 503 to retry (or refused, if
+  // b has taken over meanwhile and serves on its own port).
+  a_->kill();
+  r = call_api(b_port, "GET", "/api/plugins", kToken);
+  EXPECT_TRUE(r.status == 503 || r.status == 0) << r.status << " " << r.body;
 }
 
 TEST_F(Hosts, AHostStoppedCleanlyHandsTheLeaseOverAtOnce) {

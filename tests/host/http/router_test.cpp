@@ -49,6 +49,15 @@ TEST(HttpRouter, MatchesSegmentsExactly) {
   EXPECT_EQ(route_of(router, "GET", "/api//plugins"), "status 404");
 }
 
+TEST(HttpRouter, OtherwiseTakesWhatNoRouteTakes) {
+  Router router;
+  router.add("GET", "/api/plugins", [](const Request&) { return answer_with("list"); });
+  router.otherwise([](const Request& request) { return answer_with("other:" + request.path); });
+  EXPECT_EQ(route_of(router, "GET", "/api/plugins"), "list");
+  EXPECT_EQ(route_of(router, "GET", "/api/tasks"), "other:/api/tasks");
+  EXPECT_EQ(route_of(router, "POST", "/api/plugins"), "other:/api/plugins");  // not a 405
+}
+
 TEST(HttpRouter, DecodesPathParametersAndQuery) {
   Router router;
   router.add("GET", "/api/items/{id}", [](const Request& request) {
