@@ -115,6 +115,13 @@ Database::Database(const std::string& uri, std::optional<SecretBox> secrets)
     connector_ = "postgresql";
     connection_ = uri;                    // libpq reads the URI itself (PgWriter)
     poco_connection_ = conninfo_of(uri);  // Poco's connector takes only key=value pairs
+    // Reached first with libpq: Poco's connector (1.11) leaks the connection it fails to open.
+    std::unique_ptr<PGconn, decltype(&PQfinish)> probe(PQconnectdb(uri.c_str()), PQfinish);
+    if (!probe || PQstatus(probe.get()) != CONNECTION_OK) {
+      std::string why = probe ? PQerrorMessage(probe.get()) : "out of memory";
+      while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+      throw DatabaseError("database \"" + uri_ + "\": " + redact_text(why, uri));
+    }
   } else {
     throw DatabaseError("database \"" + uri_ + "\": expected sqlite:<path> or postgresql://…");
   }
