@@ -72,7 +72,8 @@ std::string conninfo_of(const std::string& uri) {
     std::string why = error ? error : "cannot be read";
     PQfreemem(error);
     while (!why.empty() && why.back() == '\n') why.pop_back();
-    throw DatabaseError("database \"" + redact_database_uri(uri) + "\": " + why);
+    // libpq's parse errors quote the URI, password and all.
+    throw DatabaseError("database \"" + redact_database_uri(uri) + "\": " + redact_text(why, uri));
   }
   std::string out;
   for (auto* o = options.get(); o->keyword; ++o) {

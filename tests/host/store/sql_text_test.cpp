@@ -25,6 +25,17 @@ TEST(DatabaseUri, ThePasswordIsNeverShown) {
   EXPECT_EQ(redact_database_uri("sqlite:var/warden.db"), "sqlite:var/warden.db");
 }
 
+TEST(DatabaseUri, AMalformedUriIsRefusedWithoutShowingItsPassword) {
+  // libpq's parse error quotes the whole URI.
+  try {
+    Database db("postgresql://ops:s3cret-value@[::1");
+    FAIL() << "opened";
+  } catch (const DatabaseError& e) {
+    EXPECT_EQ(std::string(e.what()).find("s3cret-value"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("IPv6"), std::string::npos) << e.what();
+  }
+}
+
 TEST(DatabaseUri, AWrongPasswordIsRefusedWithoutShowingIt) {
   try {
     Database db("postgresql://ops:s3cret-value@127.0.0.1:1/warden?connect_timeout=2");
