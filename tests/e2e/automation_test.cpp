@@ -331,11 +331,17 @@ TEST_F(Automation, KillNineLosesNothingAndRunsNothingTwice) {
 TEST_F(Automation, AnAlertWithoutAPolicyTakesTheDefaultRoute) {
   put_policy("only-prod", R"({"match": [{"field": "labels.env", "op": "eq", "value": "production"}],
       "actions": [{"kind": "notice", "channels": ["approvers"]}]})");
-  fire("d1", "firing", R"({"env": "staging"})");
-  ASSERT_TRUE(eventually([&] { return at("/oncall").size() == 1; }));
-  fire("d2", "firing");
-  ASSERT_TRUE(eventually([&] { return at("/approvers").size() == 1; }));
+  // No policy matches: the default route is every enabled channel.
+  const auto [d1, d1_actions] = fire("d1", "firing", R"({"env": "staging"})");
+  EXPECT_TRUE(d1_actions.empty());
+  ASSERT_TRUE(
+      eventually([&] { return at("/oncall").size() == 1 && at("/approvers").size() == 1; }));
+  // The policy takes this one: its action's notice, and no default-route notice beside it.
+  const auto [d2, d2_actions] = fire("d2", "firing");
+  EXPECT_EQ(d2_actions.size(), 1u);
+  ASSERT_TRUE(eventually([&] { return at("/approvers").size() == 2; }));
   EXPECT_EQ(at("/oncall").size(), 1u) << "a policy took it: the default route is not used";
+  EXPECT_EQ(at("/approvers").size(), 2u);
   auto r = call("GET", "/api/alerts?state=abnormal&label=env=staging");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json->getObject("data")->getValue<int>("total"), 1);
