@@ -1,9 +1,10 @@
 #include "host/alerts/alert_service.hpp"
+#include "host/app/alert_forwarding.hpp"
 #include "host/app/commands.hpp"
 #include "host/app/secret_key.hpp"
-#include "host/app/standby_server.hpp"
 #include "host/automation/automation_service.hpp"
 #include "host/cluster/host_membership.hpp"
+#include "host/cluster/work_claimer.hpp"
 #include "host/http/alert_api.hpp"
 #include "host/http/health_routes.hpp"
 #include "host/http/host_routes.hpp"
@@ -12,20 +13,24 @@
 #include "host/http/server.hpp"
 #include "host/http/task_routes.hpp"
 #include "host/http/timer_routes.hpp"
+#include "host/http/work_forwarding.hpp"
 #include "host/isolation/runner_host.hpp"
 #include "host/plugins/gated_plugin_host.hpp"
 #include "host/plugins/plugin_registry.hpp"
 #include "host/services/logging.hpp"
 #include "host/store/database.hpp"
+#include "host/store/work_owners.hpp"
 #include "host/tasks/task_service.hpp"
 #include "host/timers/timer_service.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
 
 #include <unistd.h>
 
@@ -42,12 +47,6 @@ sigset_t block_stop_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
   return set;
-}
-
-/// True when a stop signal is pending (it is taken), without waiting.
-bool stop_signal_pending(const sigset_t& stop_signals) {
-  timespec zero{};
-  return sigtimedwait(&stop_signals, nullptr, &zero) > 0;
 }
 
 std::string machine_name() {
@@ -72,12 +71,12 @@ HostMembershipOptions membership_options(const HostConfig& config) {
   return options;
 }
 
-/// A holder that lost its lease stops at once: what it committed stands, what it was doing is
-/// fenced by the database, and a standby (or this host, restarted) takes the work over.
+/// A host that lost its lease stops at once: what it committed stands, what it was doing is
+/// fenced by the database, and the other hosts (or this one, restarted) take its work over.
 [[noreturn]] void stop_on_lost_lease(const std::string& why) {
-  spdlog::critical("stopping at once: this host no longer holds the work lease ({})", why);
+  spdlog::critical("stopping at once: this host no longer holds its lease ({})", why);
   spdlog::default_logger()->flush();
-  std::cerr << "warden serve: lost the work lease: " << why << std::endl;
+  std::cerr << "warden serve: lost its lease: " << why << std::endl;
   std::_Exit(75);
 }
 
@@ -102,6 +101,8 @@ TimerServiceOptions timer_options(const HostConfig& config) {
 }
 
 /// The services `serve` wires: tasks, timers and alerts, over one database and plugin registry.
+/// Every host runs the tasks and timers it owns; the coordinator also runs alerts, notices and
+/// actions (start_coordinating).
 struct Services {
   Services(Database& database, PluginRegistry& registry, const HostConfig& config)
       : shared(make_shared_services()),
@@ -120,20 +121,31 @@ struct Services {
       for (const auto& instance : alerts.channels().list()) names.push_back(instance->name);
       return names;
     });
+  }
+  ~Services() { stop(); }
+
+  /// Alerts, notices and actions; before the tasks start when this host coordinates from the
+  /// start (a task that ends at start-up finds its action).
+  void start_coordinating() {
+    std::lock_guard lock(mutex_);
+    if (stopped_ || coordinating_) return;
     // Channel instances, notices and circuit breaking; plugins raise alerts through the relay.
     alerts.connect(*shared.alerts);
     // Alerts from plugins meet their records and the policies first.
     automation.connect(*shared.alerts);
-  }
-  ~Services() { stop(); }
-
-  void start() {
     alerts.start();
-    automation.start();  // before tasks: a task that ends at start-up finds its action
+    automation.start();
+    coordinating_ = true;
+  }
+  void start_own_work() {
     tasks.start();
     timers.start();
   }
+  bool coordinating() const { return coordinating_; }
   void stop() {
+    std::lock_guard lock(mutex_);
+    if (stopped_) return;
+    stopped_ = true;
     automation.stop();  // first: attempts still running may create tasks and notices
     timers.stop();      // running timer actions end and their outcomes are committed
     tasks.stop();       // running steps end and their boundaries are committed
@@ -149,20 +161,30 @@ struct Services {
 
  private:
   PluginRegistry& registry_;
+  std::mutex mutex_;
+  bool stopped_ = false;
+  std::atomic<bool> coordinating_{false};
 };
 
-http::Router routes(Database& database, PluginRegistry& registry, Services& services,
-                    const HostConfig& config,
-                    const std::shared_ptr<http::RequestMetrics>& metrics) {
+/// The calls this host answers itself: its own tasks and timer events (a call about another
+/// host's goes there), plugins, health, metrics and the hosts.
+http::Router own_routes(PluginRegistry& registry, Services& services, const HostConfig& config,
+                        const std::shared_ptr<http::RequestMetrics>& metrics) {
   http::Router router;
   http::add_health_routes(router);
   http::add_plugin_routes(router, registry);
   http::add_task_routes(router, services.tasks.manager(), config.max_status_task);
   http::add_timer_routes(router, services.timers);
-  http::add_alert_api(router, services.alerts, services.automation, database);
   http::add_metrics_routes(router, registry, metrics, &services.tasks.manager(), &services.timers,
                            &services.alerts.pipeline(), &services.alerts.breaker(),
                            &services.automation.engine());
+  return router;
+}
+
+/// The coordinator's calls: alerts, notices, channels, circuit breaking, policies and actions.
+http::Router coordinator_routes(Database& database, Services& services) {
+  http::Router router;
+  http::add_alert_api(router, services.alerts, services.automation, database);
   return router;
 }
 
@@ -188,45 +210,62 @@ void run(const HostConfig& config, const std::string& token, sigset_t& stop_sign
   RunnerOptions runner;
   runner.executable = default_runner_executable();
   runner.log_level = config.log_level;
-  // Declared before the services, so the lease is given up only after they have stopped.
+  // Declared before the services, so the leases are given up only after they have stopped.
   HostMembership membership(database, membership_options(config), stop_on_lost_lease);
+  const bool coordinates = membership.join();
   auto plugin_host = std::make_shared<RunnerHost>(config.isolation, runner);
   PluginRegistry registry(config.plugins_dirs,
                           std::make_shared<GatedPluginHost>(
                               plugin_host, [&membership] { return membership.holds_lease(); }));
   load_plugins(registry);
   HostTable host_table(database);
-  std::unique_ptr<StandbyServer> standby;
-  const bool holds = membership.acquire(
-      [&] { return stop_signal_pending(stop_signals); },
-      [&] {
-        standby = std::make_unique<StandbyServer>(
-            server_options(config, token, std::make_shared<http::RequestMetrics>()), host_table,
-            membership.host_id(), config.lease_ttl * 1000LL);
-        const auto address = advertised_address(config.listen, standby->start());
-        membership.serving_at(address);
-        std::cout << "warden standby on http://" << address
-                  << ": calls are forwarded to the work lease's holder" << std::endl;
-      });
-  if (standby) standby->stop();  // the full server takes over the listen address
-  if (!holds) {
-    spdlog::info("stopped while a standby");
-    plugin_host->stop();
-    return;
-  }
+  WorkOwners owners(database, membership.host_id());
+  const auto call_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::seconds(config.http_header_timeout + config.http_body_timeout));
+
   Services services(database, registry, config);
-  services.start();
+  if (coordinates) {
+    services.start_coordinating();
+  } else {
+    // Until this host coordinates, what its plugins raise goes to the coordinator.
+    services.shared.alerts->attach(forward_alerts_to_coordinator(owners, token, call_timeout));
+  }
+  services.start_own_work();
+  membership.run([&services] { services.start_coordinating(); });
+  WorkClaimer claimer(
+      host_table,
+      {[&services] {
+         auto claimed = services.tasks.store().claim(200, services.coordinating());
+         services.tasks.manager().adopt(claimed);
+         return claimed.size();
+       },
+       [&services] {
+         auto claimed = services.timers.store().claim(200, services.coordinating());
+         services.timers.adopt(claimed);
+         return claimed.size();
+       }},
+      [&membership] { return membership.holds_lease(); }, std::chrono::seconds(1));
 
   auto metrics = std::make_shared<http::RequestMetrics>();
-  auto router = routes(database, registry, services, config, metrics);
+  auto router = own_routes(registry, services, config, metrics);
   http::add_host_routes(router, host_table, membership.host_id(), config.lease_ttl * 1000LL);
+  http::forward_owned_work(router, owners, call_timeout);
+  const auto coordinator = coordinator_routes(database, services);
+  const auto coordinating = [&services] { return services.coordinating(); };
+  http::forward_to_coordinator(router,
+                               {{"POST", "/api/schedules"},
+                                {"GET", "/api/schedules"},
+                                {"GET", "/api/schedules/{name}"},
+                                {"DELETE", "/api/schedules/{name}"}},
+                               coordinating, owners, call_timeout);
+  router.otherwise(http::coordinator_calls(coordinator, coordinating, owners, call_timeout));
   http::HttpServer server(server_options(config, token, metrics), std::move(router));
   server.start();
   const auto host = config.listen.substr(0, config.listen.rfind(':'));
   membership.serving_at(advertised_address(config.listen, server.port()));
   std::cout << "warden listening on http://" << host << ":" << server.port()
-            << " (API token: the AUTH_TOKEN environment variable; env " << config.env << ")"
-            << std::endl;
+            << " (API token: the AUTH_TOKEN environment variable; env " << config.env << "; host "
+            << membership.host_id() << (coordinates ? ", coordinator" : "") << ")" << std::endl;
 
   int signal = 0;
   sigwait(&stop_signals, &signal);

@@ -22,10 +22,11 @@ HostMembership::HostMembership(Database& database, HostMembershipOptions options
 HostMembership::~HostMembership() {
   watchdog_ = {};  // each requests stop and joins
   renewer_ = {};
+  coordinating_ = {};
   try {
     if (held_) {
       database_.fence().release();
-      table_.release_work(options_.host_id, epoch_);
+      table_.release(options_.host_id, host_epoch_, work_epoch_);
     }
     table_.remove_host(options_.host_id);
   } catch (const std::exception& e) {
@@ -33,36 +34,26 @@ HostMembership::~HostMembership() {
   }
 }
 
-bool HostMembership::acquire(const std::function<bool()>& stopping,
-                             const std::function<void()>& on_standby) {
-  table_.register_host(options_.host_id, options_.address, ::getpid(), "standby");
-  bool said = false;
-  while (!stopping()) {
-    const auto sent = Clock::now();
-    if (auto epoch = table_.take_work(options_.host_id, options_.ttl.count())) {
-      epoch_ = *epoch;
-      held_ = true;
-      database_.fence().hold(options_.host_id, epoch_);
-      table_.heartbeat(options_.host_id, "active");
-      spdlog::info("host {} holds the work lease (epoch {}, {} s unrenewed)", options_.host_id,
-                   epoch_, options_.ttl.count() / 1000);
-      renewed_ = sent.time_since_epoch().count();
-      renewer_ = std::jthread([this](std::stop_token stop) { renew_loop(stop); });
-      watchdog_ = std::jthread([this](std::stop_token stop) { watch(stop); });
-      return true;
-    }
-    if (!said) {
-      const auto lease = table_.work_lease();
-      spdlog::info("host {} is a standby: host {} holds the work lease for {} ms more",
-                   options_.host_id, lease.holder, lease.expires_ms - lease.now_ms);
-      said = true;
-      if (on_standby) on_standby();
-    }
-    table_.heartbeat(options_.host_id, "standby");
-    std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, options_.standby_poll, [&] { return stopping(); });
-  }
-  return false;
+bool HostMembership::join() {
+  const auto sent = Clock::now();
+  table_.register_host(options_.host_id, options_.address, ::getpid(), "member");
+  host_epoch_ = table_.take_host(options_.host_id, options_.ttl.count());
+  held_ = true;
+  renewed_ = sent.time_since_epoch().count();
+  database_.fence().hold(options_.host_id, host_epoch_);
+  if (auto epoch = table_.take_work(options_.host_id, options_.ttl.count())) work_epoch_ = *epoch;
+  heartbeat();
+  spdlog::info("host {} joined (epoch {}){}", options_.host_id, host_epoch_,
+               coordinates() ? "; it coordinates (work lease epoch " +
+                                   std::to_string(work_epoch_.load()) + ")"
+                             : "");
+  return coordinates();
+}
+
+void HostMembership::run(std::function<void()> on_coordinating) {
+  on_coordinating_ = std::move(on_coordinating);
+  renewer_ = std::jthread([this](std::stop_token stop) { renew_loop(stop); });
+  watchdog_ = std::jthread([this](std::stop_token stop) { watch(stop); });
 }
 
 void HostMembership::serving_at(const std::string& address) {
@@ -80,31 +71,54 @@ void HostMembership::lost(const std::string& why) {
   if (!lost_.exchange(true)) on_lost_(why);
 }
 
+void HostMembership::heartbeat() noexcept {
+  try {
+    table_.heartbeat(options_.host_id, coordinates() ? "coordinator" : "member");
+  } catch (const std::exception& e) {
+    spdlog::warn("host {}: heartbeat failed: {}", options_.host_id, e.what());
+  }
+}
+
 void HostMembership::renew_loop(std::stop_token stop) {
-  const LeaseClock lease{Clock::time_point(Clock::duration(renewed_.load())), options_.ttl};
   const auto retry =
       std::min<std::chrono::milliseconds>(options_.ttl / 10, std::chrono::seconds(1));
-  auto next = lease.renew_at();
+  auto next =
+      LeaseClock{Clock::time_point(Clock::duration(renewed_.load())), options_.ttl}.renew_at();
+  auto next_try = Clock::now() + options_.coordinator_poll;
   while (!stop.stop_requested()) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait_until(lock, stop, next, [] { return false; });
+      const auto wake = coordinates() ? next : std::min(next, next_try);
+      wake_.wait_until(lock, stop, wake, [] { return false; });
     }
     if (stop.stop_requested()) return;
     const auto sent = Clock::now();
     try {
-      if (!table_.renew_work(options_.host_id, epoch_, options_.ttl.count())) {
-        const auto taken = table_.work_lease();
-        lost("host " + taken.holder + " took the work lease (epoch " + std::to_string(taken.epoch) +
-             ")");
-        return;
+      if (sent >= next) {
+        const auto renewed =
+            table_.renew(options_.host_id, host_epoch_, work_epoch_, options_.ttl.count());
+        if (!renewed.host || (coordinates() && !renewed.work)) {
+          lost(renewed.host ? "another host took the work lease"
+                            : "another process took this host's lease");
+          return;
+        }
+        renewed_ = sent.time_since_epoch().count();
+        next = LeaseClock{sent, options_.ttl}.renew_at();
+        heartbeat();
       }
-      renewed_ = sent.time_since_epoch().count();
-      next = LeaseClock{sent, options_.ttl}.renew_at();
-      table_.heartbeat(options_.host_id, "active");
+      if (!coordinates() && Clock::now() >= next_try && holds_lease()) {
+        next_try = Clock::now() + options_.coordinator_poll;
+        if (auto epoch = table_.take_work(options_.host_id, options_.ttl.count())) {
+          work_epoch_ = *epoch;
+          spdlog::info("host {} coordinates from now on (work lease epoch {})", options_.host_id,
+                       *epoch);
+          heartbeat();
+          if (on_coordinating_) coordinating_ = std::jthread(on_coordinating_);
+        }
+      }
     } catch (const std::exception& e) {
-      spdlog::warn("host {}: renewing the work lease failed: {}", options_.host_id, e.what());
-      next = Clock::now() + retry;
+      spdlog::warn("host {}: renewing its leases failed: {}", options_.host_id, e.what());
+      next = Clock::now() + retry;  // renewing early is harmless
     }
   }
 }
@@ -121,7 +135,7 @@ void HostMembership::watch(std::stop_token stop) {
     if (stop.stop_requested()) return;
     const LeaseClock lease{Clock::time_point(Clock::duration(renewed_.load())), options_.ttl};
     if (lease.lost(Clock::now())) {
-      lost("the work lease could not be renewed for " +
+      lost("the host's lease could not be renewed for " +
            std::to_string((options_.ttl - options_.ttl / 10).count()) + " ms");
       return;
     }

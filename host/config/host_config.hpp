@@ -73,7 +73,7 @@ struct HostConfig {
   /// This host among the hosts sharing its database; empty: the machine's host name. Unique per
   /// running host: a host restarted with its id takes its lease back at once.
   std::string host_id;
-  /// Seconds the work lease lasts unrenewed: how long a dead host's work waits for a standby.
+  /// Seconds a host's lease lasts unrenewed: how long a dead host's work waits to be taken over.
   int lease_ttl = 15;
 };
 

@@ -45,7 +45,7 @@ std::string target_of(const Request& request) {
 
 Response unavailable(const std::string& address, const std::string& why) {
   auto response = Response::error(
-      503, "this host is a standby and the lease holder at " + address + " did not answer: " + why);
+      503, "the host at " + address + " that serves this call did not answer: " + why);
   response.headers.emplace_back("Retry-After", "1");
   return response;
 }
@@ -65,6 +65,7 @@ Response forward(const Request& request, const std::string& address,
                                Poco::Net::HTTPMessage::HTTP_1_1);
     for (const auto& [name, value] : request.headers)
       if (forwarded(name)) out.add(name, value);
+    out.set(kForwardedHeader, "1");
     out.setContentLength(static_cast<std::streamsize>(request.body.size()));
     session.sendRequest(out) << request.body;
     Poco::Net::HTTPResponse answer;

@@ -76,6 +76,18 @@ bool Router::more_specific(const Route& a, const Route& b) {
   return false;
 }
 
+Router& Router::wrap(std::string_view method, std::string_view pattern,
+                     const std::function<Handler(Handler)>& wrapper) {
+  for (auto& route : routes_) {
+    if (route.method == method && route.pattern == pattern) {
+      route.handler = wrapper(std::move(route.handler));
+      return *this;
+    }
+  }
+  throw std::invalid_argument("no route " + std::string(method) + " " + std::string(pattern) +
+                              " to wrap");
+}
+
 Router& Router::otherwise(Handler handler) {
   otherwise_ = std::move(handler);
   return *this;

@@ -30,8 +30,13 @@ class Router {
   /// is logged with the route and answers 500 `internal error`.
   Response dispatch(Request& request) const noexcept;
 
-  /// Answers every request no route takes (in place of the 404 or 405), e.g. a standby's
-  /// forwarding to the lease holder.
+  /// Replaces the handler of the route `method` `pattern` with `wrapper(handler)`, e.g. to send a
+  /// call on to the host that owns what it names. Throws std::invalid_argument for no such route.
+  Router& wrap(std::string_view method, std::string_view pattern,
+               const std::function<Handler(Handler)>& wrapper);
+
+  /// Answers every request no route takes (in place of the 404 or 405), e.g. a host's
+  /// forwarding to the coordinator.
   Router& otherwise(Handler handler);
 
   std::size_t size() const { return routes_.size(); }

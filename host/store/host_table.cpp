@@ -11,16 +11,9 @@ namespace warden::host {
 
 namespace {
 
-/// The database's clock in ms, as an SQL expression of `session`'s dialect.
-std::string now_ms(const Poco::Data::Session& session) {
-  if (session.connector() == "postgresql")
-    return "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
-  return "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
-}
-
 /// `text` with every {now} replaced by the clock expression, and its parameters numbered.
 std::string sql_now(const Poco::Data::Session& session, std::string text) {
-  const std::string clock = now_ms(session);
+  const std::string clock = sql_clock_ms(session);
   for (auto at = text.find("{now}"); at != std::string::npos; at = text.find("{now}", at))
     text.replace(at, 5, clock);
   return sql_for(session, text);
@@ -78,45 +71,128 @@ std::vector<HostRow> HostTable::list() {
   return rows;
 }
 
-std::optional<std::int64_t> HostTable::take_work(const std::string& host_id, std::int64_t ttl_ms) {
-  std::string id = host_id;
-  Poco::Int64 ttl = ttl_ms;
+std::int64_t HostTable::take_host(const std::string& host_id, std::int64_t ttl_ms) {
+  std::string lease = "host:" + host_id, id = host_id;
+  Poco::Int64 ttl = ttl_ms, epoch = 0;
   auto s = database_.session();
   WriteTransaction tx(s);
-  Poco::Data::Statement take(s);
-  take << sql_now(s,
-                  "UPDATE leases SET epoch = epoch + 1, "
-                  "holder = ?, expires_ms = {now} + ? WHERE name = 'work' AND (holder = ? OR "
-                  "holder = '' OR expires_ms < {now})"),
-      use(id), use(ttl), use(id);
-  const bool taken = take.execute() > 0;
-  Poco::Int64 epoch = 0;
-  if (taken) s << "SELECT epoch FROM leases WHERE name = 'work'", into(epoch), now;
+  s << sql_for(s,
+               "INSERT INTO leases (name, holder, epoch, expires_ms) VALUES (?, '', 0, 0) "
+               "ON CONFLICT (name) DO NOTHING"),
+      use(lease), now;
+  s << sql_now(s,
+               "UPDATE leases SET epoch = epoch + 1, holder = ?, expires_ms = {now} + ? WHERE "
+               "name = ?"),
+      use(id), use(ttl), use(lease), now;
+  s << sql_for(s, "SELECT epoch FROM leases WHERE name = ?"), use(lease), into(epoch), now;
   tx.commit();
-  if (!taken) return std::nullopt;
   return epoch;
 }
 
-bool HostTable::renew_work(const std::string& host_id, std::int64_t epoch, std::int64_t ttl_ms) {
-  std::string id = host_id;
-  Poco::Int64 at = epoch, ttl = ttl_ms;
+std::optional<std::int64_t> HostTable::take_work(const std::string& host_id, std::int64_t ttl_ms) {
+  std::string id = host_id, holder;
+  Poco::Int64 ttl = ttl_ms, epoch = 0, expires = 0, clock = 0;
   auto s = database_.session();
-  Poco::Data::Statement renew(s);
-  renew << sql_now(s,
-                   "UPDATE leases SET expires_ms = {now} + ? WHERE name = 'work' AND holder = ? "
-                   "AND epoch = ?"),
-      use(ttl), use(id), use(at);
-  return renew.execute() > 0;
+  WriteTransaction tx(s);
+  s << sql_now(s, "SELECT holder, epoch, expires_ms, {now} FROM leases WHERE name = 'work'"),
+      into(holder), into(epoch), into(expires), into(clock), now;
+  if (!holder.empty() && holder != id) {
+    if (expires >= clock) return std::nullopt;
+    // The holder's own lease must have lapsed too, and is fenced here: its writes (notices,
+    // actions) fail from now on, before this host reads what it left.
+    std::string lease = "host:" + holder;
+    s << sql_now(s,
+                 "UPDATE leases SET holder = '', epoch = epoch + 1 WHERE name = ? AND holder <> '' "
+                 "AND expires_ms < {now}"),
+        use(lease), now;
+    Poco::Int64 live = 0;
+    s << sql_for(s, "SELECT COUNT(*) FROM leases WHERE name = ? AND holder <> ''"), use(lease),
+        into(live), now;
+    if (live > 0) return std::nullopt;
+  }
+  Poco::Data::Statement take(s);
+  take << sql_now(s,
+                  "UPDATE leases SET epoch = epoch + 1, holder = ?, expires_ms = {now} + ? WHERE "
+                  "name = 'work' AND epoch = ?"),
+      use(id), use(ttl), use(epoch);
+  if (take.execute() == 0) return std::nullopt;  // another host took it meanwhile
+  tx.commit();
+  return epoch + 1;
 }
 
-void HostTable::release_work(const std::string& host_id, std::int64_t epoch) {
-  std::string id = host_id;
-  Poco::Int64 at = epoch;
+HostTable::Renewed HostTable::renew(const std::string& host_id, std::int64_t host_epoch,
+                                    std::int64_t work_epoch, std::int64_t ttl_ms) {
+  std::string lease = "host:" + host_id, id = host_id;
+  Poco::Int64 host_at = host_epoch, work_at = work_epoch, ttl = ttl_ms;
+  Renewed renewed;
   auto s = database_.session();
+  WriteTransaction tx(s);
+  {
+    Poco::Data::Statement renew(s);
+    renew << sql_now(s,
+                     "UPDATE leases SET expires_ms = {now} + ? WHERE name = ? AND holder = ? AND "
+                     "epoch = ?"),
+        use(ttl), use(lease), use(id), use(host_at);
+    renewed.host = renew.execute() > 0;
+  }
+  if (work_epoch > 0 && renewed.host) {
+    Poco::Data::Statement renew(s);
+    renew << sql_now(s,
+                     "UPDATE leases SET expires_ms = {now} + ? WHERE name = 'work' AND holder = ? "
+                     "AND epoch = ?"),
+        use(ttl), use(id), use(work_at);
+    renewed.work = renew.execute() > 0;
+  }
+  tx.commit();
+  return renewed;
+}
+
+void HostTable::release(const std::string& host_id, std::int64_t host_epoch,
+                        std::int64_t work_epoch) {
+  std::string lease = "host:" + host_id, id = host_id;
+  Poco::Int64 host_at = host_epoch, work_at = work_epoch;
+  auto s = database_.session();
+  WriteTransaction tx(s);
   s << sql_for(s,
                "UPDATE leases SET holder = '', expires_ms = 0 WHERE name = 'work' AND holder = ? "
                "AND epoch = ?"),
-      use(id), use(at), now;
+      use(id), use(work_at), now;
+  s << sql_for(s,
+               "UPDATE leases SET holder = '', expires_ms = 0 WHERE name = ? AND holder = ? AND "
+               "epoch = ?"),
+      use(lease), use(id), use(host_at), now;
+  tx.commit();
+}
+
+std::vector<std::string> HostTable::fence_lapsed_hosts() {
+  std::vector<std::string> names;
+  auto s = database_.session();
+  WriteTransaction tx(s);
+  s << sql_now(s,
+               "SELECT name FROM leases WHERE name LIKE 'host:%' AND holder <> '' AND "
+               "expires_ms < {now}"),
+      into(names), now;
+  std::vector<std::string> fenced;
+  for (auto& name : names) {
+    Poco::Data::Statement fence(s);
+    fence << sql_now(s,
+                     "UPDATE leases SET holder = '', epoch = epoch + 1 WHERE name = ? AND "
+                     "holder <> '' AND expires_ms < {now}"),
+        use(name);
+    if (fence.execute() > 0) fenced.push_back(name.substr(5));
+  }
+  tx.commit();
+  return fenced;
+}
+
+std::vector<std::string> HostTable::live_hosts() {
+  std::vector<std::string> ids;
+  auto s = database_.session();
+  s << sql_now(s,
+               "SELECT holder FROM leases WHERE name LIKE 'host:%' AND holder <> '' AND "
+               "expires_ms >= {now} ORDER BY holder"),
+      into(ids), now;
+  return ids;
 }
 
 WorkLease HostTable::work_lease() {

@@ -16,7 +16,7 @@ struct HostRow {
   std::int64_t pid = 0;
   std::int64_t started_ms = 0;
   std::int64_t heartbeat_ms = 0;
-  std::string role;         ///< "active" (holds the work lease) or "standby"
+  std::string role;         ///< "coordinator" (holds the work lease) or "member"
   std::int64_t age_ms = 0;  ///< since its last heartbeat, by the database's clock
 };
 
@@ -46,14 +46,28 @@ class HostTable {
   /// Every registered host, oldest first.
   std::vector<HostRow> list();
 
-  /// Takes the work lease for `ttl_ms` when it is free, expired or already this host's; the epoch
-  /// grows by one at every take, so a host restarted under its id fences its old self too.
-  /// Returns the epoch held, or nothing.
+  /// Takes this host's own lease (`host:<id>`) for `ttl_ms`, whoever had it: the epoch grows by
+  /// one at every take, so a host restarted under its id fences its old self. Returns the epoch.
+  std::int64_t take_host(const std::string& host_id, std::int64_t ttl_ms);
+  /// Takes the work lease (the coordinator's: alerts, notices, actions) for `ttl_ms` when it is
+  /// free, already this host's, or held by a host whose own lease lapsed (that lease is then
+  /// fenced in the same transaction). Returns the epoch held, or nothing.
   std::optional<std::int64_t> take_work(const std::string& host_id, std::int64_t ttl_ms);
-  /// Extends the lease held at `epoch` by `ttl_ms` from now; false when another host holds it.
-  bool renew_work(const std::string& host_id, std::int64_t epoch, std::int64_t ttl_ms);
-  /// Gives the lease up at once (a clean stop), so a standby need not wait out the TTL.
-  void release_work(const std::string& host_id, std::int64_t epoch);
+  struct Renewed {
+    bool host = false;
+    bool work = false;
+  };
+  /// Extends this host's lease held at `host_epoch`, and the work lease held at `work_epoch` (0:
+  /// not held), by `ttl_ms` from now, in one transaction.
+  Renewed renew(const std::string& host_id, std::int64_t host_epoch, std::int64_t work_epoch,
+                std::int64_t ttl_ms);
+  /// Gives this host's leases up at once (a clean stop), so the others need not wait out the TTL.
+  void release(const std::string& host_id, std::int64_t host_epoch, std::int64_t work_epoch);
+  /// Fences every host lease that lapsed (holder cleared, epoch + 1): from then on that host's
+  /// writes fail and its work may be claimed. Returns those hosts' ids.
+  std::vector<std::string> fence_lapsed_hosts();
+  /// The host ids whose own lease is held and not lapsed.
+  std::vector<std::string> live_hosts();
   WorkLease work_lease();
 
  private:

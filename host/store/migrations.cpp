@@ -128,6 +128,19 @@ const std::vector<Migration>& all_migrations() {
         "CREATE TABLE leases (name VARCHAR(64) PRIMARY KEY, holder VARCHAR(128) NOT NULL, "
         "epoch BIGINT NOT NULL, expires_ms BIGINT NOT NULL)",
         "INSERT INTO leases (name, holder, epoch, expires_ms) VALUES ('work', '', 0, 0)"}},
+      {22,
+       "work owned by hosts",
+       // Each host holds a lease of its own ('host:<id>'); the tasks and timers it runs carry its
+       // id. Work of a host whose lease lapsed (or of '', work from before) is claimed by the
+       // others (store/work_claims). Timer event ids are handed out in blocks, so two hosts never
+       // number an event alike.
+       {"ALTER TABLE tasks ADD COLUMN owner VARCHAR(128) NOT NULL DEFAULT ''",
+        "ALTER TABLE timers ADD COLUMN owner VARCHAR(128) NOT NULL DEFAULT ''",
+        "CREATE INDEX tasks_by_owner ON tasks (owner, status)",
+        "CREATE INDEX timers_by_owner ON timers (owner)",
+        "INSERT INTO leases (name, holder, epoch, expires_ms) VALUES ('host:', '', 0, 0)",
+        "INSERT INTO leases (name, holder, epoch, expires_ms) SELECT 'ids:timer_event', '', "
+        "COALESCE(MAX(CAST(SUBSTR(id, 4) AS BIGINT)), 0), 0 FROM timers WHERE kind = 'event'"}},
   };
   return migrations;
 }

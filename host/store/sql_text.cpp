@@ -27,4 +27,10 @@ std::string sql_for(const Poco::Data::Session& session, std::string_view text) {
   return std::string(text);
 }
 
+std::string sql_clock_ms(const Poco::Data::Session& session) {
+  if (session.connector() == "postgresql")
+    return "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+  return "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+}
+
 }  // namespace warden::host

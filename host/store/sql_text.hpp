@@ -15,4 +15,8 @@ std::string numbered_parameters(std::string_view text);
 /// (SQLite's form), and passed through this: on PostgreSQL they are numbered.
 std::string sql_for(const Poco::Data::Session& session, std::string_view text);
 
+/// The database's clock in ms since the epoch, as an SQL expression of `session`'s dialect: what
+/// hosts whose own clocks disagree still agree on.
+std::string sql_clock_ms(const Poco::Data::Session& session);
+
 }  // namespace warden::host

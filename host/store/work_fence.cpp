@@ -16,14 +16,19 @@ namespace {
 // The text is chosen by the count, so the planner cannot fold the cast into an error up front.
 constexpr const char* kCheck =
     "SELECT CAST(CASE WHEN COUNT(*) = 1 THEN '1' ELSE 'this host lost the work lease' END AS "
-    "INTEGER) FROM (SELECT 1 FROM leases WHERE name = 'work' AND holder = ? AND epoch = ? FOR "
-    "SHARE) AS held";
+    "INTEGER) FROM (SELECT 1 FROM leases WHERE name = ? AND holder = ? AND epoch = ? FOR SHARE) "
+    "AS held";
 
 }  // namespace
 
-void WorkFence::hold(std::string holder, std::int64_t epoch) {
+void WorkFence::hold(std::string host_id, std::int64_t epoch) {
   std::lock_guard lock(mutex_);
-  held_ = Held{std::move(holder), epoch};
+  held_ = Held{"host:" + host_id, std::move(host_id), epoch};
+}
+
+std::string WorkFence::owner() const {
+  auto h = held();
+  return h ? h->host_id : std::string();
 }
 
 void WorkFence::release() {
@@ -41,11 +46,22 @@ void WorkFence::check(Poco::Data::Session& session) const {
   if (!h || session.connector() != "postgresql") return;
   Poco::Int64 epoch = h->epoch;
   int ok = 0;
-  session << sql_for(session, kCheck), use(h->holder), use(epoch), into(ok), now;
+  session << sql_for(session, kCheck), use(h->lease), use(h->host_id), use(epoch), into(ok), now;
 }
 
 void WorkFence::check(PgWriter& writer) const {
-  if (auto h = held()) writer.run(kCheck, h->holder, h->epoch);
+  if (auto h = held()) writer.run(kCheck, h->lease, h->host_id, h->epoch);
+}
+
+std::vector<std::string> released_host_leases(Poco::Data::Session& session,
+                                              const std::string& self_id) {
+  std::vector<std::string> names;
+  std::string self = "host:" + self_id;
+  session << sql_for(session,
+                     "SELECT name FROM leases WHERE name LIKE 'host:%' AND holder = '' AND name "
+                     "<> ? ORDER BY name"),
+      use(self), into(names), now;
+  return names;
 }
 
 }  // namespace warden::host

@@ -6,22 +6,26 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace warden::host {
 
 class PgWriter;
 class SqliteWriter;
 
-/// Which host may write work (tasks, timers, notices, actions) on a PostgreSQL database shared by
-/// several hosts: the holder of the work lease at one epoch (host_table.hpp). Once held, every
-/// work transaction's first statement checks the lease row is still (holder, epoch) and locks it
-/// FOR SHARE until the commit, so a host that lost its lease fails its write instead of
-/// overwriting its successor's, and a takeover waits for the writes that passed the check.
-/// Unset (SQLite, or a host before it holds the lease), the check is nothing.
+/// Which host writes work (tasks, timers, notices, actions) on a database shared by several
+/// hosts: each host holds a lease of its own (`host:<id>` in the leases table, host_table.hpp) at
+/// one epoch. Once held, every work transaction's first statement checks that lease is still
+/// (this host, epoch) and locks it FOR SHARE until the commit, so a host whose lease lapsed and was
+/// taken over fails its write instead of overwriting the work another host claimed, and a
+/// takeover waits for the writes that passed the check. The same id is the owner written on every
+/// task and timer row this host stores. Unset, the check is nothing and the owner is "".
 class WorkFence {
  public:
-  void hold(std::string holder, std::int64_t epoch);
+  void hold(std::string host_id, std::int64_t epoch);
   void release();
+  /// The host id rows are written under; "" before hold.
+  std::string owner() const;
   /// Inside an open transaction; throws (Poco's or DatabaseError) with "lost the work lease".
   void check(Poco::Data::Session& session) const;
   void check(PgWriter& writer) const;
@@ -29,7 +33,8 @@ class WorkFence {
 
  private:
   struct Held {
-    std::string holder;
+    std::string lease;  ///< "host:<id>"
+    std::string host_id;
     std::int64_t epoch;
   };
   std::optional<Held> held() const;
@@ -37,5 +42,10 @@ class WorkFence {
   mutable std::mutex mutex_;
   std::optional<Held> held_;
 };
+
+/// The leases ("host:<id>") of the hosts other than `self_id` that hold none: stopped, or fenced
+/// once their lease lapsed. What they owned may be claimed.
+std::vector<std::string> released_host_leases(Poco::Data::Session& session,
+                                              const std::string& self_id);
 
 }  // namespace warden::host

@@ -3,6 +3,8 @@
 #include "host/store/row_type_handler.hpp"
 #include "host/store/sealed_columns.hpp"
 #include "host/store/sql_text.hpp"
+#include "host/store/work_fence.hpp"
+#include "host/store/write_transaction.hpp"
 #include "host/tasks/task_store.hpp"
 
 #include <Poco/Data/Session.h>
@@ -29,23 +31,27 @@ struct TaskRow {
   int skipped = 0;
   std::string action_id, alarm_json;
   int interrupted = 0;
+  std::string owner;  ///< the host that runs it (WorkFence::owner)
 
   // The columns, in kColumns' order.
-  static constexpr std::size_t kFields = 24;
+  static constexpr std::size_t kFields = 25;
   template <class Visit>
   void fields(Visit&& visit) {
     visit(task_id), visit(service), visit(source_name), visit(condition_json), visit(status),
         visit(create_ms), visit(start_ms), visit(end_ms), visit(messages_json), visit(failure_type),
         visit(result_json), visit(step), visit(state_json), visit(wait_kind), visit(wake_ms),
         visit(poll_json), visit(answer_json), visit(timeout_ms), visit(deadline_ms),
-        visit(generation), visit(skipped), visit(action_id), visit(alarm_json), visit(interrupted);
+        visit(generation), visit(skipped), visit(action_id), visit(alarm_json), visit(interrupted),
+        visit(owner);
   }
 };
 
 constexpr const char* kColumns =
     "task_id, service, source_name, condition_json, status, create_ms, start_ms, end_ms, "
     "messages_json, failure_type, result_json, step, state_json, wait_kind, wake_ms, poll_json, "
-    "answer_json, timeout_ms, deadline_ms, generation, skipped, action_id, alarm_json, interrupted";
+    "answer_json, timeout_ms, deadline_ms, generation, skipped, action_id, alarm_json, "
+    "interrupted, "
+    "owner";
 
 std::string messages_to_json(const std::map<std::string, std::string>& messages) {
   Poco::JSON::Object object;
@@ -89,7 +95,8 @@ TaskRow to_row(const Database& db, const TaskRecord& r) {
           r.skipped ? 1 : 0,
           r.action_id,
           r.alarm,
-          r.interrupted};
+          r.interrupted,
+          db.fence().owner()};
 }
 
 TaskRecord from_row(const Database& db, const TaskRow& row) {
@@ -154,7 +161,7 @@ void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
   for (const auto& r : records) rows.push_back(to_row(database_, r));
   static const std::string sql =
       std::string("INSERT INTO tasks (") + kColumns +
-      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (task_id) DO UPDATE SET service = excluded.service, "
       "source_name = excluded.source_name, condition_json = excluded.condition_json, "
       "status = excluded.status, create_ms = excluded.create_ms, start_ms = excluded.start_ms, "
@@ -165,7 +172,8 @@ void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
       "answer_json = excluded.answer_json, timeout_ms = excluded.timeout_ms, "
       "deadline_ms = excluded.deadline_ms, generation = excluded.generation, "
       "skipped = excluded.skipped, action_id = excluded.action_id, "
-      "alarm_json = excluded.alarm_json, interrupted = excluded.interrupted";
+      "alarm_json = excluded.alarm_json, interrupted = excluded.interrupted, "
+      "owner = excluded.owner";
   if (pg_) {
     // Poco's PostgreSQL connector binds and waits row by row; libpq pipelines the batch.
     pg_->with(database_, [&](PgWriter& writer) {
@@ -239,12 +247,51 @@ TaskPage SqlTaskStore::list(const TaskQuery& query) {
 std::vector<TaskRecord> SqlTaskStore::unfinished() {
   auto session = database_.session();
   std::vector<TaskRow> rows;
-  session << sql_for(
-      session,
-      std::string("SELECT ") + kColumns +
-          " FROM tasks WHERE status IN ('waiting', 'running') ORDER BY create_ms, task_id"),
-      into(rows), now;
+  const auto owner = database_.fence().owner();
+  session << sql_for(session, std::string("SELECT ") + kColumns +
+                                  " FROM tasks WHERE owner = ? AND status IN ('waiting', "
+                                  "'running') ORDER BY create_ms, task_id"),
+      useRef(owner), into(rows), now;
   return from_rows(database_, rows);
+}
+
+std::vector<TaskRecord> SqlTaskStore::claim(std::size_t limit, bool with_actions) {
+  const auto me = database_.fence().owner();
+  const bool pg = database_.postgresql();
+  const std::string made_by = with_actions ? "" : " AND t.action_id = ''";
+  std::vector<std::string> ids;
+  {
+    auto session = database_.session();
+    WriteTransaction tx(session);
+    database_.fence().check(session);
+    // A host whose lease was fenced (released: its holder cleared) owns nothing any more.
+    for (const auto& lease : released_host_leases(session, me)) {
+      const auto owner = lease.substr(5);
+      // Locked against that host coming back (taking its lease) while its tasks move.
+      Poco::Int64 released = 0;
+      session << sql_for(session, std::string("SELECT COUNT(*) FROM (SELECT 1 FROM leases WHERE "
+                                              "name = ? AND holder = ''") +
+                                      (pg ? " FOR SHARE" : "") + ") AS l"),
+          useRef(lease), into(released), now;
+      if (released == 0) continue;
+      Poco::Int64 n = static_cast<Poco::Int64>(limit - ids.size());
+      std::vector<std::string> batch;
+      session << sql_for(session,
+                         "SELECT t.task_id FROM tasks t WHERE t.owner = ? AND t.status IN "
+                         "('waiting', 'running')" +
+                             made_by + " ORDER BY t.create_ms LIMIT ?" +
+                             (pg ? " FOR UPDATE SKIP LOCKED" : "")),
+          useRef(owner), use(n), into(batch), now;
+      for (const auto& id : batch) {
+        session << sql_for(session, "UPDATE tasks SET owner = ? WHERE task_id = ?"), useRef(me),
+            useRef(id), now;
+        ids.push_back(id);
+      }
+      if (ids.size() >= limit) break;
+    }
+    tx.commit();
+  }
+  return find_many(ids);
 }
 
 }  // namespace warden::host

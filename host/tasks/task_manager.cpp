@@ -51,8 +51,23 @@ std::size_t TaskManager::start() {
   pollers_ = std::make_unique<WorkQueue>("task pollers", options_.pollers);
   workers_ = std::make_unique<WorkQueue>("task workers", options_.workers);
   std::lock_guard lock(mutex_);
+  pick_up_locked(unfinished);
+  accepting_ = true;
+  if (!unfinished.empty()) spdlog::info("picked up {} unfinished tasks", unfinished.size());
+  return unfinished.size();
+}
+
+std::size_t TaskManager::adopt(std::vector<TaskRecord> records) {
+  std::lock_guard lock(mutex_);
+  if (!accepting_) return 0;
+  std::erase_if(records, [this](const TaskRecord& r) { return active_.count(r.task_id) > 0; });
+  pick_up_locked(records);
+  return records.size();
+}
+
+void TaskManager::pick_up_locked(std::vector<TaskRecord>& records) {
   const auto now = now_ms();
-  for (auto& record : unfinished) {
+  for (auto& record : records) {
     const auto id = record.task_id;
     auto& active = active_[id];
     active.record = std::move(record);
@@ -61,7 +76,7 @@ std::size_t TaskManager::start() {
     if (r.status == TaskStatus::waiting) {
       enqueue(id, r.generation);
     } else if (r.wait == TaskWait::none) {
-      // The step was running (or about to run) when the host stopped: it runs again, unless the
+      // The step was running (or about to run) when its host stopped: it runs again, unless a
       // host stopped while it ran before too; a plugin that takes the host down would otherwise
       // do so at every start.
       if (++r.interrupted >= 2) {
@@ -80,9 +95,6 @@ std::size_t TaskManager::start() {
     }
     // An external worker's task waits for that worker's report.
   }
-  accepting_ = true;
-  if (!unfinished.empty()) spdlog::info("picked up {} unfinished tasks", unfinished.size());
-  return unfinished.size();
 }
 
 void TaskManager::stop() {

@@ -70,6 +70,9 @@ class TaskManager {
 
   /// Picks up unfinished tasks and starts the threads. Returns how many tasks were picked up.
   std::size_t start();
+  /// Takes over tasks claimed from a host whose lease lapsed (TaskStore::claim): each goes on
+  /// where its last committed step left it, as at start-up. Returns how many it took.
+  std::size_t adopt(std::vector<TaskRecord> records);
   /// Graceful stop: refuses new work, lets steps that are running end and commits their
   /// boundaries; queued tasks and waits stay stored for the next start. Idempotent.
   void stop();
@@ -126,6 +129,7 @@ class TaskManager {
     std::uint64_t version = 0;   // changes submitted to the journal
   };
 
+  void pick_up_locked(std::vector<TaskRecord>& records);
   std::int64_t timeout_for(const std::string& service, std::optional<std::int64_t> asked) const;
   void enqueue(const std::string& task_id, std::int64_t generation);
   void execute(const std::string& task_id, std::int64_t generation);

@@ -37,8 +37,13 @@ class TaskStore {
   /// The tasks among `task_ids` that exist, in no particular order.
   virtual std::vector<TaskRecord> find_many(const std::vector<std::string>& task_ids) = 0;
   virtual TaskPage list(const TaskQuery& query) = 0;
-  /// Every `waiting` or `running` task, oldest first: what a starting host picks up again.
+  /// Every `waiting` or `running` task this host owns, oldest first: what a starting host picks
+  /// up again.
   virtual std::vector<TaskRecord> unfinished() = 0;
+  /// Takes over up to `limit` `waiting` or `running` tasks of hosts whose lease was fenced (see
+  /// WorkFence), oldest first, and answers them as now owned by this host. `with_actions`: also
+  /// the tasks automation actions made (only the coordinator hears how those end).
+  virtual std::vector<TaskRecord> claim(std::size_t limit, bool with_actions) = 0;
 };
 
 /// The tasks table through Poco Data, with parameterised, portable SQL.
@@ -52,6 +57,7 @@ class SqlTaskStore : public TaskStore {
   std::vector<TaskRecord> find_many(const std::vector<std::string>& task_ids) override;
   TaskPage list(const TaskQuery& query) override;
   std::vector<TaskRecord> unfinished() override;
+  std::vector<TaskRecord> claim(std::size_t limit, bool with_actions) override;
 
  private:
   Database& database_;

@@ -3,6 +3,8 @@
 #include "host/store/row_type_handler.hpp"
 #include "host/store/sealed_columns.hpp"
 #include "host/store/sql_text.hpp"
+#include "host/store/work_fence.hpp"
+#include "host/store/write_transaction.hpp"
 #include "host/timers/timer_store.hpp"
 
 #include <Poco/Data/SQLite/Utility.h>
@@ -25,23 +27,25 @@ struct TimerRow {
   Poco::Int64 created_ms = 0, updated_ms = 0, armed_ms = 0, due_ms = 0, generation = 0;
   Poco::Int64 fired = 0, failures = 0, skipped = 0, last_fired_ms = 0, last_lateness_us = 0;
   std::string last_outcome, last_error, action_state_json;
+  std::string owner;  ///< the host that arms it (WorkFence::owner)
 
   // The columns, in kColumns' order.
-  static constexpr std::size_t kFields = 24;
+  static constexpr std::size_t kFields = 25;
   template <class Visit>
   void fields(Visit&& visit) {
     visit(kind), visit(id), visit(node_id), visit(enable), visit(action), visit(timer_type),
         visit(defined), visit(time_zone), visit(params_json), visit(misfire), visit(state),
         visit(created_ms), visit(updated_ms), visit(armed_ms), visit(due_ms), visit(generation),
         visit(fired), visit(failures), visit(skipped), visit(last_fired_ms),
-        visit(last_lateness_us), visit(last_outcome), visit(last_error), visit(action_state_json);
+        visit(last_lateness_us), visit(last_outcome), visit(last_error), visit(action_state_json),
+        visit(owner);
   }
 };
 
 constexpr const char* kColumns =
     "kind, id, node_id, enable, action, timer_type, defined, time_zone, params_json, misfire, "
     "state, created_ms, updated_ms, armed_ms, due_ms, generation, fired, failures, skipped, "
-    "last_fired_ms, last_lateness_us, last_outcome, last_error, action_state_json";
+    "last_fired_ms, last_lateness_us, last_outcome, last_error, action_state_json, owner";
 
 TimerRow to_row(const Database& db, const TimerRecord& r) {
   return {std::string(to_string(r.kind)),
@@ -67,7 +71,8 @@ TimerRow to_row(const Database& db, const TimerRecord& r) {
           r.last_lateness_us,
           std::string(to_string(r.last_outcome)),
           r.last_error,
-          r.action_state};
+          r.action_state,
+          db.fence().owner()};
 }
 
 TimerRecord from_row(const Database& db, TimerRow& row) {
@@ -132,7 +137,7 @@ void SqlTimerStore::write(const std::vector<TimerRecord>& records) {
   }
   static const std::string upsert =
       std::string("INSERT INTO timers (") + kColumns +
-      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (kind, id) DO UPDATE SET node_id = excluded.node_id, "
       "enable = excluded.enable, action = excluded.action, timer_type = excluded.timer_type, "
       "defined = excluded.defined, time_zone = excluded.time_zone, "
@@ -142,7 +147,7 @@ void SqlTimerStore::write(const std::vector<TimerRecord>& records) {
       "fired = excluded.fired, failures = excluded.failures, skipped = excluded.skipped, "
       "last_fired_ms = excluded.last_fired_ms, last_lateness_us = excluded.last_lateness_us, "
       "last_outcome = excluded.last_outcome, last_error = excluded.last_error, "
-      "action_state_json = excluded.action_state_json";
+      "action_state_json = excluded.action_state_json, owner = excluded.owner";
   static const std::string remove = "DELETE FROM timers WHERE kind = ? AND id = ?";
   if (pg_) {
     // Poco's PostgreSQL connector binds and waits row by row; libpq pipelines the batch.
@@ -167,10 +172,11 @@ void SqlTimerStore::write(const std::vector<TimerRecord>& records) {
 
 void SqlTimerStore::load(const std::function<void(TimerRecord&&)>& each) {
   auto session = database_.session();
-  const auto sql = std::string("SELECT ") + kColumns + " FROM timers";
+  const auto sql = std::string("SELECT ") + kColumns + " FROM timers WHERE owner = ?";
+  const auto owner = database_.fence().owner();
   if (session.connector() != "sqlite") {
     std::vector<TimerRow> rows;
-    session << sql_for(session, sql), into(rows), now;
+    session << sql_for(session, sql), useRef(owner), into(rows), now;
     for (auto& row : rows) each(from_row(database_, row));
     return;
   }
@@ -181,6 +187,7 @@ void SqlTimerStore::load(const std::function<void(TimerRecord&&)>& each) {
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
     throw DatabaseError(std::string("reading timers: ") + sqlite3_errmsg(db));
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> statement(raw, sqlite3_finalize);
+  sqlite3_bind_text(raw, 1, owner.c_str(), static_cast<int>(owner.size()), SQLITE_TRANSIENT);
   int rc;
   while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
     TimerRow row;
@@ -198,6 +205,58 @@ void SqlTimerStore::load(const std::function<void(TimerRecord&&)>& each) {
     each(from_row(database_, row));
   }
   if (rc != SQLITE_DONE) throw DatabaseError(std::string("reading timers: ") + sqlite3_errmsg(db));
+}
+
+std::vector<TimerRecord> SqlTimerStore::claim(std::size_t limit, bool with_schedules) {
+  const auto me = database_.fence().owner();
+  const bool pg = database_.postgresql();
+  std::vector<TimerRow> claimed;
+  auto session = database_.session();
+  WriteTransaction tx(session);
+  database_.fence().check(session);
+  for (const auto& lease : released_host_leases(session, me)) {
+    const auto owner = lease.substr(5);
+    Poco::Int64 released = 0;
+    session << sql_for(session, std::string("SELECT COUNT(*) FROM (SELECT 1 FROM leases WHERE "
+                                            "name = ? AND holder = ''") +
+                                    (pg ? " FOR SHARE" : "") + ") AS l"),
+        useRef(lease), into(released), now;
+    if (released == 0) continue;
+    // An event goes with its task: one whose task another live host took is left to that host.
+    Poco::Int64 n = static_cast<Poco::Int64>(limit - claimed.size());
+    std::vector<TimerRow> batch;
+    session << sql_for(session, std::string("SELECT ") + kColumns +
+                                    " FROM timers WHERE owner = ? AND (kind = 'schedule' OR NOT "
+                                    "EXISTS (SELECT 1 FROM tasks k WHERE k.task_id = "
+                                    "timers.node_id AND k.owner <> timers.owner AND k.owner <> "
+                                    "?))" +
+                                    (with_schedules ? "" : " AND kind = 'event'") +
+                                    " ORDER BY kind, id LIMIT ?" +
+                                    (pg ? " FOR UPDATE SKIP LOCKED" : "")),
+        useRef(owner), useRef(me), use(n), into(batch), now;
+    for (auto& row : batch) {
+      session << sql_for(session, "UPDATE timers SET owner = ? WHERE kind = ? AND id = ?"),
+          useRef(me), useRef(row.kind), useRef(row.id), now;
+      claimed.push_back(std::move(row));
+    }
+    if (claimed.size() >= limit) break;
+  }
+  tx.commit();
+  std::vector<TimerRecord> out;
+  out.reserve(claimed.size());
+  for (auto& row : claimed) out.push_back(from_row(database_, row));
+  return out;
+}
+
+std::uint64_t SqlTimerStore::reserve_event_ids(std::uint64_t count) {
+  Poco::Int64 n = static_cast<Poco::Int64>(count), last = 0;
+  auto session = database_.session();
+  WriteTransaction tx(session);
+  session << sql_for(session, "UPDATE leases SET epoch = epoch + ? WHERE name = 'ids:timer_event'"),
+      use(n), now;
+  session << "SELECT epoch FROM leases WHERE name = 'ids:timer_event'", into(last), now;
+  tx.commit();
+  return static_cast<std::uint64_t>(last - n + 1);
 }
 
 }  // namespace warden::host

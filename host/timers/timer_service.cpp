@@ -59,22 +59,36 @@ void TimerService::load(TaskManager& tasks) {
   std::lock_guard lock(mutex_);
   tasks_ = &tasks;
   tasks.add_listener(this);
-  store_.load([&](TimerRecord&& row) {
-    std::uint64_t handle = 0;
-    if (row.kind == TimerKind::event) {
-      handle = handle_of_event(row.id);
-      if (handle == 0) {
-        spdlog::warn("timers: ignoring a stored event with the id \"{}\"", row.id);
-        return;
-      }
-      next_event_ = std::max(next_event_, handle + 1);
-      by_node_[row.node_id].push_back(handle);
-    } else {
-      handle = next_schedule_handle_++;
-      schedule_handles_[row.id] = handle;
+  store_.load([&](TimerRecord&& row) { insert_locked(std::move(row)); });
+}
+
+std::uint64_t TimerService::insert_locked(TimerRecord&& row) {
+  std::uint64_t handle = 0;
+  if (row.kind == TimerKind::event) {
+    handle = handle_of_event(row.id);
+    if (handle == 0 || timers_.count(handle)) {
+      spdlog::warn("timers: ignoring a stored event with the id \"{}\"", row.id);
+      return 0;
     }
-    timers_.emplace(handle, Timer{std::move(row), false});
-  });
+    by_node_[row.node_id].push_back(handle);
+  } else {
+    if (schedule_handles_.count(row.id)) return 0;
+    handle = next_schedule_handle_++;
+    schedule_handles_[row.id] = handle;
+  }
+  timers_.emplace(handle, Timer{std::move(row), false});
+  return handle;
+}
+
+bool TimerService::rearm_locked(std::uint64_t handle, Timer& timer, std::int64_t now) {
+  if (timer.record.state != TimerState::armed) return false;
+  if (timer.record.due_ms <= now) apply_misfire_locked(timer, now, "while the host was down");
+  if (timer.record.state != TimerState::armed) {
+    persist_locked(timer);
+    return false;
+  }
+  schedule_locked(handle, timer);
+  return true;
 }
 
 std::size_t TimerService::start() {
@@ -88,21 +102,33 @@ std::size_t TimerService::start() {
   started_ = true;
   const auto now = now_ms();
   std::size_t armed = 0;
-  for (auto& [handle, timer] : timers_) {
-    if (timer.record.state != TimerState::armed) continue;
-    if (timer.record.due_ms <= now) apply_misfire_locked(timer, now, "while the host was down");
-    if (timer.record.state != TimerState::armed) {
-      persist_locked(timer);
-      continue;
-    }
-    schedule_locked(handle, timer);
-    ++armed;
-  }
+  for (auto& [handle, timer] : timers_) armed += rearm_locked(handle, timer, now);
   rearmed_ = armed;
   rearm_seconds_ = static_cast<double>(now_us() - load_started_us_) / 1e6;
   spdlog::info("timers: {} stored, {} armed in {:.3f} s", timers_.size(), armed, rearm_seconds_);
   queue_->schedule_at_ms(now, [this] { cleanup(); });
   return armed;
+}
+
+std::size_t TimerService::adopt(std::vector<TimerRecord> records) {
+  std::lock_guard lock(mutex_);
+  if (!started_ || stopping_) return 0;
+  const auto now = now_ms();
+  std::size_t armed = 0;
+  for (auto& record : records) {
+    const auto handle = insert_locked(std::move(record));
+    if (handle) armed += rearm_locked(handle, timers_.at(handle), now);
+  }
+  return armed;
+}
+
+std::uint64_t TimerService::next_event_locked() {
+  if (next_event_ >= event_block_end_) {
+    constexpr std::uint64_t kBlock = 1024;
+    next_event_ = store_.reserve_event_ids(kBlock);
+    event_block_end_ = next_event_ + kBlock;
+  }
+  return next_event_++;
 }
 
 void TimerService::stop() {
@@ -236,7 +262,7 @@ std::vector<TimerRecord> TimerService::add_events(const std::vector<TimerSpec>& 
   {
     std::lock_guard lock(mutex_);
     for (auto& record : records) {
-      const auto handle = next_event_++;
+      const auto handle = next_event_locked();
       record.id = "te_" + std::to_string(handle);
       by_node_[record.node_id].push_back(handle);
       timers_.emplace(handle, Timer{record, false});

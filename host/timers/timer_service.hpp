@@ -94,6 +94,10 @@ class TimerService final : public TaskListener {
   /// Arms every armed timer (those that fell due while the host was down follow their misfire
   /// policy) and starts firing. Returns how many were armed.
   std::size_t start();
+  /// Takes over timers claimed from a host whose lease lapsed (TimerStore::claim): each is
+  /// armed as at start-up, its misfire policy applied to what it missed. Returns how many armed.
+  std::size_t adopt(std::vector<TimerRecord> records);
+  TimerStore& store() { return store_; }
   /// Stops firing; firings that are running end first. Idempotent.
   void stop();
 
@@ -174,6 +178,11 @@ class TimerService final : public TaskListener {
   void advance_locked(std::uint64_t handle, Timer& timer, bool catch_up = false,
                       GroupCommit<TimerRecord>::Then then = {});
   void schedule_locked(std::uint64_t handle, const Timer& timer);
+  /// Adds a stored timer to the maps; its handle, or 0 when it is refused (a bad or known id).
+  std::uint64_t insert_locked(TimerRecord&& row);
+  /// Arms a stored timer (its misfire policy applied first); false when it does not fire again.
+  bool rearm_locked(std::uint64_t handle, Timer& timer, std::int64_t now);
+  std::uint64_t next_event_locked();
   void apply_misfire_locked(Timer& timer, std::int64_t now, const char* when);
   /// Moves a due timer on; its action runs (run_firing) once that is committed.
   void fire(std::uint64_t handle);
@@ -198,7 +207,8 @@ class TimerService final : public TaskListener {
   std::unordered_map<std::uint64_t, Timer> timers_;
   std::unordered_map<std::string, std::vector<std::uint64_t>> by_node_;
   std::unordered_map<std::string, std::uint64_t> schedule_handles_;
-  std::uint64_t next_event_ = 1;
+  std::uint64_t next_event_ = 0;  // the event numbers reserved (TimerStore::reserve_event_ids)
+  std::uint64_t event_block_end_ = 0;
   std::uint64_t next_schedule_handle_ = std::uint64_t{1} << 62;
   bool started_ = false;
   bool stopping_ = false;

@@ -18,8 +18,14 @@ class TimerStore {
   virtual ~TimerStore() = default;
   /// Upserts every row, or deletes it when `removed`, all in one transaction.
   virtual void write(const std::vector<TimerRecord>& rows) = 0;
-  /// Hands every stored timer to `each`, one at a time (no list of them all is built).
+  /// Hands every timer this host owns to `each`, one at a time (no list of them all is built).
   virtual void load(const std::function<void(TimerRecord&&)>& each) = 0;
+  /// Takes over up to `limit` timers of hosts whose lease was fenced (an event goes with its task;
+  /// schedules only `with_schedules`: they are the coordinator's) and answers them as now owned by
+  /// this host.
+  virtual std::vector<TimerRecord> claim(std::size_t limit, bool with_schedules) = 0;
+  /// `count` event numbers no host has used or will: the first of them.
+  virtual std::uint64_t reserve_event_ids(std::uint64_t count) = 0;
   /// Every stored timer, as a list.
   std::vector<TimerRecord> load() {
     std::vector<TimerRecord> out;
@@ -36,6 +42,8 @@ class SqlTimerStore : public TimerStore {
   void write(const std::vector<TimerRecord>& rows) override;
   void load(const std::function<void(TimerRecord&&)>& each) override;
   using TimerStore::load;
+  std::vector<TimerRecord> claim(std::size_t limit, bool with_schedules) override;
+  std::uint64_t reserve_event_ids(std::uint64_t count) override;
 
  private:
   Database& database_;

@@ -42,6 +42,12 @@ class SlowTimerStore : public TimerStore {
   }
   void load(const std::function<void(TimerRecord&&)>& each) override { inner_.load(each); }
   using TimerStore::load;
+  std::vector<TimerRecord> claim(std::size_t limit, bool with_schedules) override {
+    return inner_.claim(limit, with_schedules);
+  }
+  std::uint64_t reserve_event_ids(std::uint64_t count) override {
+    return inner_.reserve_event_ids(count);
+  }
 
   std::atomic<int> delay_ms{0};
 
