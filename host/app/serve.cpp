@@ -1,4 +1,5 @@
 #include "host/alerts/alert_service.hpp"
+#include "host/alerts/channel_store.hpp"
 #include "host/app/alert_forwarding.hpp"
 #include "host/app/commands.hpp"
 #include "host/app/secret_key.hpp"
@@ -102,23 +103,23 @@ TimerServiceOptions timer_options(const HostConfig& config) {
 
 /// The services `serve` wires: tasks, timers and alerts, over one database and plugin registry.
 /// Every host runs the tasks and timers it owns; the coordinator also runs alerts, notices and
-/// actions (start_coordinating).
+/// actions, made when it starts coordinating (so that they read the channels, policies and rules
+/// as they are then).
 struct Services {
   Services(Database& database, PluginRegistry& registry, const HostConfig& config)
       : shared(make_shared_services()),
         tasks(database, registry, shared, TaskService::options_from(config)),
         timers(database, registry, shared, timer_options(config)),
-        alerts(database, registry, shared, config.notice_max_age * 1000),
-        automation(database, registry, shared, alerts, tasks.manager(),
-                   AutomationOptions{.workers = config.action_workers,
-                                     .close_after_ms = config.alert_close_after * 1000}),
-        registry_(registry) {
+        database_(database),
+        registry_(registry),
+        config_(config),
+        channel_store_(database) {
     timers.load(tasks.manager());  // before tasks start, so that no run starts unseen
     // Schedules and tasks naming channel instances (options_from: channels) are checked against
-    // them when saved.
+    // them when saved: as stored, whichever host coordinates.
     registry.provide_list("channels", [this] {
       std::vector<std::string> names;
-      for (const auto& instance : alerts.channels().list()) names.push_back(instance->name);
+      for (const auto& instance : channel_store_.list()) names.push_back(instance.name);
       return names;
     });
   }
@@ -128,13 +129,21 @@ struct Services {
   /// start (a task that ends at start-up finds its action).
   void start_coordinating() {
     std::lock_guard lock(mutex_);
-    if (stopped_ || coordinating_) return;
+    if (stopped_ || alerts) return;
+    alerts =
+        std::make_unique<AlertService>(database_, registry_, shared, config_.notice_max_age * 1000);
+    automation = std::make_unique<AutomationService>(
+        database_, registry_, shared, *alerts, tasks.manager(),
+        AutomationOptions{.workers = config_.action_workers,
+                          .close_after_ms = config_.alert_close_after * 1000});
     // Channel instances, notices and circuit breaking; plugins raise alerts through the relay.
-    alerts.connect(*shared.alerts);
+    alerts->connect(*shared.alerts);
     // Alerts from plugins meet their records and the policies first.
-    automation.connect(*shared.alerts);
-    alerts.start();
-    automation.start();
+    automation->connect(*shared.alerts);
+    alerts->start();
+    automation->start();
+    coordinator_routes_ = std::make_shared<http::Router>();
+    http::add_alert_api(*coordinator_routes_, *alerts, *automation, database_);
     coordinating_ = true;
   }
   void start_own_work() {
@@ -142,28 +151,38 @@ struct Services {
     timers.start();
   }
   bool coordinating() const { return coordinating_; }
+  /// The coordinator's calls (alerts, notices, channels, circuit breaking, policies, actions),
+  /// once this host coordinates.
+  std::shared_ptr<const http::Router> coordinator_routes() {
+    std::lock_guard lock(mutex_);
+    return coordinator_routes_;
+  }
   void stop() {
     std::lock_guard lock(mutex_);
     if (stopped_) return;
     stopped_ = true;
-    automation.stop();  // first: attempts still running may create tasks and notices
-    timers.stop();      // running timer actions end and their outcomes are committed
-    tasks.stop();       // running steps end and their boundaries are committed
-    alerts.stop();      // after tasks and timers (they may raise alerts); queued notices stay
+    if (automation) automation->stop();  // first: attempts running may make tasks and notices
+    timers.stop();                       // running timer actions end, their outcomes committed
+    tasks.stop();                        // running steps end and their boundaries are committed
+    if (alerts) alerts->stop();          // after tasks and timers (they may raise alerts)
     registry_.provide_list("channels", {});
   }
 
   SharedServices shared;
   TaskService tasks;
   TimerService timers;
-  AlertService alerts;
-  AutomationService automation;
+  std::unique_ptr<AlertService> alerts;
+  std::unique_ptr<AutomationService> automation;
 
  private:
+  Database& database_;
   PluginRegistry& registry_;
+  const HostConfig& config_;
+  ChannelStore channel_store_;
   std::mutex mutex_;
   bool stopped_ = false;
   std::atomic<bool> coordinating_{false};
+  std::shared_ptr<http::Router> coordinator_routes_;
 };
 
 /// The calls this host answers itself: its own tasks and timer events (a call about another
@@ -175,16 +194,12 @@ http::Router own_routes(PluginRegistry& registry, Services& services, const Host
   http::add_plugin_routes(router, registry);
   http::add_task_routes(router, services.tasks.manager(), config.max_status_task);
   http::add_timer_routes(router, services.timers);
+  // Notices, circuit breaking and actions are counted where they run: on the coordinator (the
+  // host that coordinated from its start).
   http::add_metrics_routes(router, registry, metrics, &services.tasks.manager(), &services.timers,
-                           &services.alerts.pipeline(), &services.alerts.breaker(),
-                           &services.automation.engine());
-  return router;
-}
-
-/// The coordinator's calls: alerts, notices, channels, circuit breaking, policies and actions.
-http::Router coordinator_routes(Database& database, Services& services) {
-  http::Router router;
-  http::add_alert_api(router, services.alerts, services.automation, database);
+                           services.alerts ? &services.alerts->pipeline() : nullptr,
+                           services.alerts ? &services.alerts->breaker() : nullptr,
+                           services.automation ? &services.automation->engine() : nullptr);
   return router;
 }
 
@@ -250,7 +265,6 @@ void run(const HostConfig& config, const std::string& token, sigset_t& stop_sign
   auto router = own_routes(registry, services, config, metrics);
   http::add_host_routes(router, host_table, membership.host_id(), config.lease_ttl * 1000LL);
   http::forward_owned_work(router, owners, call_timeout);
-  const auto coordinator = coordinator_routes(database, services);
   const auto coordinating = [&services] { return services.coordinating(); };
   http::forward_to_coordinator(router,
                                {{"POST", "/api/schedules"},
@@ -258,7 +272,8 @@ void run(const HostConfig& config, const std::string& token, sigset_t& stop_sign
                                 {"GET", "/api/schedules/{name}"},
                                 {"DELETE", "/api/schedules/{name}"}},
                                coordinating, owners, call_timeout);
-  router.otherwise(http::coordinator_calls(coordinator, coordinating, owners, call_timeout));
+  router.otherwise(http::coordinator_calls([&services] { return services.coordinator_routes(); },
+                                           owners, call_timeout));
   http::HttpServer server(server_options(config, token, metrics), std::move(router));
   server.start();
   const auto host = config.listen.substr(0, config.listen.rfind(':'));

@@ -98,13 +98,13 @@ void forward_to_coordinator(Router& router,
   }
 }
 
-Handler coordinator_calls(const Router& coordinator_routes, std::function<bool()> coordinates,
+Handler coordinator_calls(std::function<std::shared_ptr<const Router>()> coordinator_routes,
                           WorkOwners& owners, std::chrono::milliseconds timeout) {
-  return [&coordinator_routes, coordinates = std::move(coordinates), &owners,
+  return [coordinator_routes = std::move(coordinator_routes), &owners,
           timeout](const Request& request) {
-    if (coordinates()) {
+    if (auto routes = coordinator_routes()) {
       Request copy = request;
-      return coordinator_routes.dispatch(copy);
+      return routes->dispatch(copy);
     }
     return to_coordinator(request, owners, timeout);
   };

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,9 +25,10 @@ void forward_to_coordinator(Router& router,
                             std::chrono::milliseconds timeout);
 
 /// What a host answers with every call its own routes do not take (alerts, notices, channels,
-/// policies, actions, schedules): `coordinator_routes` while it coordinates, else the
-/// coordinator's answer, or 503 with Retry-After while no host coordinates.
-Handler coordinator_calls(const Router& coordinator_routes, std::function<bool()> coordinates,
+/// policies, actions): the coordinator's routes while this host coordinates (`coordinator_routes`
+/// answers them, else null), else the coordinator's answer, or 503 with Retry-After while no host
+/// coordinates.
+Handler coordinator_calls(std::function<std::shared_ptr<const Router>()> coordinator_routes,
                           WorkOwners& owners, std::chrono::milliseconds timeout);
 
 }  // namespace warden::host::http

@@ -64,9 +64,12 @@ class TaskManager {
   TaskManager(const TaskManager&) = delete;
   TaskManager& operator=(const TaskManager&) = delete;
 
-  /// Adds one who hears of runs starting and ending (timers, the automation engine); add before
-  /// start(). Not owned.
-  void add_listener(TaskListener* listener) { listeners_.push_back(listener); }
+  /// Adds one who hears of runs starting and ending (timers, the automation engine). Not owned;
+  /// it must outlive the manager's stop().
+  void add_listener(TaskListener* listener) {
+    std::lock_guard lock(mutex_);
+    listeners_.push_back(listener);
+  }
 
   /// Picks up unfinished tasks and starts the threads. Returns how many tasks were picked up.
   std::size_t start();
