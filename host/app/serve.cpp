@@ -247,6 +247,11 @@ void run(const HostConfig& config, const std::string& token, sigset_t& stop_sign
   }
   services.start_own_work();
   membership.run([&services] { services.start_coordinating(); });
+  // Destroyed before the services, however run() ends.
+  struct ForgetOnCoordinating {
+    HostMembership& membership;
+    ~ForgetOnCoordinating() { membership.forget_on_coordinating(); }
+  } forget_on_coordinating{membership};
   WorkClaimer claimer(
       host_table,
       {[&services] {

@@ -51,9 +51,18 @@ bool HostMembership::join() {
 }
 
 void HostMembership::run(std::function<void()> on_coordinating) {
-  on_coordinating_ = std::move(on_coordinating);
+  {
+    std::lock_guard lock(on_coordinating_mutex_);
+    on_coordinating_ = std::move(on_coordinating);
+  }
   renewer_ = std::jthread([this](std::stop_token stop) { renew_loop(stop); });
   watchdog_ = std::jthread([this](std::stop_token stop) { watch(stop); });
+}
+
+void HostMembership::forget_on_coordinating() {
+  std::lock_guard lock(on_coordinating_mutex_);
+  on_coordinating_ = nullptr;
+  coordinating_ = {};  // joins a call under way
 }
 
 void HostMembership::serving_at(const std::string& address) {
@@ -113,6 +122,7 @@ void HostMembership::renew_loop(std::stop_token stop) {
           spdlog::info("host {} coordinates from now on (work lease epoch {})", options_.host_id,
                        *epoch);
           heartbeat();
+          std::lock_guard lock(on_coordinating_mutex_);
           if (on_coordinating_) coordinating_ = std::jthread(on_coordinating_);
         }
       }

@@ -43,6 +43,9 @@ class HostMembership {
   /// Starts renewing; a host that does not coordinate tries the work lease every
   /// `coordinator_poll` and, once it holds it, calls `on_coordinating` on a thread of its own.
   void run(std::function<void()> on_coordinating);
+  /// From now on `on_coordinating` is not called (and a call under way has returned): before what
+  /// it starts is gone.
+  void forget_on_coordinating();
   /// The address once the server listens.
   void serving_at(const std::string& address);
   /// True while this host holds its own lease by its own clock: what gates every plugin call.
@@ -61,6 +64,7 @@ class HostMembership {
   HostTable table_;
   HostMembershipOptions options_;
   std::function<void(const std::string&)> on_lost_;
+  std::mutex on_coordinating_mutex_;
   std::function<void()> on_coordinating_;
   std::int64_t host_epoch_ = 0;
   std::atomic<std::int64_t> work_epoch_{0};

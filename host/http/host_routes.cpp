@@ -9,6 +9,7 @@ namespace warden::host::http {
 void add_host_routes(Router& router, HostTable& hosts, std::string self_id, std::int64_t ttl_ms) {
   router.add("GET", "/api/hosts", [&hosts, self_id, ttl_ms](const Request&) {
     const auto lease = hosts.work_lease();
+    const auto holdings = hosts.holdings();
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     for (const auto& h : hosts.list()) {
       auto o = object();
@@ -23,6 +24,9 @@ void add_host_routes(Router& router, HostTable& hosts, std::string self_id, std:
       Poco::JSON::Array::Ptr holds = new Poco::JSON::Array;
       if (lease.holder == h.host_id && lease.expires_ms > lease.now_ms) holds->add("work");
       o->set("holds", holds);
+      const auto held = holdings.find(h.host_id);
+      o->set("tasks", held == holdings.end() ? 0 : held->second.tasks);
+      o->set("timers", held == holdings.end() ? 0 : held->second.timers);
       o->set("self", h.host_id == self_id);
       list->add(o);
     }

@@ -207,4 +207,20 @@ WorkLease HostTable::work_lease() {
   return lease;
 }
 
+std::map<std::string, HostTable::Holdings> HostTable::holdings() {
+  std::map<std::string, Holdings> out;
+  std::vector<std::string> owners;
+  std::vector<Poco::Int64> counts;
+  auto s = database_.session();
+  s << "SELECT owner, COUNT(*) FROM tasks WHERE status IN ('waiting', 'running') GROUP BY owner",
+      into(owners), into(counts), now;
+  for (std::size_t i = 0; i < owners.size(); ++i) out[owners[i]].tasks = counts[i];
+  owners.clear();
+  counts.clear();
+  s << "SELECT owner, COUNT(*) FROM timers WHERE state IN ('pending', 'armed') GROUP BY owner",
+      into(owners), into(counts), now;
+  for (std::size_t i = 0; i < owners.size(); ++i) out[owners[i]].timers = counts[i];
+  return out;
+}
+
 }  // namespace warden::host

@@ -3,6 +3,7 @@
 #include "host/store/database.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,6 +70,14 @@ class HostTable {
   /// The host ids whose own lease is held and not lapsed.
   std::vector<std::string> live_hosts();
   WorkLease work_lease();
+
+  /// What each host owns that is still to run: `waiting` or `running` tasks and `pending` or
+  /// `armed` timers, by host id.
+  struct Holdings {
+    std::int64_t tasks = 0;
+    std::int64_t timers = 0;
+  };
+  std::map<std::string, Holdings> holdings();
 
  private:
   Database& database_;

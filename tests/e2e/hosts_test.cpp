@@ -202,6 +202,12 @@ TEST_F(Hosts, OfThreeHostsTheOthersTakeOverAThousandOfEachWhenTheCoordinatorIsKi
   std::vector<std::string> ids;
   for (auto* host : {a_.get(), b_.get(), c.get()})
     for (auto& id : create_tasks(*host, 334, 2500)) ids.push_back(id);
+  // Each host holds a share (the hosts list says what each owns).
+  for (const std::string id : {"a", "b", "c"}) {
+    auto host = listed(*c, id);
+    ASSERT_TRUE(host);
+    EXPECT_GT(host->getValue<std::int64_t>("tasks"), 0) << id;
+  }
   a_->kill();
   const auto killed = std::chrono::steady_clock::now();
   WardenProcess* coordinator = nullptr;
