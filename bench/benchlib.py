@@ -380,10 +380,14 @@ def api_ok(status, answer, what):
     return answer
 
 
-def create_test_task(client, message="bench"):
+def create_task(client, service, condition):
     status, answer = client.post("/api/create_task",
-                                 {"data": {"service": "test", "condition": {"message": message}}})
+                                 {"data": {"service": service, "condition": condition}})
     return api_ok(status, answer, "create_task")["task_id"]
+
+
+def create_test_task(client, message="bench"):
+    return create_task(client, "test", {"message": message})
 
 
 def statuses(client, task_ids):

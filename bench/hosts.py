@@ -16,6 +16,10 @@ host that owns the task the timers are events of (and coordinates), and the fail
 the kill to the first firing after it, on the other host (which claims the task and its events).
 The killed host is started again; --kills times; p50 and max are printed.
 
+Slow steps: the same with --slow-tasks `scripted` tasks whose three steps each hold a worker for
+--work-ms (a solution waiting on a slow system): what more hosts add when the work, not the
+database or the CPU, is the limit.
+
 Usage: python3 bench/hosts.py [--build build] [--tasks 5000] [--clients 8] [--runs 3] [--kills 5]
 """
 import argparse
@@ -47,23 +51,28 @@ def fresh_schema(uri, name):
     return uri + ("&" if "?" in uri else "?") + f"options=-csearch_path%3D{name}"
 
 
-def throughput(procs, args, work, label, database, hosts):
-    """Runs one throughput measurement; returns tasks/s."""
+def fixture_dirs(args):
+    return [os.path.join(args.build, "tests", "fixture_plugins", d) for d in ("tasks", "timers")]
+
+
+def throughput(procs, args, work, label, database, hosts, count, task=None):
+    """Runs one throughput measurement of `count` tasks (`test` ones, or `task`); returns tasks/s."""
     wardens = []
     try:
         for i in range(hosts):
             wardens.append(benchlib.Warden(procs, args.build, work, name=f"{label}-h{i}",
                                            workers=args.workers, http_threads=64,
                                            max_status_task=100, database=database,
+                                           plugins_dirs=fixture_dirs(args),
                                            extra_config=f"host_id: {label}-h{i}\n"))
         ports = [w.port for w in wardens]
         elapsed, _, results = tt.drive(label, tt.warden_client,
                                        lambda i: (ports[i % len(ports)],
-                                                  tt.share(args.tasks, args.clients, i), 100,
-                                                  args.poll_interval),
+                                                  tt.share(count, args.clients, i), 100,
+                                                  args.poll_interval, task),
                                        args.clients, args.timeout)
-        tt.check(label, results, args.tasks)
-        return args.tasks / elapsed
+        tt.check(label, results, count)
+        return count / elapsed
     finally:
         for w in reversed(wardens):
             w.stop()
@@ -90,7 +99,7 @@ def fired_after(log, after_ms):
 
 def failover(procs, args, work, cluster_uri):
     database = fresh_schema(cluster_uri, "failover")
-    fixtures = [os.path.join(args.build, "tests", "fixture_plugins", d) for d in ("tasks", "timers")]
+    fixtures = fixture_dirs(args)
     log = os.path.join(work, "probe.log")
     ttl = f"lease_ttl: {args.ttl}\n" if args.ttl else ""
 
@@ -152,12 +161,18 @@ def main():
     ap.add_argument("--kills", type=int, default=5)
     ap.add_argument("--ttl", type=int, default=0, help="lease_ttl; 0: the default (15 s)")
     ap.add_argument("--skip-throughput", action="store_true")
+    ap.add_argument("--slow-tasks", type=int, default=400,
+                    help="tasks whose steps each hold a worker for --work-ms; 0: none")
+    ap.add_argument("--work-ms", type=int, default=50)
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
     benchlib.setup()
     benchlib.exit_on_sigterm()
     benchlib.cpu_busy_warning()
-    rates = {}
+    rates, slow_rates = {}, {}
+    # Three steps, each holding a worker for --work-ms (a solution waiting on a slow system).
+    slow_task = {"service": "scripted",
+                 "condition": {"mode": "steps", "delay_ms": 0, "work_ms": args.work_ms}}
     with tempfile.TemporaryDirectory(prefix="warden-bench-hosts-") as work, \
             benchlib.Procs() as procs:
         pg_dir, cluster = start_cluster(work)
@@ -168,9 +183,18 @@ def main():
                 for label, kind, hosts in configs:
                     database = fresh_schema(cluster, f"r{run}_{label.replace('-', '_')}") \
                         if kind else None
-                    rate = throughput(procs, args, work, f"{label}-r{run}", database, hosts)
+                    rate = throughput(procs, args, work, f"{label}-r{run}", database, hosts,
+                                      args.tasks)
                     rates.setdefault(label, []).append(rate)
                     print(f"  run {run + 1}: {label}: {rate:.0f} tasks/s", flush=True)
+                    if not args.slow_tasks:
+                        continue
+                    database = fresh_schema(cluster, f"s{run}_{label.replace('-', '_')}") \
+                        if kind else None
+                    rate = throughput(procs, args, work, f"{label}-s{run}", database, hosts,
+                                      args.slow_tasks, slow_task)
+                    slow_rates.setdefault(label, []).append(rate)
+                    print(f"  run {run + 1}: {label}: {rate:.1f} slow tasks/s", flush=True)
             times = failover(procs, args, work, cluster) if args.kills else []
         finally:
             subprocess.call(["bash", os.path.join(benchlib.ROOT, "scripts", "pg_cluster.sh"),
@@ -184,6 +208,14 @@ def main():
             print(f"  {label}: {m:.0f} tasks/s (runs: {runs_text(values)}); {m / base:.0%} of "
                   f"SQLite's")
         print("  (target: PostgreSQL with one host >= 50% of SQLite's)")
+    if slow_rates:
+        print(f"Slow steps: {args.slow_tasks} `scripted` tasks whose steps each hold a worker for "
+              f"{args.work_ms} ms ({args.workers} workers a host); medians of {args.runs} runs")
+        base = median(slow_rates["pg-1"])
+        for label, values in slow_rates.items():
+            m = median(values)
+            print(f"  {label}: {m:.1f} tasks/s (runs: {runs_text(values)}); {m / base:.2f}x one "
+                  f"PostgreSQL host")
     if times:
         print(f"Failover, kill -9 of the timers' host -> the next due timer fires on the other host, "
               f"lease_ttl {args.ttl or 15} s, {len(times)} kills: p50 {median(times):.2f} s, "

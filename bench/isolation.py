@@ -109,7 +109,7 @@ def task_throughput(args, warden):
     meter = benchlib.CpuMeter(lambda: family(warden.proc.pid))
     elapsed, _, results = tasks_throughput.drive(
         "warden", tasks_throughput.warden_client,
-        lambda i: (warden.port, share(args.tasks, args.clients, i), 100, 0.02),
+        lambda i: (warden.port, share(args.tasks, args.clients, i), 100, 0.02, None),
         args.clients, 900, meter)
     tasks_throughput.check("warden", results, args.tasks)
     return args.tasks / elapsed, meter.seconds / args.tasks * 1e6

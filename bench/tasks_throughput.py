@@ -46,15 +46,18 @@ def share(total, clients, index):
 
 # ---------------------------------------------------------------------------------- client processes
 
-def warden_client(index, port, count, max_status, poll_interval, ready, go, out):
-    """max_status 0: create only (the client ceiling, against the fixed-body server)."""
+def warden_client(index, port, count, max_status, poll_interval, task, ready, go, out):
+    """max_status 0: create only (the client ceiling, against the fixed-body server). `task`:
+    {"service", "condition"} of the tasks to create, or None for `test` tasks."""
     try:
         client = benchlib.Client(port)
         client.call("GET", "/healthz")  # the keep-alive connection is open before the clock starts
         ready.put(index)
         go.wait()
         cpu0 = time.process_time()
-        ids = [benchlib.create_test_task(client, f"c{index}-{i}") for i in range(count)]
+        ids = [benchlib.create_test_task(client, f"c{index}-{i}") if task is None
+               else benchlib.create_task(client, task["service"], task["condition"])
+               for i in range(count)]
         created = time.perf_counter()
         pending, failed, polls = (ids if max_status else []), [], 0
         while pending:
@@ -178,7 +181,8 @@ def run_warden(procs, args, work, run):
         meter = benchlib.CpuMeter(lambda: [warden.proc.pid])
         elapsed, created, results = drive(
             "warden", warden_client,
-            lambda i: (warden.port, share(args.tasks, args.clients, i), 100, args.poll_interval),
+            lambda i: (warden.port, share(args.tasks, args.clients, i), 100, args.poll_interval,
+                       None),
             args.clients, args.timeout, meter)
         check("warden", results, args.tasks)
         polls = sum(r[6] for r in results)
@@ -197,7 +201,7 @@ def client_ceiling(procs, args, work):
                                              name="client-ceiling")
     try:
         _, created, _ = drive("client ceiling", warden_client,
-                              lambda i: (port, share(args.tasks, args.clients, i), 0, 0),
+                              lambda i: (port, share(args.tasks, args.clients, i), 0, 0, None),
                               args.clients, args.timeout)
         return args.tasks / created
     finally:
