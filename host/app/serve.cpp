@@ -256,6 +256,9 @@ void run(const HostConfig& config, const std::string& token, sigset_t& stop_sign
       host_table,
       {[&services] {
          auto claimed = services.tasks.store().claim(200, services.coordinating());
+         std::vector<std::string> ids;
+         for (const auto& task : claimed) ids.push_back(task.task_id);
+         services.timers.adopt(services.timers.store().events_of(ids));
          services.tasks.manager().adopt(claimed);
          return claimed.size();
        },

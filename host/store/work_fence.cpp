@@ -53,15 +53,27 @@ void WorkFence::check(PgWriter& writer) const {
   if (auto h = held()) writer.run(kCheck, h->lease, h->host_id, h->epoch);
 }
 
-std::vector<std::string> released_host_leases(Poco::Data::Session& session,
-                                              const std::string& self_id) {
+void for_each_gone_host(Poco::Data::Session& session, const std::string& self_id,
+                        const std::function<bool(const std::string& owner)>& claim) {
+  const bool pg = session.connector() == "postgresql";
   std::vector<std::string> names;
   std::string self = "host:" + self_id;
   session << sql_for(session,
                      "SELECT name FROM leases WHERE name LIKE 'host:%' AND holder = '' AND name "
                      "<> ? ORDER BY name"),
       use(self), into(names), now;
-  return names;
+  for (auto& name : names) {
+    Poco::Int64 released = 0;
+    session << sql_for(session, std::string("SELECT COUNT(*) FROM (SELECT 1 FROM leases WHERE "
+                                            "name = ? AND holder = ''") +
+                                    (pg ? " FOR SHARE" : "") + ") AS l"),
+        use(name), into(released), now;
+    if (released > 0 && !claim(name.substr(5))) return;
+  }
+}
+
+std::string skip_locked(const Poco::Data::Session& session) {
+  return session.connector() == "postgresql" ? " FOR UPDATE SKIP LOCKED" : "";
 }
 
 }  // namespace warden::host

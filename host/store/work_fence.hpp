@@ -3,6 +3,7 @@
 #include <Poco/Data/Session.h>
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -43,9 +44,15 @@ class WorkFence {
   std::optional<Held> held_;
 };
 
-/// The leases ("host:<id>") of the hosts other than `self_id` that hold none: stopped, or fenced
-/// once their lease lapsed. What they owned may be claimed.
-std::vector<std::string> released_host_leases(Poco::Data::Session& session,
-                                              const std::string& self_id);
+/// Inside an open transaction: calls `claim(owner)` for each host other than `self_id` whose lease
+/// is released (it stopped, or was fenced once its lease lapsed), that lease locked FOR SHARE so
+/// the host cannot come back (take its lease) while its rows move; stops when `claim` answers
+/// false. What such a host owned may be claimed.
+void for_each_gone_host(Poco::Data::Session& session, const std::string& self_id,
+                        const std::function<bool(const std::string& owner)>& claim);
+
+/// What a claim's SELECT ends with: " FOR UPDATE SKIP LOCKED" on PostgreSQL (hosts claiming at
+/// once share the rows), nothing on SQLite (one writer at a time).
+std::string skip_locked(const Poco::Data::Session& session);
 
 }  // namespace warden::host

@@ -257,38 +257,40 @@ std::vector<TaskRecord> SqlTaskStore::unfinished() {
 
 std::vector<TaskRecord> SqlTaskStore::claim(std::size_t limit, bool with_actions) {
   const auto me = database_.fence().owner();
-  const bool pg = database_.postgresql();
-  const std::string made_by = with_actions ? "" : " AND t.action_id = ''";
+  const std::string made_by = with_actions ? "" : " AND action_id = ''";
   std::vector<std::string> ids;
   {
     auto session = database_.session();
     WriteTransaction tx(session);
     database_.fence().check(session);
-    // A host whose lease was fenced (released: its holder cleared) owns nothing any more.
-    for (const auto& lease : released_host_leases(session, me)) {
-      const auto owner = lease.substr(5);
-      // Locked against that host coming back (taking its lease) while its tasks move.
-      Poco::Int64 released = 0;
-      session << sql_for(session, std::string("SELECT COUNT(*) FROM (SELECT 1 FROM leases WHERE "
-                                              "name = ? AND holder = ''") +
-                                      (pg ? " FOR SHARE" : "") + ") AS l"),
-          useRef(lease), into(released), now;
-      if (released == 0) continue;
+    for_each_gone_host(session, me, [&](const std::string& owner) {
       Poco::Int64 n = static_cast<Poco::Int64>(limit - ids.size());
       std::vector<std::string> batch;
       session << sql_for(session,
-                         "SELECT t.task_id FROM tasks t WHERE t.owner = ? AND t.status IN "
-                         "('waiting', 'running')" +
-                             made_by + " ORDER BY t.create_ms LIMIT ?" +
-                             (pg ? " FOR UPDATE SKIP LOCKED" : "")),
+                         "SELECT task_id FROM tasks WHERE owner = ? AND status IN ('waiting', "
+                         "'running')" +
+                             made_by + " ORDER BY create_ms LIMIT ?" + skip_locked(session)),
           useRef(owner), use(n), into(batch), now;
-      for (const auto& id : batch) {
-        session << sql_for(session, "UPDATE tasks SET owner = ? WHERE task_id = ?"), useRef(me),
-            useRef(id), now;
-        ids.push_back(id);
+      if (!batch.empty()) {
+        std::string sql = "UPDATE tasks SET owner = ? WHERE task_id IN (";
+        for (std::size_t i = 0; i < batch.size(); ++i) sql += i ? ", ?" : "?";
+        Poco::Data::Statement update(session);
+        update << sql_for(session, sql + ")"), useRef(me);
+        for (const auto& id : batch) update, useRef(id);
+        update.execute();
+        // Their timer events move with them, in the same transaction: a task and its events
+        // live on one host (the events hear the task's runs begin and end).
+        std::string events =
+            "UPDATE timers SET owner = ? WHERE owner = ? AND kind = 'event' AND node_id IN (";
+        for (std::size_t i = 0; i < batch.size(); ++i) events += i ? ", ?" : "?";
+        Poco::Data::Statement move(session);
+        move << sql_for(session, events + ")"), useRef(me), useRef(owner);
+        for (const auto& id : batch) move, useRef(id);
+        move.execute();
       }
-      if (ids.size() >= limit) break;
-    }
+      ids.insert(ids.end(), batch.begin(), batch.end());
+      return ids.size() < limit;
+    });
     tx.commit();
   }
   return find_many(ids);

@@ -41,8 +41,9 @@ class TaskStore {
   /// up again.
   virtual std::vector<TaskRecord> unfinished() = 0;
   /// Takes over up to `limit` `waiting` or `running` tasks of hosts whose lease was fenced (see
-  /// WorkFence), oldest first, and answers them as now owned by this host. `with_actions`: also
-  /// the tasks automation actions made (only the coordinator hears how those end).
+  /// WorkFence), oldest first, and answers them as now owned by this host; their timer events
+  /// move with them (TimerStore::events_of). `with_actions`: also the tasks automation actions
+  /// made (only the coordinator hears how those end).
   virtual std::vector<TaskRecord> claim(std::size_t limit, bool with_actions) = 0;
 };
 

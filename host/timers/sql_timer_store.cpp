@@ -209,19 +209,11 @@ void SqlTimerStore::load(const std::function<void(TimerRecord&&)>& each) {
 
 std::vector<TimerRecord> SqlTimerStore::claim(std::size_t limit, bool with_schedules) {
   const auto me = database_.fence().owner();
-  const bool pg = database_.postgresql();
   std::vector<TimerRow> claimed;
   auto session = database_.session();
   WriteTransaction tx(session);
   database_.fence().check(session);
-  for (const auto& lease : released_host_leases(session, me)) {
-    const auto owner = lease.substr(5);
-    Poco::Int64 released = 0;
-    session << sql_for(session, std::string("SELECT COUNT(*) FROM (SELECT 1 FROM leases WHERE "
-                                            "name = ? AND holder = ''") +
-                                    (pg ? " FOR SHARE" : "") + ") AS l"),
-        useRef(lease), into(released), now;
-    if (released == 0) continue;
+  for_each_gone_host(session, me, [&](const std::string& owner) {
     // An event goes with its task: one whose task another live host took is left to that host.
     Poco::Int64 n = static_cast<Poco::Int64>(limit - claimed.size());
     std::vector<TimerRow> batch;
@@ -231,20 +223,37 @@ std::vector<TimerRecord> SqlTimerStore::claim(std::size_t limit, bool with_sched
                                     "timers.node_id AND k.owner <> timers.owner AND k.owner <> "
                                     "?))" +
                                     (with_schedules ? "" : " AND kind = 'event'") +
-                                    " ORDER BY kind, id LIMIT ?" +
-                                    (pg ? " FOR UPDATE SKIP LOCKED" : "")),
+                                    " ORDER BY kind, id LIMIT ?" + skip_locked(session)),
         useRef(owner), useRef(me), use(n), into(batch), now;
     for (auto& row : batch) {
       session << sql_for(session, "UPDATE timers SET owner = ? WHERE kind = ? AND id = ?"),
           useRef(me), useRef(row.kind), useRef(row.id), now;
       claimed.push_back(std::move(row));
     }
-    if (claimed.size() >= limit) break;
-  }
+    return claimed.size() < limit;
+  });
   tx.commit();
   std::vector<TimerRecord> out;
   out.reserve(claimed.size());
   for (auto& row : claimed) out.push_back(from_row(database_, row));
+  return out;
+}
+
+std::vector<TimerRecord> SqlTimerStore::events_of(const std::vector<std::string>& node_ids) {
+  std::vector<TimerRecord> out;
+  if (node_ids.empty()) return out;
+  const auto me = database_.fence().owner();
+  std::string sql = std::string("SELECT ") + kColumns +
+                    " FROM timers WHERE owner = ? AND kind = 'event' AND node_id IN (";
+  for (std::size_t i = 0; i < node_ids.size(); ++i) sql += i ? ", ?" : "?";
+  auto session = database_.session();
+  std::vector<TimerRow> rows;
+  Poco::Data::Statement select(session);
+  select << sql_for(session, sql + ")"), useRef(me), into(rows);
+  for (const auto& id : node_ids) select, useRef(id);
+  select.execute();
+  out.reserve(rows.size());
+  for (auto& row : rows) out.push_back(from_row(database_, row));
   return out;
 }
 

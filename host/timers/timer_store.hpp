@@ -24,6 +24,9 @@ class TimerStore {
   /// schedules only `with_schedules`: they are the coordinator's) and answers them as now owned by
   /// this host.
   virtual std::vector<TimerRecord> claim(std::size_t limit, bool with_schedules) = 0;
+  /// The events of the tasks `node_ids` that this host owns (moved with their tasks by
+  /// TaskStore::claim).
+  virtual std::vector<TimerRecord> events_of(const std::vector<std::string>& node_ids) = 0;
   /// `count` event numbers no host has used or will: the first of them.
   virtual std::uint64_t reserve_event_ids(std::uint64_t count) = 0;
   /// Every stored timer, as a list.
@@ -43,6 +46,7 @@ class SqlTimerStore : public TimerStore {
   void load(const std::function<void(TimerRecord&&)>& each) override;
   using TimerStore::load;
   std::vector<TimerRecord> claim(std::size_t limit, bool with_schedules) override;
+  std::vector<TimerRecord> events_of(const std::vector<std::string>& node_ids) override;
   std::uint64_t reserve_event_ids(std::uint64_t count) override;
 
  private:

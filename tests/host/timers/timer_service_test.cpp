@@ -45,6 +45,9 @@ class SlowTimerStore : public TimerStore {
   std::vector<TimerRecord> claim(std::size_t limit, bool with_schedules) override {
     return inner_.claim(limit, with_schedules);
   }
+  std::vector<TimerRecord> events_of(const std::vector<std::string>& node_ids) override {
+    return inner_.events_of(node_ids);
+  }
   std::uint64_t reserve_event_ids(std::uint64_t count) override {
     return inner_.reserve_event_ids(count);
   }
