@@ -129,13 +129,17 @@ const std::vector<Migration>& all_migrations() {
         "epoch BIGINT NOT NULL, expires_ms BIGINT NOT NULL)",
         "INSERT INTO leases (name, holder, epoch, expires_ms) VALUES ('work', '', 0, 0)"}},
       {22,
-       "work owned by hosts",
+       "work owned by hosts; timer firings run at least once",
        // Each host holds a lease of its own ('host:<id>'); the tasks and timers it runs carry its
        // id. Work of a host whose lease lapsed (or of '', work from before) is claimed by the
        // others (store/work_claims). Timer event ids are handed out in blocks, so two hosts never
        // number an event alike.
        {"ALTER TABLE tasks ADD COLUMN owner VARCHAR(128) NOT NULL DEFAULT ''",
         "ALTER TABLE timers ADD COLUMN owner VARCHAR(128) NOT NULL DEFAULT ''",
+        // A firing whose action had not ended when its host stopped runs again where the timer
+        // is taken up (TimerRecord::firing_due_ms).
+        "ALTER TABLE timers ADD COLUMN firing_due_ms BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE timers ADD COLUMN firing_interrupted INTEGER NOT NULL DEFAULT 0",
         "CREATE INDEX tasks_by_owner ON tasks (owner, status)",
         "CREATE INDEX timers_by_owner ON timers (owner)",
         "INSERT INTO leases (name, holder, epoch, expires_ms) VALUES ('host:', '', 0, 0)",

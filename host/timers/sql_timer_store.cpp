@@ -27,10 +27,12 @@ struct TimerRow {
   Poco::Int64 created_ms = 0, updated_ms = 0, armed_ms = 0, due_ms = 0, generation = 0;
   Poco::Int64 fired = 0, failures = 0, skipped = 0, last_fired_ms = 0, last_lateness_us = 0;
   std::string last_outcome, last_error, action_state_json;
+  Poco::Int64 firing_due_ms = 0;
+  int firing_interrupted = 0;
   std::string owner;  ///< the host that arms it (WorkFence::owner)
 
   // The columns, in kColumns' order.
-  static constexpr std::size_t kFields = 25;
+  static constexpr std::size_t kFields = 27;
   template <class Visit>
   void fields(Visit&& visit) {
     visit(kind), visit(id), visit(node_id), visit(enable), visit(action), visit(timer_type),
@@ -38,14 +40,15 @@ struct TimerRow {
         visit(created_ms), visit(updated_ms), visit(armed_ms), visit(due_ms), visit(generation),
         visit(fired), visit(failures), visit(skipped), visit(last_fired_ms),
         visit(last_lateness_us), visit(last_outcome), visit(last_error), visit(action_state_json),
-        visit(owner);
+        visit(firing_due_ms), visit(firing_interrupted), visit(owner);
   }
 };
 
 constexpr const char* kColumns =
     "kind, id, node_id, enable, action, timer_type, defined, time_zone, params_json, misfire, "
     "state, created_ms, updated_ms, armed_ms, due_ms, generation, fired, failures, skipped, "
-    "last_fired_ms, last_lateness_us, last_outcome, last_error, action_state_json, owner";
+    "last_fired_ms, last_lateness_us, last_outcome, last_error, action_state_json, firing_due_ms, "
+    "firing_interrupted, owner";
 
 TimerRow to_row(const Database& db, const TimerRecord& r) {
   return {std::string(to_string(r.kind)),
@@ -72,6 +75,8 @@ TimerRow to_row(const Database& db, const TimerRecord& r) {
           std::string(to_string(r.last_outcome)),
           r.last_error,
           r.action_state,
+          r.firing_due_ms,
+          r.firing_interrupted,
           db.fence().owner()};
 }
 
@@ -101,6 +106,8 @@ TimerRecord from_row(const Database& db, TimerRow& row) {
   r.last_outcome = parse_fire_outcome(row.last_outcome);
   r.last_error = std::move(row.last_error);
   r.action_state = row.action_state_json.empty() ? "{}" : std::move(row.action_state_json);
+  r.firing_due_ms = row.firing_due_ms;
+  r.firing_interrupted = row.firing_interrupted;
   return r;
 }
 
@@ -137,8 +144,8 @@ void SqlTimerStore::write(const std::vector<TimerRecord>& records) {
   }
   static const std::string upsert =
       std::string("INSERT INTO timers (") + kColumns +
-      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT (kind, id) DO UPDATE SET node_id = excluded.node_id, "
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?) ON CONFLICT (kind, id) DO UPDATE SET node_id = excluded.node_id, "
       "enable = excluded.enable, action = excluded.action, timer_type = excluded.timer_type, "
       "defined = excluded.defined, time_zone = excluded.time_zone, "
       "params_json = excluded.params_json, misfire = excluded.misfire, state = excluded.state, "
@@ -147,7 +154,8 @@ void SqlTimerStore::write(const std::vector<TimerRecord>& records) {
       "fired = excluded.fired, failures = excluded.failures, skipped = excluded.skipped, "
       "last_fired_ms = excluded.last_fired_ms, last_lateness_us = excluded.last_lateness_us, "
       "last_outcome = excluded.last_outcome, last_error = excluded.last_error, "
-      "action_state_json = excluded.action_state_json, owner = excluded.owner";
+      "action_state_json = excluded.action_state_json, firing_due_ms = excluded.firing_due_ms, "
+      "firing_interrupted = excluded.firing_interrupted, owner = excluded.owner";
   static const std::string remove = "DELETE FROM timers WHERE kind = ? AND id = ?";
   if (pg_) {
     // Poco's PostgreSQL connector binds and waits row by row; libpq pipelines the batch.

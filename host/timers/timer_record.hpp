@@ -57,6 +57,13 @@ struct TimerRecord {
   std::int64_t last_lateness_us = 0;  ///< the last firing's start minus its due time
   FireOutcome last_outcome = FireOutcome::none;
   std::string last_error;
+  /// The occurrence whose action was started and has not ended (its move-on committed, its
+  /// outcome not yet): its due time, or 0. A host that takes the timer up with one set runs that
+  /// action again: at least once.
+  std::int64_t firing_due_ms = 0;
+  /// How many times a host stopped while that action ran: at two it is not run again (an action
+  /// that takes its host down would otherwise do so at every start).
+  int firing_interrupted = 0;
   bool removed = false;  ///< written as a deletion of the row (age cleanup)
 
   /// Occurrences used up so far: the index of the next one.

@@ -81,6 +81,7 @@ std::uint64_t TimerService::insert_locked(TimerRecord&& row) {
 }
 
 bool TimerService::rearm_locked(std::uint64_t handle, Timer& timer, std::int64_t now) {
+  if (timer.record.firing_due_ms != 0 && !timer.running) resume_firing_locked(handle, timer);
   if (timer.record.state != TimerState::armed) return false;
   if (timer.record.due_ms <= now) apply_misfire_locked(timer, now, "while the host was down");
   if (timer.record.state != TimerState::armed) {
@@ -89,6 +90,35 @@ bool TimerService::rearm_locked(std::uint64_t handle, Timer& timer, std::int64_t
   }
   schedule_locked(handle, timer);
   return true;
+}
+
+void TimerService::resume_firing_locked(std::uint64_t handle, Timer& timer) {
+  auto& r = timer.record;
+  if (++r.firing_interrupted >= 2) {
+    spdlog::warn("timer {} ({}): its host stopped twice while its action ran; not run again", r.id,
+                 r.action);
+    ++failed_;
+    ++r.failures;
+    r.last_outcome = FireOutcome::failed;
+    r.last_error = "the host stopped twice while this firing's action ran; not run again";
+    r.firing_due_ms = 0;
+    r.firing_interrupted = 0;
+    r.updated_ms = now_ms();
+    persist_locked(timer);
+    return;
+  }
+  // The firing's action had not ended when its host stopped: it runs again (at least once), once
+  // the count of stops is durable.
+  Firing firing;
+  firing.handle = handle;
+  firing.due_ms = r.firing_due_ms;
+  firing.started_us = now_us();
+  firing.record = r;
+  timer.running = true;
+  ++in_flight_;
+  persist_locked(timer, [this, firing = std::move(firing)](bool ok) {
+    workers_->post([this, firing, ok] { run_firing(firing, ok); });
+  });
 }
 
 std::size_t TimerService::start() {
@@ -548,11 +578,14 @@ void TimerService::fire(std::uint64_t handle) {
   ++fired_;
   r.last_fired_ms = started / 1000;
   r.last_lateness_us = started - firing.due_ms * 1000;
+  r.firing_due_ms = firing.due_ms;  // stored with the move-on: the action has not ended
+  r.firing_interrupted = 0;
   firing.record = r;
   ++in_flight_;
-  // The action runs only once the timer's move-on is durable, so an action that takes the host
-  // down (a crash, abort(), SIGKILL) is not run again at the next start: at most once. No thread
-  // waits for the commit: the firings due together share it, and their actions are queued after.
+  // The action runs only once the timer's move-on is durable (with the firing marked as under way:
+  // a host that takes the timer up after a stop runs it again, at least once, unless a host
+  // stopped during it twice). No thread waits for the commit: the firings due together share it,
+  // and their actions are queued after.
   advance_locked(handle, timer, false, [this, firing = std::move(firing)](bool ok) {
     workers_->post([this, firing, ok] { run_firing(firing, ok); });
   });
@@ -639,6 +672,8 @@ void TimerService::record_outcome(std::uint64_t handle, const Firing& firing,
   auto& timer = it->second;
   auto& r = timer.record;
   timer.running = false;
+  r.firing_due_ms = 0;  // ended
+  r.firing_interrupted = 0;
   if (!outcome.state.empty()) r.action_state = outcome.state;  // kept across runs and restarts
   if (r.state == TimerState::armed && r.due_ms <= now_ms() && workers_)
     workers_->post([this, handle] { fire(handle); });  // a replay waiting for this one

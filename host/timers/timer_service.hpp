@@ -182,6 +182,8 @@ class TimerService final : public TaskListener {
   std::uint64_t insert_locked(TimerRecord&& row);
   /// Arms a stored timer (its misfire policy applied first); false when it does not fire again.
   bool rearm_locked(std::uint64_t handle, Timer& timer, std::int64_t now);
+  /// Runs again the firing a stopped host left under way (TimerRecord::firing_due_ms).
+  void resume_firing_locked(std::uint64_t handle, Timer& timer);
   std::uint64_t next_event_locked();
   void apply_misfire_locked(Timer& timer, std::int64_t now, const char* when);
   /// Moves a due timer on; its action runs (run_firing) once that is committed.

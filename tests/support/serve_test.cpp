@@ -11,6 +11,11 @@ void ServeTest::configure(const std::string& yaml) const {
 }
 
 void ServeTest::start(const std::map<std::string, std::string>& env) {
+  launch(env);
+  ASSERT_TRUE(warden_->wait_until_serving()) << warden_->log();
+}
+
+void ServeTest::launch(const std::map<std::string, std::string>& env) {
   warden_.reset();
   auto all = env;
   all["AUTH_TOKEN"] = token_;
@@ -18,7 +23,6 @@ void ServeTest::start(const std::map<std::string, std::string>& env) {
       std::vector<std::string>{"serve", "--config", (dir_.path() / "warden.yaml").string(),
                                "--listen", "127.0.0.1:0"},
       all);
-  ASSERT_TRUE(warden_->wait_until_serving()) << warden_->log();
 }
 
 ApiResponse ServeTest::call(const std::string& method, const std::string& path,

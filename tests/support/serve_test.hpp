@@ -27,6 +27,8 @@ class ServeTest : public ::testing::Test {
   /// Starts the host on warden.yaml (see configure) and waits until it serves. A host still
   /// running from before is killed first.
   void start(const std::map<std::string, std::string>& env = {});
+  /// The same without waiting: for a host expected to stop on its own while it starts.
+  void launch(const std::map<std::string, std::string>& env = {});
   /// Calls the host's API with the token.
   ApiResponse call(const std::string& method, const std::string& path,
                    const std::string& body = {}) const;

@@ -5,8 +5,10 @@
 #include <libpq-fe.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 
@@ -31,8 +33,16 @@ std::string with_option(const std::string& uri, const std::string& option) {
 
 std::string fresh_schema(const std::string& cluster) {
   static std::atomic<int> made{0};
+  // Process ids repeat within one run (pid_max may be 32768), and schemas are kept for a look
+  // after a failure: a random part keeps two tests' schemas apart.
+  static const std::string run = [] {
+    std::random_device random;
+    char text[16];
+    std::snprintf(text, sizeof text, "%08x", random());
+    return std::string(text);
+  }();
   const std::string schema =
-      "t" + std::to_string(::getpid()) + "_" + std::to_string(made.fetch_add(1));
+      "t" + std::to_string(::getpid()) + "_" + run + "_" + std::to_string(made.fetch_add(1));
   std::unique_ptr<PGconn, decltype(&PQfinish)> admin(PQconnectdb(cluster.c_str()), PQfinish);
   if (PQstatus(admin.get()) != CONNECTION_OK)
     throw std::runtime_error("test PostgreSQL " + cluster + ": " + PQerrorMessage(admin.get()));
