@@ -2,6 +2,7 @@
 
 #include "host/cluster/lease_clock.hpp"
 
+#include <Poco/Exception.h>
 #include <spdlog/spdlog.h>
 
 #include <unistd.h>
@@ -126,6 +127,9 @@ void HostMembership::renew_loop(std::stop_token stop) {
           if (on_coordinating_) coordinating_ = std::jthread(on_coordinating_);
         }
       }
+    } catch (const Poco::Exception& e) {
+      spdlog::warn("host {}: renewing its leases failed: {}", options_.host_id, e.displayText());
+      next = Clock::now() + retry;
     } catch (const std::exception& e) {
       spdlog::warn("host {}: renewing its leases failed: {}", options_.host_id, e.what());
       next = Clock::now() + retry;  // renewing early is harmless

@@ -1,5 +1,6 @@
 #include "host/cluster/work_claimer.hpp"
 
+#include <Poco/Exception.h>
 #include <spdlog/spdlog.h>
 
 namespace warden::host {
@@ -38,6 +39,8 @@ void WorkClaimer::loop(std::stop_token stop) {
     if (stop.stop_requested() || !may_claim_()) continue;
     try {
       claim_once();
+    } catch (const Poco::Exception& e) {
+      spdlog::warn("claiming the work of hosts that are gone failed: {}", e.displayText());
     } catch (const std::exception& e) {
       spdlog::warn("claiming the work of hosts that are gone failed: {}", e.what());
     }

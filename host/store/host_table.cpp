@@ -19,6 +19,17 @@ std::string sql_now(const Poco::Data::Session& session, std::string text) {
   return sql_for(session, text);
 }
 
+/// Fencing another host waits for its write that passed the check; one paused in the middle of
+/// that write holds the lock until the server ends its transaction (idle_in_transaction, see
+/// work_fence.cpp). Meanwhile the fencing gives up after a second and is tried again, so the
+/// thread that renews this host's own lease never waits that long; and a host paused in the
+/// middle of this transaction holds the leases' locks no longer than a work transaction would.
+void bounded_lock_wait(Poco::Data::Session& session) {
+  if (session.connector() != "postgresql") return;
+  session << "SET LOCAL lock_timeout = 1000", now;
+  session << "SET LOCAL idle_in_transaction_session_timeout = 5000", now;
+}
+
 }  // namespace
 
 void HostTable::register_host(const std::string& host_id, const std::string& address,
@@ -94,6 +105,7 @@ std::optional<std::int64_t> HostTable::take_work(const std::string& host_id, std
   Poco::Int64 ttl = ttl_ms, epoch = 0, expires = 0, clock = 0;
   auto s = database_.session();
   WriteTransaction tx(s);
+  bounded_lock_wait(s);
   s << sql_now(s, "SELECT holder, epoch, expires_ms, {now} FROM leases WHERE name = 'work'"),
       into(holder), into(epoch), into(expires), into(clock), now;
   if (!holder.empty() && holder != id) {
@@ -127,6 +139,7 @@ HostTable::Renewed HostTable::renew(const std::string& host_id, std::int64_t hos
   Renewed renewed;
   auto s = database_.session();
   WriteTransaction tx(s);
+  bounded_lock_wait(s);
   {
     Poco::Data::Statement renew(s);
     renew << sql_now(s,
@@ -168,6 +181,7 @@ std::vector<std::string> HostTable::fence_lapsed_hosts() {
   std::vector<std::string> names;
   auto s = database_.session();
   WriteTransaction tx(s);
+  bounded_lock_wait(s);
   s << sql_now(s,
                "SELECT name FROM leases WHERE name LIKE 'host:%' AND holder <> '' AND "
                "expires_ms < {now}"),

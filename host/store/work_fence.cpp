@@ -19,6 +19,11 @@ constexpr const char* kCheck =
     "INTEGER) FROM (SELECT 1 FROM leases WHERE name = ? AND holder = ? AND epoch = ? FOR SHARE) "
     "AS held";
 
+// A transaction left open this long is ended by the server: a host paused (or hung) in the middle
+// of one would otherwise hold its lease row's share lock, and no other host could fence it and
+// take its work over. Every work transaction runs its statements back to back.
+constexpr const char* kIdleLimit = "SET LOCAL idle_in_transaction_session_timeout = 5000";
+
 }  // namespace
 
 void WorkFence::hold(std::string host_id, std::int64_t epoch) {
@@ -44,13 +49,17 @@ std::optional<WorkFence::Held> WorkFence::held() const {
 void WorkFence::check(Poco::Data::Session& session) const {
   auto h = held();
   if (!h || session.connector() != "postgresql") return;
+  session << kIdleLimit, now;
   Poco::Int64 epoch = h->epoch;
   int ok = 0;
   session << sql_for(session, kCheck), use(h->lease), use(h->host_id), use(epoch), into(ok), now;
 }
 
 void WorkFence::check(PgWriter& writer) const {
-  if (auto h = held()) writer.run(kCheck, h->lease, h->host_id, h->epoch);
+  if (auto h = held()) {
+    writer.run(kIdleLimit);
+    writer.run(kCheck, h->lease, h->host_id, h->epoch);
+  }
 }
 
 void for_each_gone_host(Poco::Data::Session& session, const std::string& self_id,

@@ -7,8 +7,10 @@
 #include "host/store/sql_text.hpp"
 #include "host/tasks/task_store.hpp"
 #include "host/timers/timer_store.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/test_database.hpp"
 
+#include <Poco/Exception.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -148,12 +150,45 @@ TEST_F(WorkFenceTest, AFencingWaitsForTheHostsWriteThatPassedTheCheck) {
   auto s = db.session();
   s.begin();
   db.fence().check(s);  // a's write transaction passed the check and is still open
-  auto fencing = std::async(std::launch::async, [&] { return hosts.fence_lapsed_hosts(); });
+  // A fencing that waited a second gives up (lock_timeout) and is tried again.
+  auto fencing = std::async(std::launch::async, [&] {
+    for (;;) {
+      try {
+        return hosts.fence_lapsed_hosts();
+      } catch (const Poco::Exception& e) {
+        if (!test::contains(e.displayText(), "lock timeout")) throw;
+      }
+    }
+  });
   EXPECT_EQ(fencing.wait_for(300ms), std::future_status::timeout);  // waits for a's commit
   using namespace Poco::Data::Keywords;
   s << "INSERT INTO host_info (name, value) VALUES ('written_by', 'a')", now;
   s.commit();
   EXPECT_EQ(fencing.get(), std::vector<std::string>{"a"});
+}
+
+TEST_F(WorkFenceTest, AWriteLeftOpenByAPausedHostIsEndedSoTheHostCanBeFenced) {
+  std::this_thread::sleep_for(20ms);  // lapsed
+  auto s = db.session();
+  s.begin();
+  db.fence().check(s);  // a stops here, its transaction open, as under SIGSTOP
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::string> fenced;
+  while (fenced.empty() && std::chrono::steady_clock::now() - started < 60s) {
+    try {
+      fenced = hosts.fence_lapsed_hosts();
+    } catch (const Poco::Exception& e) {
+      ASSERT_TRUE(test::contains(e.displayText(), "lock timeout")) << e.displayText();
+    }
+  }
+  EXPECT_EQ(fenced, std::vector<std::string>{"a"});
+  // Not before the server ended a's transaction (5 s idle).
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 4s);
+  try {
+    s.rollback();
+  } catch (const std::exception&) {
+    // the server closed that connection
+  }
 }
 
 /// Hosts a, b and c share one database; a's work is claimed once a is gone.
