@@ -44,6 +44,10 @@ bool HostMembership::join() {
   database_.fence().hold(options_.host_id, host_epoch_);
   if (auto epoch = table_.take_work(options_.host_id, options_.ttl.count())) work_epoch_ = *epoch;
   heartbeat();
+  // Renewing starts now: what the host does before it serves (loading plugins, picking up its
+  // work) may outlast the TTL.
+  renewer_ = std::jthread([this](std::stop_token stop) { renew_loop(stop); });
+  watchdog_ = std::jthread([this](std::stop_token stop) { watch(stop); });
   spdlog::info("host {} joined (epoch {}){}", options_.host_id, host_epoch_,
                coordinates() ? "; it coordinates (work lease epoch " +
                                    std::to_string(work_epoch_.load()) + ")"
@@ -52,12 +56,13 @@ bool HostMembership::join() {
 }
 
 void HostMembership::run(std::function<void()> on_coordinating) {
-  {
-    std::lock_guard lock(on_coordinating_mutex_);
-    on_coordinating_ = std::move(on_coordinating);
-  }
-  renewer_ = std::jthread([this](std::stop_token stop) { renew_loop(stop); });
-  watchdog_ = std::jthread([this](std::stop_token stop) { watch(stop); });
+  std::lock_guard lock(on_coordinating_mutex_);
+  on_coordinating_ = std::move(on_coordinating);
+}
+
+bool HostMembership::may_coordinate() {
+  std::lock_guard lock(on_coordinating_mutex_);
+  return static_cast<bool>(on_coordinating_);
 }
 
 void HostMembership::forget_on_coordinating() {
@@ -109,14 +114,15 @@ void HostMembership::renew_loop(std::stop_token stop) {
             table_.renew(options_.host_id, host_epoch_, work_epoch_, options_.ttl.count());
         if (!renewed.host || (coordinates() && !renewed.work)) {
           lost(renewed.host ? "another host took the work lease"
-                            : "another process took this host's lease");
+                            : "this host's lease was taken by another process under its id, or "
+                              "fenced by another host once it lapsed");
           return;
         }
         renewed_ = sent.time_since_epoch().count();
         next = LeaseClock{sent, options_.ttl}.renew_at();
         heartbeat();
       }
-      if (!coordinates() && Clock::now() >= next_try && holds_lease()) {
+      if (!coordinates() && Clock::now() >= next_try && holds_lease() && may_coordinate()) {
         next_try = Clock::now() + options_.coordinator_poll;
         if (auto epoch = table_.take_work(options_.host_id, options_.ttl.count())) {
           work_epoch_ = *epoch;

@@ -37,11 +37,11 @@ class HostMembership {
   HostMembership(const HostMembership&) = delete;
   HostMembership& operator=(const HostMembership&) = delete;
 
-  /// Registers this host, takes its own lease (the fence is set) and tries the work lease once.
-  /// Returns whether this host coordinates.
+  /// Registers this host, takes its own lease (the fence is set), tries the work lease once and
+  /// starts renewing. Returns whether this host coordinates.
   bool join();
-  /// Starts renewing; a host that does not coordinate tries the work lease every
-  /// `coordinator_poll` and, once it holds it, calls `on_coordinating` on a thread of its own.
+  /// From now on a host that does not coordinate tries the work lease every `coordinator_poll`
+  /// and, once it holds it, calls `on_coordinating` on a thread of its own.
   void run(std::function<void()> on_coordinating);
   /// From now on `on_coordinating` is not called (and a call under way has returned): before what
   /// it starts is gone.
@@ -58,6 +58,7 @@ class HostMembership {
   void renew_loop(std::stop_token stop);
   void watch(std::stop_token stop);
   void lost(const std::string& why);  // calls on_lost_ once
+  bool may_coordinate();              // run() was called
   void heartbeat() noexcept;
 
   Database& database_;
