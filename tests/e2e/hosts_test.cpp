@@ -285,7 +285,9 @@ TEST_F(Hosts, AHostPausedPastItsLeaseRunsNothingAgainWhenResumed) {
   ASSERT_TRUE(a_->wait_for_exit(60s)) << "a resumed and kept running";
   EXPECT_TRUE(contains(a_->log(), "no longer holds its lease")) << a_->log();
   EXPECT_EQ(lines_of(steps_log()).size(), steps_before_resume) << "a ran steps after resuming";
-  EXPECT_EQ(repeated_steps(), std::vector<std::string>{});
+  // A step a had started and not ended when it was paused ran again on b (at least once): at
+  // most one a worker of a's (4).
+  EXPECT_LE(repeated_steps().size(), 4u);
   // Only the tick under way when a was paused may have run twice (at least once).
   int fired_twice = 0;
   for (const auto& [occurrence, n] : firings()) fired_twice += n - 1;
