@@ -95,7 +95,7 @@ async function render() {
   navToggle.setAttribute('aria-expanded', 'false');
   const view = makeView(route);
   current = view;
-  clear(main, h('p', { class: 'muted', role: 'status' }, 'Loading…'));
+  clear(main, h('p', { class: 'muted loading', role: 'status' }, 'Loading…'));
   if (!page) {
     clear(main, h('h1', {}, 'Not found'), h('p', {}, 'No page here. '), h('a', { href: '#/status' }, 'Go to the status page'));
     return;

@@ -104,5 +104,5 @@ export function pager(view, { page, pageSize, total }) {
 }
 
 export function loading() {
-  return h('p', { class: 'muted', role: 'status' }, 'Loading…');
+  return h('p', { class: 'muted loading', role: 'status' }, 'Loading…');
 }

@@ -118,7 +118,7 @@ async function renderDetail(view, taskId) {
       ['Step', result.step ?? result.data?.step ?? '—'],
       ['Message', result.message || '—'],
       ['Failure type', result.failure_type || '—'],
-      ['Started', time(result.start_time)], ['Ended', time(result.end_time)],
+      ['Started', h('span', { id: 'task-started' }, time(result.start_time))], ['Ended', time(result.end_time)],
       ['Spent', result.spend_time != null ? `${result.spend_time} s` : '—'],
       ['Action', result.action_id ? h('a', { href: `#/actions/${encodeURIComponent(result.action_id)}` }, result.action_id) : '—'],
     ]), h('h2', {}, 'Result data'), jsonBlock(result.data ?? {})));
@@ -164,7 +164,7 @@ async function drawEvents(view, taskId, box) {
       { title: 'Due', cell: (e) => time(e.due_time) },
       { title: 'Fired', cell: (e) => String(e.fired ?? 0) },
       { title: 'Last outcome', cell: (e) => [e.last_outcome || '—', e.last_error ? ` (${e.last_error})` : ''] },
-      { title: '', cell: (e) => (['pending', 'armed'].includes(e.state)
+      { title: '', cell: (e) => (['pending', 'armed', 'disabled'].includes(e.state)
         ? confirmButton('Delete', async () => {
           try { await timers.removeEvent(e.id); await drawList(); } catch (err) { outcome.error(err); }
         }, { 'aria-label': `Delete timer event ${e.id}` }) : '') },
