@@ -50,11 +50,14 @@ function markCurrentLink(page) {
   }
 }
 
-/** What a page gets: where to draw, the route, and timers that end when the reader leaves. */
+/**
+ * What a page gets: where to draw (its own element, detached when the reader leaves, so a late
+ * answer cannot draw over the next page), the route, and timers that end with it.
+ */
 function makeView(route) {
   const timers = [];
   const view = {
-    main,
+    main: h('div', { class: 'page' }),
     path: route.path,
     params: route.path.slice(1),
     query: route.query,
@@ -95,15 +98,15 @@ async function render() {
   navToggle.setAttribute('aria-expanded', 'false');
   const view = makeView(route);
   current = view;
-  clear(main, h('p', { class: 'muted loading', role: 'status' }, 'Loading…'));
+  clear(main, clear(view.main, h('p', { class: 'muted loading', role: 'status' }, 'Loading…')));
   if (!page) {
-    clear(main, h('h1', {}, 'Not found'), h('p', {}, 'No page here. '), h('a', { href: '#/status' }, 'Go to the status page'));
+    clear(view.main, h('h1', {}, 'Not found'), h('p', {}, 'No page here. '), h('a', { href: '#/status' }, 'Go to the status page'));
     return;
   }
   try {
     await page.render(view);
   } catch (err) {
-    if (!view.stopped && signedIn) clear(main, errorNotice(err));
+    clear(view.main, h('h1', {}, 'Something went wrong'), errorNotice(err));
   }
 }
 

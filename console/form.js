@@ -76,18 +76,17 @@ async function choicesOf(field) {
  */
 async function widget(field, id, initial, masked) {
   const type = field.type;
-  const placeholder = masked ? 'unchanged' : field.placeholder || undefined;
+  const placeholder = { stored: 'unchanged', default: 'default' }[masked] || field.placeholder || undefined;
   const common = { id, name: field.name, 'aria-required': isRequired(field) ? 'true' : undefined };
   const hadValue = initial !== undefined && initial !== null && initial !== '';
   const text = (value) => {
-    if (masked && value === '') return MASKED;  // the server keeps the stored secret
+    if (masked === 'stored' && value === '') return MASKED;
     if (value === '' && !hadValue) return undefined;
     return value;
   };
 
   if (type === 'textarea' || type === 'file') {
-    const area = h('textarea', { ...common, rows: type === 'file' ? 6 : 4, placeholder,
-      value: masked ? '' : initial ?? '' });
+    const area = h('textarea', { ...common, rows: type === 'file' ? 6 : 4, placeholder, value: initial ?? '' });
     if (type === 'textarea') return { control: area, node: area, read: () => text(area.value) };
     // A file field's value is the file's text: pick a file to load it, or paste it.
     const picker = h('input', { type: 'file', id: `${id}-file`, class: 'file-picker',
@@ -100,7 +99,7 @@ async function widget(field, id, initial, masked) {
   if (type === 'input_text' || type === 'password') {
     const secret = type === 'password' || field.secret;
     const input = h('input', { ...common, type: secret ? 'password' : 'text', placeholder,
-      autocomplete: secret ? 'new-password' : 'off', value: masked ? '' : initial ?? '' });
+      autocomplete: secret ? 'new-password' : 'off', value: initial ?? '' });
     return { control: input, node: input, read: () => text(input.value) };
   }
 
@@ -127,7 +126,7 @@ async function widget(field, id, initial, masked) {
     const sync = () => { shown.textContent = localToIso(input.value) || '—'; };
     input.addEventListener('input', sync);
     sync();
-    const node = h('div', { class: 'with-iso' }, input, h('span', { class: 'muted' }, 'sent as '), shown);
+    const node = h('div', { class: 'with-iso' }, input, h('span', { class: 'muted' }, 'sent as ', shown));
     return { control: input, node, read: () => localToIso(input.value) || undefined };
   }
 
@@ -184,8 +183,11 @@ export async function pluginForm(plugin, { values = null, errorPrefixes = [], id
     const id = `${idPrefix}-${field.name}`;
     const stored = values && Object.prototype.hasOwnProperty.call(values, field.name) ? values[field.name] : undefined;
     const initial = values ? stored : field.default;
-    const masked = Boolean(values) && stored === MASKED && (field.type === 'password' || field.secret);
-    const w = await widget(field, id, initial, masked);
+    // A secret reads ****** (stored, or a manifest default): the box stays empty; when editing,
+    // an empty box sends ****** back so the server keeps what it has.
+    const secret = field.type === 'password' || field.secret;
+    const masked = secret && initial === MASKED ? (values ? 'stored' : 'default') : null;
+    const w = await widget(field, id, masked ? undefined : initial, masked);
     const helpId = `${id}-help`;
     const errorId = `${id}-error`;
     const help = helpContent(field.help_html, field.help, { id: helpId, class: 'field-help' });
