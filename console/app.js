@@ -98,9 +98,11 @@ async function render() {
   navToggle.setAttribute('aria-expanded', 'false');
   const view = makeView(route);
   current = view;
+  delete document.body.dataset.rendered;
   clear(main, clear(view.main, h('p', { class: 'muted loading', role: 'status' }, 'Loading…')));
   if (!page) {
     clear(view.main, h('h1', {}, 'Not found'), h('p', {}, 'No page here. '), h('a', { href: '#/status' }, 'Go to the status page'));
+    document.body.dataset.rendered = location.hash;
     return;
   }
   try {
@@ -108,6 +110,8 @@ async function render() {
   } catch (err) {
     clear(view.main, h('h1', {}, 'Something went wrong'), errorNotice(err));
   }
+  // Lets tests (and anything else) know the page for this URL has drawn.
+  if (!view.stopped) document.body.dataset.rendered = location.hash;
 }
 
 function showSignIn() {

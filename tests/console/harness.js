@@ -121,8 +121,8 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
-/** Goes to a hash route and waits for the page to have drawn (its loading line gone). */
+/** Goes to a hash route and waits until the console has drawn that page. */
 export async function visit(page, hash) {
-  await page.evaluate((h) => { location.hash = h; }, hash);
-  await page.waitForFunction(() => !document.querySelector('main .loading'), null, { timeout: 30_000 });
+  const target = await page.evaluate((h) => { location.hash = h; return location.hash; }, hash);
+  await page.waitForFunction((t) => document.body.dataset.rendered === t, target, { timeout: 30_000 });
 }
