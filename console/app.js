@@ -122,6 +122,7 @@ function showSignIn() {
     setChrome(true);
     if (!location.hash || location.hash.startsWith('#/signin')) location.hash = '#/status';
     else render();
+    main.focus();  // the sign-in form is gone: keyboard and screen reader go on from the page
   });
 }
 

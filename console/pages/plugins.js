@@ -5,6 +5,9 @@ import { plugins } from '../api.js';
 import { pluginForm } from '../form.js';
 import { pageHeader, button, outcomeArea } from '../ui.js';
 
+// Plugins without a `group` of their own are grouped by kind.
+const KIND_GROUPS = { solution: 'Solutions', alert_channel: 'Alert channels', timer_action: 'Timer actions' };
+
 export async function render(view) {
   if (view.params[0]) return renderDetail(view, view.params[0]);
   document.title = 'Plugins · Warden';
@@ -27,7 +30,7 @@ export async function render(view) {
     const all = (await plugins.list()).data || [];
     const groups = new Map();
     for (const p of all) {
-      const group = p.group || 'Other';
+      const group = p.group || KIND_GROUPS[p.kind] || 'Other';
       if (!groups.has(group)) groups.set(group, []);
       groups.get(group).push(p);
     }

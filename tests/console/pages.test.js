@@ -122,6 +122,8 @@ test('keyboard alone reaches the menu and a page control, with a visible focus r
   const { page } = await openPage(browser);
   await signIn(page, warden);
   await visit(page, '#/plugins');
+  await page.reload();  // a fresh document: Tab starts from the top
+  await page.waitForFunction(() => document.body.dataset.rendered === '#/plugins');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link');
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
