@@ -165,3 +165,34 @@ test('help Markdown is rendered by the server and an unsafe link stays text', as
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
   await screenshot(page, 'plugin-help-markdown-1280');
 });
+
+test('good values of every type go to the server in its own forms (dates with seconds and an offset)', async () => {
+  const { page: berlin, context } = await openPage(browser, { timezoneId: 'Europe/Berlin' });
+  await signIn(berlin, warden);
+  await visit(berlin, '#/plugins/form_fields');
+  const field = (name, control = 'input') => berlin.locator(`#check-config .form-field[data-field="${name}"] .control ${control}`).first();
+  await field('text').fill('hello_1');
+  await field('secret').fill('s3cret');
+  await field('ratio').fill('2.25');
+  await field('flavour', 'select').selectOption({ label: 'Mint' });
+  await field('day').fill('2024-05-01');
+  await field('at').fill('2024-05-01T08:00:15');
+  assert.equal((await berlin.locator('#check-config .form-field[data-field="at"] output.iso').textContent()).trim(), '2024-05-01T08:00:15+02:00');
+  await field('wait_min').fill('90');
+  await field('size_kib').fill('64');
+  await field('certificate', 'textarea').fill('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----');
+  await berlin.click('#check-config button[type=submit]');
+  const answer = JSON.parse(await berlin.locator('#check-config .outcome pre.json').textContent());
+  assert.equal(answer.text, 'hello_1');
+  assert.equal(answer.secret, '******', 'the answer masks the secret');
+  assert.equal(answer.ratio, 2.25);
+  assert.equal(answer.flavour, 'mint');
+  assert.equal(answer.day, '2024-05-01');
+  assert.equal(answer.at, '2024-05-01T06:00:15Z', 'sent with its offset, normalized to UTC by the server');
+  assert.equal(answer.wait_min, 90);
+  assert.equal(answer.size_kib, 64);
+  assert.equal(answer.size_mib, 64, 'the advanced default was filled');
+  assert.match(answer.certificate, /BEGIN CERTIFICATE/);
+  await screenshot(berlin, 'plugin-form_fields-valid-1280');
+  await context.close();
+});

@@ -93,8 +93,8 @@ export async function launchBrowser() {
  * A page at `width` px that records what the browser reported: CSP violations (the DOM event and
  * the console line) and uncaught errors.
  */
-export async function openPage(browser, { width = 1280, height = 900 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height } });
+export async function openPage(browser, { width = 1280, height = 900, timezoneId } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, timezoneId });
   const page = await context.newPage();
   const report = { cspViolations: [], consoleErrors: [], pageErrors: [] };
   await page.exposeFunction('__reportCsp', (text) => report.cspViolations.push(text));
