@@ -76,7 +76,7 @@ export function table(columns, rows, empty = 'Nothing here yet.') {
 /** A definition list from [label, value] pairs. */
 export function facts(pairs) {
   return h('dl', { class: 'facts' },
-    pairs.map(([term, value]) => [h('dt', {}, term), h('dd', {}, value ?? '—')]));
+    pairs.filter(Boolean).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value ?? '—')]));
 }
 
 /** A message area whose changes are announced. */
