@@ -61,6 +61,10 @@ export function outcomeArea() {
   };
 }
 
+// The filter that had focus when the URL changed: the re-rendered page gives it focus back, so a
+// keyboard user changing a filter stays where they were.
+let refocusFilter = null;
+
 /**
  * Filters kept in the URL's query: changing one rewrites the hash, which re-renders the page.
  * specs: [{name, label, options?: [values] }]
@@ -80,12 +84,16 @@ export function filterBar(view, specs) {
     h('button', { type: 'submit', class: 'btn' }, 'Apply'));
   const apply = (event) => {
     event?.preventDefault();
+    refocusFilter = form.contains(document.activeElement) ? document.activeElement.name || null : null;
     const next = {};
     for (const { spec, control } of controls) next[spec.name] = control.value.trim();
     view.setQuery(next);
   };
   form.addEventListener('submit', apply);
   controls.filter((c) => c.spec.options).forEach((c) => c.control.addEventListener('change', apply));
+  const again = controls.find((c) => c.spec.name === refocusFilter);
+  refocusFilter = null;
+  if (again) setTimeout(() => again.control.focus(), 0);
   return form;
 }
 
