@@ -24,6 +24,9 @@ stage "suite passed"
 (cd build && WARDEN_E2E_DATABASE=postgresql ctest --output-on-failure -j 2 \
   -R '^(AlertsApi|Automation|ChannelConfigLimits|FlinkMonitor|Isolation|IsolationLoad|PoliciesApi|SecretsAtRest|TaskApi|TimerApi|TimerCrash)\.')
 stage "end-to-end suites passed on PostgreSQL"
+# The console in a real browser: Debian's chromium driven by playwright-core (tests/console/).
+bash tests/console/run.sh
+stage "browser tests passed"
 
 if [[ ${WARDEN_SKIP_SANITIZERS:-0} != 1 ]]; then
   BUILD_DIR=build-asan BUILD_TYPE=Debug bash scripts/build.sh -DWARDEN_SANITIZE=ON
