@@ -20,6 +20,7 @@ packages=(
   python3-aiosmtpd  # the email channel's tests: a real SMTP server
   prometheus-alertmanager  # the Alertmanager webhook e2e test: the real sender
   clang libclang-rt-14-dev  # the fuzz targets (scripts/fuzz.sh): clang 14 and its libFuzzer
+  chromium  # the console's browser tests: playwright-core (npm, tests/console/) drives Debian's chromium
 )
 
 missing=()

@@ -140,6 +140,56 @@ ChannelInstances::Snapshot ChannelInstances::put(const std::string& name,
   return snapshot;
 }
 
+ChannelInstances::Preview ChannelInstances::preview(const Poco::JSON::Object& body) const {
+  std::map<std::string, std::string> errors;
+  for (const auto& [field, _] : body)
+    if (field != "channel" && field != "config" && field != "name")
+      errors[field] = "unknown (known: channel, config, name)";
+  const auto name = body.has("name") && body.get("name").isString()
+                        ? body.getValue<std::string>("name")
+                        : std::string("preview");
+  std::shared_ptr<const PluginRecord> record;
+  std::string channel;
+  if (!body.has("channel") || !body.get("channel").isString()) {
+    errors["channel"] = "required: the key of an alert_channel plugin";
+  } else {
+    channel = body.getValue<std::string>("channel");
+    record = registry_.find(channel);
+    if (!record || !record->manifest || record->manifest->kind != Kind::alert_channel ||
+        !record->loaded())
+      errors["channel"] = "no loaded alert channel \"" + channel + "\"";
+  }
+  Poco::JSON::Object::Ptr config;
+  object_or_refuse(body, "config", true, errors, config);
+  Preview out;
+  if (config && record && errors.count("channel") == 0) {
+    const auto previous = find(name);
+    const bool same_plugin = previous && previous->channel == channel;
+    auto result = record->manifest->schema.apply(
+        *config, same_plugin ? previous->config.get() : nullptr, registry_options(registry_));
+    for (const auto& [field, message] : result.errors) errors["config." + field] = message;
+    if (result.ok()) {
+      const auto& values = *result.values;
+      const auto tpl = values.has("alertTpl") && values.get("alertTpl").isString()
+                           ? values.getValue<std::string>("alertTpl")
+                           : std::string();
+      if (tpl.empty()) {
+        out.error = "this channel has no alertTpl: it sends what its plugin makes of the alert";
+      } else if (auto problem = check_template(tpl)) {
+        out.error = *problem;
+      } else {
+        auto rendered = renderer_.render(tpl, *sample_alert(name).template_data(), Escape::none);
+        if (rendered.ok())
+          out.rendered = std::move(rendered.text);
+        else
+          out.error = rendered.error;
+      }
+    }
+  }
+  if (!errors.empty()) throw RequestError(RequestError::Kind::invalid, "invalid preview", errors);
+  return out;
+}
+
 bool ChannelInstances::remove(const std::string& name) {
   std::lock_guard lock(mutex_);
   const bool stored = store_.remove(name);

@@ -46,6 +46,16 @@ class ChannelInstances {
   /// False when there was no such instance.
   bool remove(const std::string& name);
 
+  /// What an instance's alertTpl gives for the sample alert, before it is saved.
+  struct Preview {
+    std::string rendered;
+    std::string error;  ///< why it did not render ("" when it did)
+  };
+  /// `{"channel", "config", "name"?}`: the config completed as `put` would (defaults, the stored
+  /// secrets of the instance `name`), then its alertTpl rendered on the sample alert with the
+  /// values as they are. Throws RequestError (invalid) with every problem by field.
+  Preview preview(const Poco::JSON::Object& body) const;
+
   /// The instance's config as a reader may see it: secrets masked by its plugin's manifest (every
   /// field when the plugin is gone, and with it the knowledge of which fields are secrets).
   Poco::JSON::Object::Ptr masked_config(const ChannelInstance& instance) const;

@@ -38,7 +38,10 @@ int run_serve(const std::vector<std::string>& args) {
       "plugins-dir", po::value(&overrides.plugins_dirs)->composing(),
       "plugins directory (repeatable; replaces plugins_dir of the file)")(
       "db", po::value(&overrides.database), "database URI, e.g. sqlite:var/warden.db")(
-      "log-level", po::value(&overrides.log_level), "trace, debug, info, warn or error");
+      "log-level", po::value(&overrides.log_level), "trace, debug, info, warn or error")(
+      "ui-dir", po::value(&overrides.ui_dir),
+      "serve the console from this folder, read at each request (development); default: the "
+      "files compiled in");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(options).run(), vm);
   if (vm.count("help")) {

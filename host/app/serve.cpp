@@ -7,19 +7,24 @@
 #include "host/cluster/host_membership.hpp"
 #include "host/cluster/work_claimer.hpp"
 #include "host/http/alert_api.hpp"
+#include "host/http/console_routes.hpp"
 #include "host/http/health_routes.hpp"
 #include "host/http/host_routes.hpp"
 #include "host/http/metrics_routes.hpp"
 #include "host/http/plugin_routes.hpp"
 #include "host/http/server.hpp"
+#include "host/http/session_routes.hpp"
+#include "host/http/status_routes.hpp"
 #include "host/http/task_routes.hpp"
 #include "host/http/timer_routes.hpp"
 #include "host/http/work_forwarding.hpp"
 #include "host/isolation/runner_host.hpp"
 #include "host/plugins/gated_plugin_host.hpp"
 #include "host/plugins/plugin_registry.hpp"
+#include "host/runtime/clock.hpp"
 #include "host/services/logging.hpp"
 #include "host/store/database.hpp"
+#include "host/store/session_store.hpp"
 #include "host/store/work_owners.hpp"
 #include "host/tasks/task_service.hpp"
 #include "host/timers/timer_service.hpp"
@@ -220,6 +225,10 @@ http::HttpServerOptions server_options(const HostConfig& config, const std::stri
 
 /// Serves until SIGINT or SIGTERM, then stops in order.
 void run(const HostConfig& config, const std::string& token, sigset_t& stop_signals) {
+  const auto started_ms = system_clock().now_ms();
+  // Read before anything starts: a wrong --ui-dir stops the host at once.
+  auto console = config.ui_dir.empty() ? http::ConsoleAssets::embedded()
+                                       : http::ConsoleAssets::from_dir(config.ui_dir);
   Database database = open_database(config, true);
   spdlog::info("database {} at schema version {}", database.uri(), database.schema_version());
   RunnerOptions runner;
@@ -272,6 +281,14 @@ void run(const HostConfig& config, const std::string& token, sigset_t& stop_sign
   auto metrics = std::make_shared<http::RequestMetrics>();
   auto router = own_routes(registry, services, config, metrics);
   http::add_host_routes(router, host_table, membership.host_id(), config.lease_ttl * 1000LL);
+  SessionStore sessions(database);
+  const http::ApiToken api_token(token);
+  http::add_session_routes(router, sessions, api_token,
+                           std::chrono::seconds(config.console_session_ttl));
+  http::add_status_routes(router, registry,
+                          {started_ms, database.postgresql() ? "postgresql" : "sqlite",
+                           membership.host_id(), [&services] { return services.coordinating(); }});
+  http::add_console_routes(router, std::move(console));
   http::forward_owned_work(router, owners, call_timeout);
   const auto coordinating = [&services] { return services.coordinating(); };
   http::forward_to_coordinator(router,
@@ -282,7 +299,11 @@ void run(const HostConfig& config, const std::string& token, sigset_t& stop_sign
                                coordinating, owners, call_timeout);
   router.otherwise(http::coordinator_calls([&services] { return services.coordinator_routes(); },
                                            owners, call_timeout));
-  http::HttpServer server(server_options(config, token, metrics), std::move(router));
+  auto options = server_options(config, token, metrics);
+  options.session_valid = [&sessions](std::string_view secret) {
+    return sessions.expiry(secret, system_clock().now_ms()).has_value();
+  };
+  http::HttpServer server(std::move(options), std::move(router));
   server.start();
   const auto host = config.listen.substr(0, config.listen.rfind(':'));
   membership.serving_at(advertised_address(config.listen, server.port()));

@@ -8,12 +8,33 @@ namespace warden::host {
 namespace {
 
 const std::set<std::string> kEnvironments = {"TEST", "STAGE", "PRODUCTION"};
-const std::set<std::string> kKnownKeys = {
-    "default_env",       "service",       "source_db",       "max_status_task", "listen",
-    "plugins_dir",       "workers",       "http_threads",    "log_level",       "max_body_bytes",
-    "task_timeout",      "task_timeouts", "timer_workers",   "timer_max_age",   "notice_max_age",
-    "mq_conf",           "TEST",          "STAGE",           "PRODUCTION",      "action_workers",
-    "alert_close_after", "isolation",     "secret_key_file", "host_id",         "lease_ttl"};
+const std::set<std::string> kKnownKeys = {"default_env",
+                                          "service",
+                                          "source_db",
+                                          "max_status_task",
+                                          "listen",
+                                          "plugins_dir",
+                                          "workers",
+                                          "http_threads",
+                                          "log_level",
+                                          "max_body_bytes",
+                                          "task_timeout",
+                                          "task_timeouts",
+                                          "timer_workers",
+                                          "timer_max_age",
+                                          "notice_max_age",
+                                          "mq_conf",
+                                          "TEST",
+                                          "STAGE",
+                                          "PRODUCTION",
+                                          "action_workers",
+                                          "alert_close_after",
+                                          "isolation",
+                                          "secret_key_file",
+                                          "host_id",
+                                          "lease_ttl",
+                                          "ui_dir",
+                                          "console_session_ttl"};
 const std::set<std::string> kHttpLimitKeys = {"http_header_timeout", "http_body_timeout",
                                               "http_idle_timeout"};
 
@@ -189,6 +210,12 @@ void read_file(const std::filesystem::path& file, HostConfig& config,
     if (config.lease_ttl < 3 || config.lease_ttl > 3600)
       r.fail(n, "lease_ttl", "must be 3 to 3600 seconds");
   }
+  if (auto n = root["ui_dir"]) config.ui_dir = r.string(n, "ui_dir");
+  if (auto n = root["console_session_ttl"]) {
+    config.console_session_ttl = r.positive_int(n, "console_session_ttl");
+    if (config.console_session_ttl < 60 || config.console_session_ttl > 30 * 24 * 3600)
+      r.fail(n, "console_session_ttl", "must be 60 to 2592000 seconds (30 days)");
+  }
   if (auto n = root["service"]) config.services = r.strings(n, "service");
   if (auto n = root["source_db"]) read_source_db(r, n, config);
   if (auto section = root[config.env]) {
@@ -237,6 +264,7 @@ HostConfig load_host_config(const std::optional<std::filesystem::path>& file,
   if (!overrides.listen.empty()) config.listen = overrides.listen;
   if (!overrides.database.empty()) config.database = overrides.database;
   if (!overrides.log_level.empty()) config.log_level = overrides.log_level;
+  if (!overrides.ui_dir.empty()) config.ui_dir = overrides.ui_dir;
   if (!overrides.plugins_dirs.empty())
     config.plugins_dirs.assign(overrides.plugins_dirs.begin(), overrides.plugins_dirs.end());
   return config;

@@ -75,11 +75,16 @@ struct HostConfig {
   std::string host_id;
   /// Seconds a host's lease lasts unrenewed: how long a dead host's work waits to be taken over.
   int lease_ttl = 15;
+  /// Serve the console from this folder, read at each request (development); empty: the files
+  /// compiled into the binary.
+  std::string ui_dir;
+  /// Seconds a console sign-in lasts.
+  int console_session_ttl = 12 * 3600;
 };
 
 /// Command-line values that win over the file (empty: not given).
 struct ConfigOverrides {
-  std::string env, listen, database, log_level;
+  std::string env, listen, database, log_level, ui_dir;
   std::vector<std::string> plugins_dirs;
 };
 

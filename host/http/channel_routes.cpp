@@ -47,6 +47,20 @@ void add_channel_routes(Router& router, ChannelInstances& channels, NoticePipeli
     });
   });
 
+  // The alertTpl of a config not yet saved, rendered on the sample alert (the console's preview).
+  router.add("POST", "/api/channels/preview", [&channels](const Request& request) {
+    return answer([&] {
+      const auto preview = channels.preview(*request.json());
+      auto data = object();
+      data->set("rendered", preview.rendered);
+      data->set("error",
+                preview.error.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(preview.error));
+      auto body = ok();
+      body->set("data", data);
+      return Response::json(body);
+    });
+  });
+
   router.add("DELETE", "/api/channels/{name}", [&channels](const Request& request) {
     const auto& name = request.param("name");
     if (!channels.remove(name)) throw HttpError(404, "unknown channel instance \"" + name + "\"");

@@ -14,9 +14,12 @@ namespace warden::host::http {
 
 namespace {
 
-// Hop-by-hop and framing headers: the forwarding session makes its own.
-constexpr std::array<std::string_view, 7> kNotForwarded = {
-    "connection", "keep-alive", "transfer-encoding", "content-length", "host", "te", "upgrade"};
+// Hop-by-hop and framing headers: the forwarding session makes its own. Where a console request
+// came from was checked here (console_auth): the other host sees this host's origin, not the
+// browser's, so Origin and Sec-Fetch-Site stay behind.
+constexpr std::array<std::string_view, 9> kNotForwarded = {
+    "connection", "keep-alive", "transfer-encoding", "content-length", "host", "te",
+    "upgrade",    "origin",     "sec-fetch-site"};
 
 bool forwarded(const std::string& name) {
   std::string lower;

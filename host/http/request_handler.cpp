@@ -2,6 +2,7 @@
 
 #include "host/http/chunked_body.hpp"
 #include "host/http/connection_watchdog.hpp"
+#include "host/http/console_auth.hpp"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -86,12 +87,45 @@ void check_framing(const HTTPServerRequest& in) {
   }
 }
 
+std::optional<std::string> header_of(const HTTPServerRequest& in, const std::string& name) {
+  if (!in.has(name)) return std::nullopt;
+  return in.get(name);
+}
+
+/// An `/api/` request is signed in by the API token (Authorization), or by a console session
+/// cookie on a same-origin request that carries X-Warden-Console. `POST /api/session`, the
+/// sign-in itself, checks the token in its body.
+std::optional<Response> unauthorized(const ServerContext& context, const HTTPServerRequest& in) {
+  if (in.has("Authorization")) {
+    if (context.token.accepts(in.get("Authorization"))) return std::nullopt;
+    return Response::error(401, "unauthorized");
+  }
+  const auto target = in.getURI().substr(0, in.getURI().find('?'));
+  if (in.getMethod() == "POST" &&
+      decoded_segments(target) == std::vector<std::string>{"api", "session"})
+    return std::nullopt;
+  const auto cookie = header_of(in, "Cookie");
+  const auto secret = cookie ? session_cookie(*cookie) : std::nullopt;
+  if (!secret || !context.session_valid) return Response::error(401, "unauthorized");
+  const auto refusal =
+      cookie_refusal({header_of(in, std::string(kConsoleHeader)), header_of(in, "Origin"),
+                      header_of(in, "Host"), header_of(in, "Sec-Fetch-Site")});
+  if (!refusal.empty()) return Response::error(403, refusal);
+  try {
+    if (!context.session_valid(*secret)) return Response::error(401, "unauthorized");
+  } catch (const std::exception& e) {
+    spdlog::warn("console session check failed: {}", e.what());
+    return Response::error(503, "sessions cannot be checked now: the database did not answer");
+  }
+  return std::nullopt;
+}
+
 /// A refusal decided from the request line and headers alone, or nullopt.
 std::optional<Response> preflight(const ServerContext& context, const HTTPServerRequest& in) {
   try {
     check_framing(in);
-    if (is_api_path(in.getURI()) && !context.token.accepts(in.get("Authorization", ""))) {
-      return Response::error(401, "unauthorized");
+    if (is_api_path(in.getURI())) {
+      if (auto refusal = unauthorized(context, in)) return refusal;
     }
     if (in.hasContentLength() &&
         static_cast<std::uint64_t>(in.getContentLength64()) > context.max_body_bytes) {

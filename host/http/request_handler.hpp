@@ -8,7 +8,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <string_view>
 
 namespace warden::host::http {
 
@@ -25,6 +27,8 @@ struct ServerContext {
   /// null.
   std::shared_ptr<ConnectionWatchdog> watchdog;
   std::chrono::milliseconds body_timeout{30'000};
+  /// Whether a console session cookie's value is a live session; null: cookies sign nothing in.
+  std::function<bool(std::string_view)> session_valid;
 };
 
 /// Makes Poco's per-request handler. Refusals that need no body (ambiguous or invalid framing:

@@ -87,9 +87,9 @@ struct HttpServer::Running {
 HttpServer::HttpServer(HttpServerOptions options, Router router)
     : options_(std::move(options)),
       watchdog_(std::make_shared<ConnectionWatchdog>()),
-      context_(std::make_shared<const ServerContext>(
-          ServerContext{std::move(router), ApiToken(options_.token), options_.max_body_bytes,
-                        options_.metrics, watchdog_, options_.body_timeout})) {}
+      context_(std::make_shared<const ServerContext>(ServerContext{
+          std::move(router), ApiToken(options_.token), options_.max_body_bytes, options_.metrics,
+          watchdog_, options_.body_timeout, options_.session_valid})) {}
 
 HttpServer::~HttpServer() {
   stop();

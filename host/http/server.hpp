@@ -5,8 +5,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace warden::host::http {
 
@@ -33,6 +35,8 @@ struct HttpServerOptions {
   std::shared_ptr<RequestMetrics> metrics;
   /// Every `/api/` request must carry it (SPEC §5); empty refuses them all.
   std::string token;
+  /// Whether a console session cookie's value is a live session; null: cookies sign nothing in.
+  std::function<bool(std::string_view)> session_valid;
 };
 
 /// The HTTP API server: token check on `/api/`, bounded bodies, strict framing, JSON errors, one

@@ -5,6 +5,9 @@
 #include "host/http/json.hpp"
 #include "host/http/request_error_answer.hpp"
 #include "host/http/timer_json.hpp"
+#include "host/runtime/clock.hpp"
+#include "host/runtime/iso_time.hpp"
+#include "host/timers/timer_plan.hpp"
 #include "host/timers/timer_service.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -125,7 +128,42 @@ void add_schedule_routes(Router& router, TimerService& timers) {
 
 }  // namespace
 
+/// The next due times of a timer not yet saved, as if armed now: the console shows them before
+/// a timer event or a schedule is stored.
+void add_preview_route(Router& router) {
+  router.add("POST", "/api/timers/preview", [](const Request& request) {
+    const auto body = request.json();
+    const auto type_name = string_field(*body, "timer_type", "timer_type");
+    const auto defined = string_field(*body, "defined", "defined");
+    const auto zone = optional_string(*body, "time_zone", "time_zone").value_or("");
+    const int count = optional_int(*body, "count", 1, 100).value_or(5);
+    const auto type = parse_timer_type(type_name);
+    if (!type) {
+      auto errors = object();
+      errors->set("timer_type", "must be time_date, time_duration, time_cycle or cron");
+      throw HttpError(400, "invalid timer", errors);
+    }
+    std::vector<std::int64_t> due;
+    try {
+      due = TimerPlan::parse(*type, defined, zone).upcoming(system_clock().now_ms(), count);
+    } catch (const TimerDefinitionError& e) {
+      auto errors = object();
+      errors->set("defined", e.what());
+      throw HttpError(400, "invalid timer", errors);
+    }
+    Poco::JSON::Array::Ptr times = new Poco::JSON::Array;
+    for (const auto ms : due) times->add(iso8601(ms));
+    auto data = object();
+    data->set("due_times", times);
+    auto out = object();
+    out->set("result", "ok");
+    out->set("data", data);
+    return Response::json(out);
+  });
+}
+
 void add_timer_routes(Router& router, TimerService& timers) {
+  add_preview_route(router);
   add_event_routes(router, timers);
   add_schedule_routes(router, timers);
 }

@@ -145,6 +145,14 @@ const std::vector<Migration>& all_migrations() {
         "INSERT INTO leases (name, holder, epoch, expires_ms) VALUES ('host:', '', 0, 0)",
         "INSERT INTO leases (name, holder, epoch, expires_ms) SELECT 'ids:timer_event', '', "
         "COALESCE(MAX(CAST(SUBSTR(id, 4) AS BIGINT)), 0), 0 FROM timers WHERE kind = 'event'"}},
+      // ---- the console (issue 18) ----
+      {23,
+       "console sign-in sessions",
+       // Only a hash of each session's secret is stored: the cookie is the one copy of it. Every
+       // host sharing the database knows every session, and a sign-out ends it on all of them.
+       {"CREATE TABLE console_sessions (id_hash VARCHAR(64) PRIMARY KEY, "
+        "created_ms BIGINT NOT NULL, expires_ms BIGINT NOT NULL)",
+        "CREATE INDEX console_sessions_by_expiry ON console_sessions (expires_ms)"}},
   };
   return migrations;
 }

@@ -37,6 +37,24 @@ std::optional<std::int64_t> TimerPlan::due_ms(std::int64_t armed_ms, std::int64_
   return due->time_since_epoch().count();
 }
 
+std::vector<std::int64_t> TimerPlan::upcoming(std::int64_t now_ms, int count) const {
+  using std::chrono::milliseconds;
+  std::vector<std::int64_t> out;
+  std::int64_t index = 0;
+  if (const auto* def = std::get_if<TimerDefinition>(&plan_))
+    index =
+        def->first_not_due_by(TimePoint(milliseconds(now_ms)), 0, TimePoint(milliseconds(now_ms)));
+  for (; static_cast<int>(out.size()) < count; ++index) {
+    const auto due = due_ms(now_ms, index, out.empty() ? now_ms : out.back());
+    if (!due) break;
+    if (*due > now_ms)
+      out.push_back(*due);
+    else if (index > count)
+      break;  // a time_date in the past: nothing to come
+  }
+  return out;
+}
+
 TimerPlan::CatchUp TimerPlan::catch_up(std::int64_t armed_ms, std::int64_t index,
                                        std::int64_t due_ms, std::int64_t now_ms,
                                        std::int64_t keep) const {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace warden::host {
 
@@ -39,6 +40,11 @@ class TimerPlan {
   CatchUp catch_up(std::int64_t armed_ms, std::int64_t index, std::int64_t due_ms,
                    std::int64_t now_ms, std::int64_t keep) const;
   static constexpr std::int64_t kMaxCronWalk = 10'000'000;
+
+  /// The next `count` due times of a timer armed at `now_ms`, after `now_ms` (a cycle whose start
+  /// lies in the past goes on from its first occurrence to come); fewer when it ends sooner, none
+  /// for a time_date in the past.
+  std::vector<std::int64_t> upcoming(std::int64_t now_ms, int count) const;
 
   /// The shortest time between two firings: a cycle's period (a day for calendar steps), a
   /// minute for cron; nullopt for a timer that fires once.

@@ -325,6 +325,24 @@ TEST_F(Hosts, AnyHostAnswersAnyCall) {
   // The coordinator's calls, through b.
   r = call(*b_, "GET", "/api/policies");
   EXPECT_EQ(r.status, 200) << r.body;
+  // The console signed in on a works on b, forwarded calls included (the browser's Origin is b's,
+  // a sees b's), and a sign-out on b ends it on a.
+  const auto origin = "http://127.0.0.1:" + std::to_string(b_->port());
+  r = call_http(a_->port(), "POST", "/api/session", {{"X-Warden-Console", "1"}},
+                R"({"token": ")" + std::string(kToken) + R"("})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto set_cookie = r.header("Set-Cookie");
+  const std::vector<std::pair<std::string, std::string>> console{
+      {"Cookie", set_cookie.substr(0, set_cookie.find(';'))},
+      {"X-Warden-Console", "1"},
+      {"Origin", origin}};
+  EXPECT_EQ(call_http(b_->port(), "GET", "/api/policies", console).status, 200);
+  EXPECT_EQ(call_http(b_->port(), "POST", "/api/status_task", console,
+                      R"({"data": [{"task_id": ")" + task + R"("}]})")
+                .status,
+            200);
+  EXPECT_EQ(call_http(b_->port(), "DELETE", "/api/session", console).status, 200);
+  EXPECT_EQ(call_http(a_->port(), "GET", "/api/session", {console[0], console[1]}).status, 401);
   // Its own answers: who it is, its metrics.
   r = call(*b_, "GET", "/api/hosts");
   ASSERT_EQ(r.status, 200);
