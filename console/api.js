@@ -75,7 +75,8 @@ export const channels = {
   put: (name, body) => put(`/api/channels/${seg(name)}`, body),
   remove: (name) => del(`/api/channels/${seg(name)}`),
   test: (name) => post(`/api/channels/${seg(name)}/test`),
-  preview: (channel, config) => post('/api/channels/preview', { channel, config }),
+  // With the name of a stored instance, the server fills its secrets where the config says ******.
+  preview: (channel, config, name) => post('/api/channels/preview', name ? { channel, config, name } : { channel, config }),
 };
 
 export const tasks = {

@@ -94,7 +94,7 @@ async function renderEditor(view, name) {
   const previewOut = h('div', { class: 'preview', 'aria-live': 'polite' });
   const preview = button('Preview template', async () => {
     try {
-      const data = (await channels.preview(basics.controls.get('channel').value, configForm ? configForm.read() : {})).data || {};
+      const data = (await channels.preview(basics.controls.get('channel').value, configForm ? configForm.read() : {}, existing?.name)).data || {};
       clear(previewOut, h('h3', {}, 'Rendered on a sample alert'),
         data.error ? notice('error', `Template error: ${data.error}`) : null,
         h('pre', { class: 'rendered', id: 'preview-rendered' }, data.rendered ?? ''));
