@@ -85,7 +85,7 @@ test('the task detail shows the result, re-runs the task and adds and deletes a 
   // Re-run: the task is queued again (a new start time) and finishes again, seen without a reload.
   const firstStart = await page.getAttribute('#task-started time', 'datetime');
   await page.click('#rerun-task');
-  await page.locator('.outcome .notice-ok').waitFor();
+  await page.locator('.outcome .notice-ok:text("Queued again.")').waitFor();
   await page.waitForFunction((first) => {
     const started = document.querySelector('#task-started time')?.getAttribute('datetime');
     return started && started !== first && /finished/.test(document.querySelector('#task-status')?.textContent || '');
