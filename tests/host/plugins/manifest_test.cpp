@@ -16,7 +16,7 @@ std::string joined(const Problems& problems) {
 
 std::string with_fields(const std::string& fields) {
   return R"({"key": "chan", "kind": "alert_channel", "name": "Chan", "version": "1.2.3",
-             "sdk": 2, "library": "libchan.so", "fields": )" +
+             "sdk": 3, "library": "libchan.so", "fields": )" +
          fields + "}";
 }
 
@@ -74,17 +74,17 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         ManifestCase{"[1, 2]", "chan/manifest.json: must be a JSON object"},
         ManifestCase{R"({"key": "chan", "kind": "solution", "name": "x", "version": "1.0",
-                        "sdk": 2, "library": "l.so"})",
+                        "sdk": 3, "library": "l.so"})",
                      "chan/manifest.json: version: version \"1.0\" is not MAJOR.MINOR.PATCH"},
         ManifestCase{R"({"key": "chan", "kind": "solution", "name": "x", "version": "1.0.0",
                         "sdk": "1", "library": "l.so"})",
                      "chan/manifest.json: sdk: must be a whole number from 0 to 2147483647 (the "
                      "SDK major version)"},
         ManifestCase{R"({"key": "chan", "kind": "solution", "name": "x", "version": "1.0.0",
-                        "sdk": 2, "library": "/usr/lib/libc.so", "colour": 1})",
+                        "sdk": 3, "library": "/usr/lib/libc.so", "colour": 1})",
                      "chan/manifest.json: colour: unknown property"},
         ManifestCase{R"({"key": "chan", "kind": "solution", "name": "x", "version": "1.0.0",
-                        "sdk": 2, "library": "/usr/lib/libc.so"})",
+                        "sdk": 3, "library": "/usr/lib/libc.so"})",
                      "chan/manifest.json: library: library path \"/usr/lib/libc.so\" escapes"},
         ManifestCase{with_fields(R"({"a": {"type": "input_text"}})"),
                      "fields.a.ordinal: is required"},
@@ -132,7 +132,7 @@ TEST_F(ManifestTest, NumbersNoIntHoldsAreTheOrdinalsProblem) {
 TEST_F(ManifestTest, HugeTextsAreProblemsNotCrashes) {
   const std::string huge(300'000, '7');
   auto m = read(R"({"key": "chan", "kind": "solution", "name": "x", "version": ")" + huge +
-                R"(", "sdk": 2, "library": "l.so"})");
+                R"(", "sdk": 3, "library": "l.so"})");
   EXPECT_FALSE(m);
   EXPECT_NE(joined(problems_).find("chan/manifest.json: version: is longer than 128 characters"),
             std::string::npos);
