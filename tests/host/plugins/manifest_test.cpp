@@ -110,6 +110,40 @@ INSTANTIATE_TEST_SUITE_P(
                                                          "validate": "require"}})"),
                      "fields.a.validate: must be a list of validator names"}));
 
+std::string with_group(const std::string& group) {
+  return R"({"key": "chan", "kind": "solution", "name": "x", "version": "1.0.0", "sdk": 3,
+             "library": "l.so", "description": "d", "group": )" +
+         group + "}";
+}
+
+TEST_F(ManifestTest, AGroupIsOptionalAndKept) {
+  auto m = read(with_group("\"Flink\""));
+  ASSERT_TRUE(m) << joined(problems_);
+  EXPECT_EQ(m->group, "Flink");
+  m = read(with_group("\"" + std::string(60, 'x') + "\u00e9\u00e9\u00e9\u00e9\""));
+  ASSERT_TRUE(m) << joined(problems_);  // 64 characters, 68 bytes
+  m = read(R"({"key": "chan", "kind": "solution", "name": "x", "version": "1.0.0", "sdk": 3,
+               "library": "l.so"})");
+  ASSERT_TRUE(m) << joined(problems_);
+  EXPECT_EQ(m->group, "");
+}
+
+TEST_F(ManifestTest, AGroupOfTheWrongShapeIsAProblemWithItsPlace) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"7", "chan/manifest.json: group: must be a string"},
+      {"[\"a\"]", "chan/manifest.json: group: must be a string"},
+      {"\"\"", "chan/manifest.json: group: must not be empty"},
+      {"\"  \"", "chan/manifest.json: group: must not be empty"},
+      {"\"" + std::string(65, 'x') + "\"",
+       "chan/manifest.json: group: is longer than 64 characters"},
+  };
+  for (const auto& [group, expected] : cases) {
+    SCOPED_TRACE(group);
+    EXPECT_FALSE(read(with_group(group)));
+    EXPECT_NE(joined(problems_).find(expected), std::string::npos) << joined(problems_);
+  }
+}
+
 TEST_F(ManifestTest, NumbersNoIntHoldsAreTheOrdinalsProblem) {
   for (const std::string ordinal :
        {"4294967296", "2147483648", "9223372036854775807", "9223372036854775808",
