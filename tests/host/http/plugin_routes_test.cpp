@@ -41,7 +41,7 @@ class HttpPluginRoutes : public ::testing::Test {
 
     Router router;
     add_health_routes(router);
-    add_plugin_routes(router, registry_);
+    add_plugin_routes(router, registry_, make_shared_services());
     HttpServerOptions options;
     options.listen = "127.0.0.1:0";
     options.token = kToken;
