@@ -144,7 +144,7 @@ struct World {
     tasks.start();
     timers.start();
     http::add_health_routes(router);
-    http::add_plugin_routes(router, registry);
+    http::add_plugin_routes(router, registry, shared);
     http::add_task_routes(router, tasks.manager(), config.max_status_task);
     http::add_timer_routes(router, timers);
     http::add_alert_api(router, alerts, automation, database);

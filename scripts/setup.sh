@@ -14,6 +14,7 @@ packages=(
   libgtest-dev libgmock-dev
   python3 curl
   ccache  # rebuilds across build folders (normal and sanitizer) and fresh clones stay cheap
+  libmd4c-dev  # plugin help Markdown rendered to safe HTML for the console (md4c's parser only)
   libre2-dev  # policy match regexes (RE2: linear time, whatever the pattern)
   libabsl-dev  # absl::time_zone: IANA zones with their POSIX rule past the last explicit transition
   stress-ng  # the busy-machine check (tests/stress.sh)

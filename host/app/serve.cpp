@@ -196,7 +196,7 @@ http::Router own_routes(PluginRegistry& registry, Services& services, const Host
                         const std::shared_ptr<http::RequestMetrics>& metrics) {
   http::Router router;
   http::add_health_routes(router);
-  http::add_plugin_routes(router, registry);
+  http::add_plugin_routes(router, registry, services.shared);
   http::add_task_routes(router, services.tasks.manager(), config.max_status_task);
   http::add_timer_routes(router, services.timers);
   // Notices, circuit breaking and actions are counted where they run: on the coordinator (the

@@ -2,6 +2,7 @@
 
 #include "host/config/config_schema.hpp"
 #include "host/http/json.hpp"
+#include "host/plugins/help_html.hpp"
 
 #include <Poco/JSON/Array.h>
 
@@ -19,9 +20,9 @@ Poco::Dynamic::Var default_of(const FieldSpec& field) {
   return value;
 }
 
-Poco::JSON::Array::Ptr options_of(const FieldSpec& field) {
+Poco::JSON::Array::Ptr options_json(const std::vector<FieldOption>& list) {
   Poco::JSON::Array::Ptr options = new Poco::JSON::Array;
-  for (const auto& option : field.options) {
+  for (const auto& option : list) {
     auto entry = object();
     entry->set("label", option.label);
     entry->set("value", option.value);
@@ -45,36 +46,42 @@ Poco::JSON::Object::Ptr plugin_summary_json(const PluginRecord& record) {
     out->set("name", manifest->name);
     out->set("version", manifest->version);
     out->set("description", manifest->description);
+    out->set("group", text_or_null(manifest->group));
     out->set("sdk", manifest->sdk);
     out->set("library", manifest->library);
   } else {
-    for (const char* name : {"kind", "name", "version", "description", "sdk", "library"}) {
+    for (const char* name : {"kind", "name", "version", "description", "group", "sdk", "library"}) {
       out->set(name, Poco::Dynamic::Var());
     }
   }
   out->set("status", record.loaded() ? "loaded" : "failed");
-  out->set("isolation", record.isolation.empty() ? Poco::Dynamic::Var()
-                                                 : Poco::Dynamic::Var(record.isolation));
+  out->set("isolation",
+           record.isolation.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(record.isolation));
   Poco::JSON::Array::Ptr errors = new Poco::JSON::Array;
   for (const auto& problem : record.problems) errors->add(problem.to_string());
   out->set("errors", errors);
   return out;
 }
 
-Poco::JSON::Object::Ptr plugin_detail_json(const PluginRecord& record) {
+Poco::JSON::Object::Ptr plugin_detail_json(const PluginRecord& record, const FormOptions& runtime) {
   auto out = plugin_summary_json(record);
   Poco::JSON::Array::Ptr fields = new Poco::JSON::Array;
   if (record.manifest) {
     out->set("overview", record.manifest->overview);
-    for (const auto& field : record.manifest->schema.fields()) fields->add(field_json(field));
+    out->set("overview_html", help_html(record.manifest->overview));
+    for (const auto& field : record.manifest->schema.fields()) {
+      const auto found = runtime.find(field.name);
+      fields->add(field_json(field, found == runtime.end() ? nullptr : &found->second));
+    }
   } else {
     out->set("overview", Poco::Dynamic::Var());
+    out->set("overview_html", Poco::Dynamic::Var());
   }
   out->set("fields", fields);
   return out;
 }
 
-Poco::JSON::Object::Ptr field_json(const FieldSpec& field) {
+Poco::JSON::Object::Ptr field_json(const FieldSpec& field, const RuntimeOptions* runtime) {
   auto out = object();
   out->set("name", field.name);
   out->set("type", std::string(to_string(field.type)));
@@ -82,10 +89,13 @@ Poco::JSON::Object::Ptr field_json(const FieldSpec& field) {
   out->set("label", field.label);
   out->set("placeholder", field.placeholder);
   out->set("help", field.help);
+  out->set("help_html", help_html(field.help));
   out->set("default", default_of(field));
   out->set("advanced", field.advanced);
   out->set("validate", string_array(field.validators));
-  out->set("options", options_of(field));
+  const bool from_plugin = runtime && !runtime->options.empty();
+  out->set("options", options_json(from_plugin ? runtime->options : field.options));
+  out->set("options_error", runtime ? text_or_null(runtime->error) : Poco::Dynamic::Var());
   out->set("options_from", text_or_null(field.options_from));
   out->set("identity", field.identity);
   out->set("secret", field.is_secret());  // a form shows the value as ******

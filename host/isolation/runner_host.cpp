@@ -10,7 +10,6 @@
 namespace warden::host {
 namespace {
 
-
 RunnerEvents events_for(const SharedServices& services) {
   RunnerEvents events;
   events.log = [](const std::string& level, const std::string& message) {
@@ -206,6 +205,26 @@ DeliveryResult RunnerHost::deliver(const PluginRecord& plugin, const DeliveryCal
         false, std::string(kPluginCrash) + ": its runner's answer cannot be read: " + e.what()};
   }
   return out;
+}
+
+SelectOptionsResult RunnerHost::select_options(const PluginRecord& plugin,
+                                               const SelectOptionsCall& call,
+                                               const SharedServices& services) noexcept {
+  if (settings_.mode_of(plugin.key) == Isolation::in_process && plugin.library)
+    return in_process_.select_options(plugin, call, services);
+  SelectOptionsResult failed;
+  try {
+    auto outcome =
+        this->call(plugin, "select_options", to_json(call), kSelectOptionsTimeout,
+                   "plugin \"" + plugin.key + "\" (options of \"" + call.field + "\")", services);
+    if (outcome.result) return select_options_result_from_json(*outcome.result);
+    failed.error = std::move(outcome.error);
+    failed.failure_type = std::move(outcome.failure_type);
+  } catch (const std::exception& e) {
+    failed.error = std::string("its runner's answer cannot be read: ") + e.what();
+    failed.failure_type = kPluginCrash;
+  }
+  return failed;
 }
 
 }  // namespace warden::host

@@ -16,7 +16,7 @@
 namespace warden::host {
 
 /// The version of the frames' protocol; the handshake refuses any other.
-inline constexpr int kRunnerProtocol = 1;
+inline constexpr int kRunnerProtocol = 2;
 
 /// How runner processes are started.
 struct RunnerOptions {

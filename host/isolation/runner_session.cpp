@@ -152,7 +152,7 @@ int serve_runner(int fd, const std::string& extra_ca_file) {
         if (loading.manifest) plugins.load(loading);
         answer = problems_answer(loading.problems);
         if (loading.ready) record = std::move(loading);
-      } else if (op == "step" || op == "fire" || op == "deliver") {
+      } else if (op == "step" || op == "fire" || op == "deliver" || op == "select_options") {
         if (!record) throw std::runtime_error("no plugin is loaded in this runner");
         const auto call = request->getObject("call");
         if (!call) throw std::runtime_error("the request has no call");
@@ -162,8 +162,11 @@ int serve_runner(int fd, const std::string& extra_ca_file) {
           result = to_json(plugins.run_step(*record, step_call_from_json(*call), services));
         else if (op == "fire")
           result = to_json(plugins.fire(*record, firing_call_from_json(*call), services));
-        else
+        else if (op == "deliver")
           result = to_json(plugins.deliver(*record, delivery_call_from_json(*call), services));
+        else
+          result = to_json(
+              plugins.select_options(*record, select_options_call_from_json(*call), services));
         link.set_in_call(false);
         answer->set("op", "result");
         answer->set("result", result);

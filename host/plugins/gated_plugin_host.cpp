@@ -37,4 +37,13 @@ DeliveryResult GatedPluginHost::deliver(const PluginRecord& plugin, const Delive
   return result;
 }
 
+SelectOptionsResult GatedPluginHost::select_options(const PluginRecord& plugin,
+                                                    const SelectOptionsCall& call,
+                                                    const SharedServices& services) noexcept {
+  if (may_work_()) return inner_->select_options(plugin, call, services);
+  SelectOptionsResult result;
+  result.error = kNotNow;
+  return result;
+}
+
 }  // namespace warden::host

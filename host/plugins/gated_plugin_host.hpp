@@ -23,6 +23,8 @@ class GatedPluginHost : public PluginHost {
                     const SharedServices& services) noexcept override;
   DeliveryResult deliver(const PluginRecord& plugin, const DeliveryCall& call,
                          const SharedServices& services) noexcept override;
+  SelectOptionsResult select_options(const PluginRecord& plugin, const SelectOptionsCall& call,
+                                     const SharedServices& services) noexcept override;
   void retire(const PluginRecord& record) noexcept override { inner_->retire(record); }
 
  private:

@@ -136,4 +136,32 @@ DeliveryResult InProcessHost::deliver(const PluginRecord& plugin, const Delivery
   return out;
 }
 
+SelectOptionsResult InProcessHost::select_options(const PluginRecord& plugin,
+                                                  const SelectOptionsCall& call,
+                                                  const SharedServices& services) noexcept {
+  SelectOptionsResult result;
+  if (!plugin.manifest) {
+    result.error = "plugin \"" + plugin.key + "\" has no valid manifest";
+    return result;
+  }
+  // No configuration exists while a form is read: the object is bound to an empty one.
+  const PluginUse use{plugin,
+                      plugin.manifest->kind,
+                      "plugin \"" + plugin.key + "\"",
+                      services,
+                      "plugin=" + plugin.key + " form_field=" + call.field,
+                      nullptr};
+  const auto failed = call_plugin(use, [&](Plugin& object) {
+    result.options = object.select_options(call.field);
+    result.ok = true;
+  });
+  if (!failed.empty()) {
+    result.ok = false;
+    result.error = failed;
+    result.options.clear();
+  }
+  enforce_select_option_bounds(result);
+  return result;
+}
+
 }  // namespace warden::host

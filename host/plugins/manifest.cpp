@@ -26,11 +26,12 @@ constexpr std::size_t kMaxManifestBytes = 1 << 20;
 constexpr std::size_t kMaxHelpBytes = 1 << 20;
 constexpr std::size_t kMaxDefaultFileBytes = 1 << 20;
 constexpr std::size_t kMaxVersionLength = 128;
+constexpr std::size_t kMaxGroupCharacters = 64;
 constexpr std::int64_t kMaxManifestInteger = std::numeric_limits<int>::max();  // ordinal, sdk
 
 const std::set<std::string, std::less<>> kTopLevelProperties = {
-    "$schema", "key",         "kind",   "name",   "version", "sdk",
-    "library", "description", "fields", "author", "homepage"};
+    "$schema", "key",         "kind",   "name",   "version",  "sdk",
+    "library", "description", "fields", "author", "homepage", "group"};
 const std::set<std::string, std::less<>> kFieldProperties = {
     "type",         "ordinal",  "validate", "label",        "placeholder", "help",  "default",
     "default_file", "advanced", "options",  "options_from", "identity",    "secret"};
@@ -162,6 +163,7 @@ class ManifestChecker {
         problem("version", "version " + in_quotes(*version) + " is not MAJOR.MINOR.PATCH");
     }
     if (auto d = string_property(root, "description", "description", false)) m.description = *d;
+    check_group(root, m);
     check_sdk(root, m);
     if (auto library = string_property(root, "library", "library", true)) {
       m.library = *library;
@@ -170,6 +172,20 @@ class ManifestChecker {
       if (lib.is_absolute() || normal.empty() || *normal.begin() == "..")
         problem("library", "library path " + in_quotes(*library) + " escapes the plugin folder");
     }
+  }
+
+  void check_group(const Object& root, Manifest& m) {
+    auto group = string_property(root, "group", "group", false);
+    if (!group) return;
+    const auto characters = std::count_if(group->begin(), group->end(), [](char c) {
+      return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // UTF-8: not a continuation byte
+    });
+    if (group->find_first_not_of(" \t\r\n") == std::string::npos)
+      problem("group", "must not be empty");
+    else if (static_cast<std::size_t>(characters) > kMaxGroupCharacters)
+      problem("group", "is longer than " + std::to_string(kMaxGroupCharacters) + " characters");
+    else
+      m.group = *group;
   }
 
   void check_sdk(const Object& root, Manifest& m) {

@@ -22,6 +22,7 @@ struct Manifest {
   int sdk = 0;
   std::string library;  ///< as written; resolved inside the folder by the loader
   std::string description;
+  std::string group;     ///< the console's group of plugins ("Flink", "Chat"); empty: none
   std::string overview;  ///< help.md before its first `##` (Markdown); empty without help.md
   ConfigSchema schema;   ///< fields in form order, Markdown help winning over JSON help
 };

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace warden::host {
 
@@ -75,6 +76,30 @@ struct DeliveryResult {
   /// template (or, failing that, a plain text), and this says why.
   std::string template_error;
 };
+
+/// A form being read: the plugin's run-time choices for one `selectable` / `multi_selectable` field
+/// (Plugin::select_options on a fresh object with an empty config).
+struct SelectOptionsCall {
+  std::string field;
+};
+
+/// What select_options gave. Not ok: it threw, crashed, timed out or went past the bounds below,
+/// and `error` says so; the field then keeps its manifest's options.
+struct SelectOptionsResult {
+  bool ok = false;
+  std::string error;
+  std::string failure_type;  ///< plugin_crash or plugin_timeout when the call itself failed
+  std::vector<SelectOption> options;
+};
+
+/// The bounds of one field's run-time options: a form is read by people, and the answer of a
+/// runner is not trusted further than the host checks it.
+inline constexpr std::size_t kMaxSelectOptions = 1000;
+inline constexpr std::size_t kMaxSelectOptionBytes = 1024;  ///< one label or value
+inline constexpr std::chrono::seconds kSelectOptionsTimeout{5};
+
+/// Turns `result` into a failure when its options go past the bounds above.
+void enforce_select_option_bounds(SelectOptionsResult& result);
 
 /// How a call that did not end in the plugin's own answer is named: a task's failure_type, and the
 /// prefix of a notice attempt's or a timer firing's error.

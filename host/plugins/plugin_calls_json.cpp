@@ -233,6 +233,55 @@ DeliveryResult delivery_result_from_json(const Object& json) {
   return result;
 }
 
+Object::Ptr to_json(const SelectOptionsCall& call) {
+  Object::Ptr out = new Object;
+  out->set("field", call.field);
+  return out;
+}
+
+SelectOptionsCall select_options_call_from_json(const Object& json) {
+  return {text(json, "field")};
+}
+
+Object::Ptr to_json(const SelectOptionsResult& result) {
+  Object::Ptr out = new Object;
+  out->set("ok", result.ok);
+  out->set("error", result.error);
+  out->set("failure_type", result.failure_type);
+  Poco::JSON::Array::Ptr options = new Poco::JSON::Array;
+  for (const auto& option : result.options) {
+    Object::Ptr entry = new Object;
+    entry->set("label", option.label);
+    entry->set("value", option.value);
+    options->add(entry);
+  }
+  out->set("options", options);
+  return out;
+}
+
+SelectOptionsResult select_options_result_from_json(const Object& json) {
+  SelectOptionsResult result;
+  result.ok = flag(json, "ok");
+  result.error = text(json, "error");
+  result.failure_type = text(json, "failure_type");
+  const auto options = json.getArray("options");
+  if (!options) throw std::invalid_argument("\"options\" must be an array");
+  // A runner's answer is read no further than the host would show it.
+  if (options->size() > kMaxSelectOptions) {
+    result.ok = false;
+    result.error = "gave " + std::to_string(options->size()) + " options; at most " +
+                   std::to_string(kMaxSelectOptions) + " are shown";
+    return result;
+  }
+  for (std::size_t i = 0; i < options->size(); ++i) {
+    const auto entry = options->getObject(static_cast<unsigned>(i));
+    if (!entry) throw std::invalid_argument("an option must be an object");
+    result.options.push_back({text(*entry, "label"), text(*entry, "value")});
+  }
+  enforce_select_option_bounds(result);
+  return result;
+}
+
 Object::Ptr to_json(const Problem& problem) {
   Object::Ptr out = new Object;
   out->set("file", problem.file);

@@ -25,6 +25,11 @@ DeliveryCall delivery_call_from_json(const Poco::JSON::Object& json);
 Poco::JSON::Object::Ptr to_json(const DeliveryResult& result);
 DeliveryResult delivery_result_from_json(const Poco::JSON::Object& json);
 
+Poco::JSON::Object::Ptr to_json(const SelectOptionsCall& call);
+SelectOptionsCall select_options_call_from_json(const Poco::JSON::Object& json);
+Poco::JSON::Object::Ptr to_json(const SelectOptionsResult& result);
+SelectOptionsResult select_options_result_from_json(const Poco::JSON::Object& json);
+
 Poco::JSON::Object::Ptr to_json(const Problem& problem);
 Problem problem_from_json(const Poco::JSON::Object& json);
 

@@ -29,6 +29,11 @@ class PluginHost {
                             const SharedServices& services) noexcept = 0;
   virtual DeliveryResult deliver(const PluginRecord& plugin, const DeliveryCall& call,
                                  const SharedServices& services) noexcept = 0;
+  /// The plugin's run-time choices for one selectable field, within kSelectOptionsTimeout when it
+  /// runs in a runner (in process, like every call there, it is trusted to return).
+  virtual SelectOptionsResult select_options(const PluginRecord& plugin,
+                                             const SelectOptionsCall& call,
+                                             const SharedServices& services) noexcept = 0;
 
   /// A reload replaced or removed `record`: whatever was kept for it (runners) may go.
   virtual void retire(const PluginRecord& record) noexcept { (void)record; }
@@ -59,6 +64,8 @@ class InProcessHost : public PluginHost {
                     const SharedServices& services) noexcept override;
   DeliveryResult deliver(const PluginRecord& plugin, const DeliveryCall& call,
                          const SharedServices& services) noexcept override;
+  SelectOptionsResult select_options(const PluginRecord& plugin, const SelectOptionsCall& call,
+                                     const SharedServices& services) noexcept override;
 };
 
 }  // namespace warden::host

@@ -13,7 +13,7 @@ namespace fs = std::filesystem;
 TEST(Cli, VersionPrintsVersionAndSdk) {
   auto r = run_command(WARDEN_BIN, {"version"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_NE(r.out.find("warden " WARDEN_VERSION " (plugin SDK 2."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("warden " WARDEN_VERSION " (plugin SDK 3."), std::string::npos) << r.out;
 }
 
 TEST(Cli, HelpOnEachCommand) {
@@ -45,7 +45,7 @@ TEST(Cli, ValidateBundledPluginsPasses) {
 TEST(Cli, ValidateOneFolderPrintsEachProblemWithItsPlace) {
   TempDir dir;
   dir.write("dingtalk/manifest.json", R"({
-    "key": "dingtalk", "kind": "alert_channel", "name": "DingTalk", "version": "1.0.0", "sdk": 2,
+    "key": "dingtalk", "kind": "alert_channel", "name": "DingTalk", "version": "1.0.0", "sdk": 3,
     "library": "libdingtalk.so",
     "fields": {"webhookUrl": {"type": "input_text", "ordinal": 1, "validate": ["require", "uri"]},
                "mode": {"type": "radio", "ordinal": 2}}})");
@@ -81,7 +81,7 @@ TEST(Cli, ValidateHostileNumbersIsAProblemNotACrash) {
        {"4294967296", "9223372036854775808", "-9223372036854775808", "1e300", "-1"}) {
     SCOPED_TRACE(n);
     dir.write("chan/manifest.json", R"({"key": "chan", "kind": "alert_channel", "name": "Chan",
-      "version": "1.0.0", "sdk": 2, "library": "libchan.so",
+      "version": "1.0.0", "sdk": 3, "library": "libchan.so",
       "fields": {"a": {"type": "input_text", "ordinal": )" +
                                         n + "}}}");
     auto r = run_command(WARDEN_BIN, {"validate", (dir.path() / "chan").string()});

@@ -260,7 +260,7 @@ TEST_F(Serve, HostileManifestsAreTheirFoldersProblemAtStartAndOnReload) {
   EXPECT_EQ(get("/api/plugins/example").status, 404);
   dir_.write("plugins/late_huge/manifest.json",
              R"({"key": "late_huge", "kind": "solution", "name": "x", "version": "1.0.0",
-                 "sdk": 2, "library": "liblate_huge.so",
+                 "sdk": 3, "library": "liblate_huge.so",
                  "fields": {"a": {"type": "int_number", "ordinal": 4294967296}}})");
   dir_.write("plugins/late_bare/liblate_bare.so", "a library without its manifest");
   fs::create_directories(plugins() / "late_empty");

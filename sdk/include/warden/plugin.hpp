@@ -24,6 +24,13 @@ inline const char* to_string(Kind kind) {
   return "unknown";
 }
 
+/// One choice of a `selectable` or `multi_selectable` field, supplied by the plugin at run time:
+/// what the form shows, and the value the configuration then holds.
+struct SelectOption {
+  std::string label;
+  std::string value;
+};
+
 /// The common base of every plugin object. The host makes one object per use (a task, a channel
 /// instance, a timer firing) through the plugin's factory, then calls `bind` before anything else.
 /// Construct cheaply and do no I/O in the constructor: the host also makes a throw-away object when
@@ -34,6 +41,17 @@ class Plugin {
   Plugin() = default;
   Plugin(const Plugin&) = delete;
   Plugin& operator=(const Plugin&) = delete;
+
+  /// The choices of the `selectable` / `multi_selectable` field `field` (one without
+  /// `options_from`), when the host reads the plugin's form (GET /api/plugins/{key}) and when it
+  /// dry-runs a configuration (check_config). Empty (the default): the manifest's `options` stand.
+  /// Called on a fresh object bound to the host's services and an EMPTY config: no configuration
+  /// exists while a form is read. Keep it quick (the host waits at most 5 s) and at most 1,000
+  /// options; throwing, or anything larger, leaves the manifest's options and an `options_error`.
+  virtual std::vector<SelectOption> select_options(const std::string& field) {
+    (void)field;
+    return {};
+  }
 
   /// Host-facing: hands the object its services and validated configuration.
   void bind(HostServices& host, Config config) noexcept {

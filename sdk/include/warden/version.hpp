@@ -27,5 +27,9 @@
 ///   2.0  Solution::alarm(): the alert that caused the task. A data member of the base class every
 ///        solution derives from moves the derived class's members, so a solution built with 1.x
 ///        would be written over: rebuild every plugin and set its manifest's `sdk` to 2.
-#define WARDEN_SDK_MAJOR 2
+///   3.0  Plugin::select_options(field): a selectable field's choices supplied at run time. A
+///        virtual function of the base class every plugin derives from moves every slot of the
+///        derived classes' tables (run, deliver, do_action, …), so a 2.x plugin would be called
+///        in the wrong function: rebuild every plugin and set its manifest's `sdk` to 3.
+#define WARDEN_SDK_MAJOR 3
 #define WARDEN_SDK_MINOR 0

@@ -18,7 +18,7 @@ constexpr const char* kToken = "plugin-routes-token";
 
 // A manifest that reads well but whose library is missing: the record fails yet keeps its fields.
 constexpr const char* kNoLibraryManifest = R"({
-  "key": "nolib", "kind": "alert_channel", "name": "No library", "version": "1.0.0", "sdk": 2,
+  "key": "nolib", "kind": "alert_channel", "name": "No library", "version": "1.0.0", "sdk": 3,
   "library": "libnolib.so", "description": "A channel whose library is missing",
   "fields": {
     "token":  {"type": "password", "ordinal": 1, "validate": ["require"], "label": "Access token",
@@ -41,7 +41,7 @@ class HttpPluginRoutes : public ::testing::Test {
 
     Router router;
     add_health_routes(router);
-    add_plugin_routes(router, registry_);
+    add_plugin_routes(router, registry_, make_shared_services());
     HttpServerOptions options;
     options.listen = "127.0.0.1:0";
     options.token = kToken;

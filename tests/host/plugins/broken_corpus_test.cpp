@@ -45,12 +45,12 @@ const std::vector<CorpusCase> kCorpus = {
     {"wrong_kind_library",
      "wrong_kind_library/libwrong_kind_library.so: the library reports kind \"solution\", but the "
      "manifest says \"timer_action\""},
-    {"manifest_sdk_3",
-     "manifest_sdk_3/manifest.json: sdk: built for SDK 3, but this host speaks SDK 2; the library "
+    {"manifest_sdk_4",
+     "manifest_sdk_4/manifest.json: sdk: built for SDK 4, but this host speaks SDK 3; the library "
      "was not opened"},
-    {"library_sdk_3",
-     "library_sdk_3/liblibrary_sdk_3.so: the library was built with SDK 3, but this host speaks "
-     "SDK 2"},
+    {"library_sdk_4",
+     "library_sdk_4/liblibrary_sdk_4.so: the library was built with SDK 4, but this host speaks "
+     "SDK 3"},
     {"factory_throws",
      "factory_throws/libfactory_throws.so: the factory failed: cannot reach the license server"},
     {"library_escapes",

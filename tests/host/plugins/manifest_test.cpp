@@ -16,7 +16,7 @@ std::string joined(const Problems& problems) {
 
 std::string with_fields(const std::string& fields) {
   return R"({"key": "chan", "kind": "alert_channel", "name": "Chan", "version": "1.2.3",
-             "sdk": 2, "library": "libchan.so", "fields": )" +
+             "sdk": 3, "library": "libchan.so", "fields": )" +
          fields + "}";
 }
 
@@ -74,17 +74,17 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         ManifestCase{"[1, 2]", "chan/manifest.json: must be a JSON object"},
         ManifestCase{R"({"key": "chan", "kind": "solution", "name": "x", "version": "1.0",
-                        "sdk": 2, "library": "l.so"})",
+                        "sdk": 3, "library": "l.so"})",
                      "chan/manifest.json: version: version \"1.0\" is not MAJOR.MINOR.PATCH"},
         ManifestCase{R"({"key": "chan", "kind": "solution", "name": "x", "version": "1.0.0",
                         "sdk": "1", "library": "l.so"})",
                      "chan/manifest.json: sdk: must be a whole number from 0 to 2147483647 (the "
                      "SDK major version)"},
         ManifestCase{R"({"key": "chan", "kind": "solution", "name": "x", "version": "1.0.0",
-                        "sdk": 2, "library": "/usr/lib/libc.so", "colour": 1})",
+                        "sdk": 3, "library": "/usr/lib/libc.so", "colour": 1})",
                      "chan/manifest.json: colour: unknown property"},
         ManifestCase{R"({"key": "chan", "kind": "solution", "name": "x", "version": "1.0.0",
-                        "sdk": 2, "library": "/usr/lib/libc.so"})",
+                        "sdk": 3, "library": "/usr/lib/libc.so"})",
                      "chan/manifest.json: library: library path \"/usr/lib/libc.so\" escapes"},
         ManifestCase{with_fields(R"({"a": {"type": "input_text"}})"),
                      "fields.a.ordinal: is required"},
@@ -110,6 +110,40 @@ INSTANTIATE_TEST_SUITE_P(
                                                          "validate": "require"}})"),
                      "fields.a.validate: must be a list of validator names"}));
 
+std::string with_group(const std::string& group) {
+  return R"({"key": "chan", "kind": "solution", "name": "x", "version": "1.0.0", "sdk": 3,
+             "library": "l.so", "description": "d", "group": )" +
+         group + "}";
+}
+
+TEST_F(ManifestTest, AGroupIsOptionalAndKept) {
+  auto m = read(with_group("\"Flink\""));
+  ASSERT_TRUE(m) << joined(problems_);
+  EXPECT_EQ(m->group, "Flink");
+  m = read(with_group("\"" + std::string(60, 'x') + "\u00e9\u00e9\u00e9\u00e9\""));
+  ASSERT_TRUE(m) << joined(problems_);  // 64 characters, 68 bytes
+  m = read(R"({"key": "chan", "kind": "solution", "name": "x", "version": "1.0.0", "sdk": 3,
+               "library": "l.so"})");
+  ASSERT_TRUE(m) << joined(problems_);
+  EXPECT_EQ(m->group, "");
+}
+
+TEST_F(ManifestTest, AGroupOfTheWrongShapeIsAProblemWithItsPlace) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"7", "chan/manifest.json: group: must be a string"},
+      {"[\"a\"]", "chan/manifest.json: group: must be a string"},
+      {"\"\"", "chan/manifest.json: group: must not be empty"},
+      {"\"  \"", "chan/manifest.json: group: must not be empty"},
+      {"\"" + std::string(65, 'x') + "\"",
+       "chan/manifest.json: group: is longer than 64 characters"},
+  };
+  for (const auto& [group, expected] : cases) {
+    SCOPED_TRACE(group);
+    EXPECT_FALSE(read(with_group(group)));
+    EXPECT_NE(joined(problems_).find(expected), std::string::npos) << joined(problems_);
+  }
+}
+
 TEST_F(ManifestTest, NumbersNoIntHoldsAreTheOrdinalsProblem) {
   for (const std::string ordinal :
        {"4294967296", "2147483648", "9223372036854775807", "9223372036854775808",
@@ -132,7 +166,7 @@ TEST_F(ManifestTest, NumbersNoIntHoldsAreTheOrdinalsProblem) {
 TEST_F(ManifestTest, HugeTextsAreProblemsNotCrashes) {
   const std::string huge(300'000, '7');
   auto m = read(R"({"key": "chan", "kind": "solution", "name": "x", "version": ")" + huge +
-                R"(", "sdk": 2, "library": "l.so"})");
+                R"(", "sdk": 3, "library": "l.so"})");
   EXPECT_FALSE(m);
   EXPECT_NE(joined(problems_).find("chan/manifest.json: version: is longer than 128 characters"),
             std::string::npos);

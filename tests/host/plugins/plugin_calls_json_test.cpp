@@ -85,6 +85,49 @@ TEST(PluginCallsJson, ADeliveryAndAFiringRoundTrip) {
   EXPECT_TRUE(a.ok);
 }
 
+TEST(PluginCallsJson, SelectOptionsAndTheirResultRoundTrip) {
+  EXPECT_EQ(select_options_call_from_json(*reparse(to_json(SelectOptionsCall{"zone"}))).field,
+            "zone");
+  SelectOptionsResult result;
+  result.ok = true;
+  result.options = {{"UTC", "UTC"}, {"Berlin", "Europe/Berlin"}};
+  const auto back = select_options_result_from_json(*reparse(to_json(result)));
+  EXPECT_TRUE(back.ok);
+  ASSERT_EQ(back.options.size(), 2u);
+  EXPECT_EQ(back.options[1].label, "Berlin");
+  EXPECT_EQ(back.options[1].value, "Europe/Berlin");
+  SelectOptionsResult failed;
+  failed.error = "no zones";
+  failed.failure_type = kPluginTimeout;
+  const auto failed_back = select_options_result_from_json(*reparse(to_json(failed)));
+  EXPECT_FALSE(failed_back.ok);
+  EXPECT_EQ(failed_back.error, "no zones");
+  EXPECT_EQ(failed_back.failure_type, kPluginTimeout);
+}
+
+TEST(PluginCallsJson, SelectOptionsPastTheirBoundsAreAnError) {
+  SelectOptionsResult many;
+  many.ok = true;
+  many.options.assign(kMaxSelectOptions + 1, {"a", "a"});
+  auto read = select_options_result_from_json(*reparse(to_json(many)));
+  EXPECT_FALSE(read.ok);
+  EXPECT_TRUE(read.options.empty());
+  EXPECT_EQ(read.error, "gave 1001 options; at most 1000 are shown");
+
+  SelectOptionsResult huge;
+  huge.ok = true;
+  huge.options = {{"fine", std::string(kMaxSelectOptionBytes + 1, 'v')}};
+  enforce_select_option_bounds(huge);
+  EXPECT_FALSE(huge.ok);
+  EXPECT_EQ(huge.error, "gave an option longer than 1024 bytes");
+
+  SelectOptionsResult enough;
+  enough.ok = true;
+  enough.options.assign(kMaxSelectOptions, {"a", std::string(kMaxSelectOptionBytes, 'v')});
+  enforce_select_option_bounds(enough);
+  EXPECT_TRUE(enough.ok);
+}
+
 TEST(PluginCallsJson, MalformedMessagesThrow) {
   Poco::JSON::Object bad;
   bad.set("ok", "yes");
@@ -95,6 +138,13 @@ TEST(PluginCallsJson, MalformedMessagesThrow) {
   Poco::JSON::Object delivery;
   delivery.set("channel", 5);
   EXPECT_ANY_THROW(delivery_call_from_json(delivery));
+  Poco::JSON::Object options;
+  options.set("ok", true);
+  EXPECT_ANY_THROW(select_options_result_from_json(options));  // no "options" list
+  Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+  list->add(5);
+  options.set("options", list);
+  EXPECT_ANY_THROW(select_options_result_from_json(options));
 }
 
 }  // namespace

@@ -30,5 +30,23 @@ TEST(ExampleAction, ItsLabelParamIsCheckedByTheManifest) {
   EXPECT_EQ(checked.errors.count("label"), 1u);
 }
 
+TEST(ExampleAction, ItsZonesComeFromTheCodeAndOthersFailTheFiring) {
+  BundledPlugin plugin("example");
+  auto action = plugin.make<TimerAction>(Poco::JSON::Object());
+  ASSERT_TRUE(action);
+  const auto zones = action->select_options("zone");
+  ASSERT_EQ(zones.size(), 4u);
+  EXPECT_EQ(zones[1].label, "Berlin (Europe/Berlin)");
+  EXPECT_EQ(zones[1].value, "Europe/Berlin");
+  EXPECT_TRUE(action->select_options("label").empty());
+
+  Poco::JSON::Object params, nothing;
+  params.set("zone", "Asia/Shanghai");
+  EXPECT_TRUE(plugin.make<TimerAction>(params)->fire(nothing, nothing).ok);
+  params.set("zone", "Mars/Olympus");
+  EXPECT_FALSE(plugin.make<TimerAction>(params)->fire(nothing, nothing).ok);
+  EXPECT_NE(plugin.log().find(R"(unknown zone "Mars/Olympus")"), std::string::npos) << plugin.log();
+}
+
 }  // namespace
 }  // namespace warden::test
