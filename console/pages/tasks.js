@@ -85,18 +85,9 @@ async function renderNew(view) {
   clear(view.main, h('p', {}, h('a', { href: '#/tasks' }, '← Tasks')), pageHeader('New task'), el);
 }
 
-/** A task id reads ts_<service>_<uuid>; the uuid has no underscore. */
-function serviceOf(taskId) {
-  const match = /^ts_(.+)_[^_]+$/.exec(taskId);
-  return match ? match[1] : null;
-}
-
 async function findTask(taskId) {
-  const service = serviceOf(taskId);
-  if (!service) return null;
-  // No route reads one task's condition, so look for it among its service's newest tasks.
-  const answer = await tasks.list({ service, p_size: 1000, page: 1 });
-  return (answer.data || []).find((t) => t.task_id === taskId) || null;
+  const answer = await tasks.list({ task_id: taskId, p_size: 1, page: 1 });
+  return (answer.data || [])[0] || null;
 }
 
 async function renderDetail(view, taskId) {
@@ -132,7 +123,7 @@ async function renderDetail(view, taskId) {
 
 async function drawCondition(taskId, box) {
   const task = await findTask(taskId);
-  if (!task) { clear(box, h('h2', {}, 'Condition'), h('p', { class: 'muted' }, 'Not found among its service’s newest 1000 tasks.')); return; }
+  if (!task) { clear(box, h('h2', {}, 'Condition'), h('p', { class: 'muted' }, 'No such task.')); return; }
   const plugin = (await plugins.get(task.service)).data;
   const form = await pluginForm(plugin, { values: task.condition || {}, errorPrefixes: ['condition.'], idPrefix: 'update' });
   const outcome = outcomeArea();

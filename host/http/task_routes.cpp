@@ -137,6 +137,7 @@ void add_list_tasks(Router& router, TaskManager& tasks) {
       TaskQuery query;
       query.page_size = optional_int(*body, "p_size", 1, 1000).value_or(10);
       query.page = optional_int(*body, "page", 1, 1'000'000).value_or(1);
+      query.task_id = optional_string(*body, "task_id", "task_id");
       query.service = optional_string(*body, "service", "service");
       if (auto status = optional_string(*body, "status", "status"))
         query.status = status_field(*status, "status", "ready, waiting, running, finished, failed");

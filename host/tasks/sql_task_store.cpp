@@ -214,8 +214,12 @@ std::vector<TaskRecord> SqlTaskStore::find_many(const std::vector<std::string>& 
 TaskPage SqlTaskStore::list(const TaskQuery& query) {
   std::string where;
   std::vector<std::string> params;
+  if (query.task_id) {
+    where += " WHERE task_id = ?";
+    params.push_back(*query.task_id);
+  }
   if (query.service) {
-    where += " WHERE service = ?";
+    where += where.empty() ? " WHERE service = ?" : " AND service = ?";
     params.push_back(*query.service);
   }
   if (query.status) {

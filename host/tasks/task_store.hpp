@@ -15,6 +15,7 @@ class PgWriterSlot;
 
 /// Which tasks `TaskStore::list` returns: newest first, `page` counted from 1.
 struct TaskQuery {
+  std::optional<std::string> task_id;  ///< one task (the console's detail page)
   std::optional<std::string> service;
   std::optional<TaskStatus> status;
   int page = 1;

@@ -208,6 +208,15 @@ TEST_F(TaskApi, ListsFilterAndPage) {
   EXPECT_EQ(all.json->getValue<int>("total"), 4);
   EXPECT_EQ(all.body.find("hunter2"), std::string::npos) << all.body;
   EXPECT_NE(all.body.find("******"), std::string::npos);
+  // One task by its id (the console's detail page), whatever its age.
+  auto one = post("/api/tasks", R"({"task_id": ")" + ids[0] + R"("})");
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(one.json->getValue<int>("total"), 1);
+  EXPECT_EQ(one.json->getArray("data")->getObject(0)->getValue<std::string>("task_id"), ids[0]);
+  EXPECT_EQ(post("/api/tasks", R"({"task_id": "ts_test_nope"})").json->getValue<int>("total"), 0);
+  EXPECT_EQ(post("/api/tasks", R"({"task_id": ")" + ids[0] + R"(", "service": "scripted"})")
+                .json->getValue<int>("total"),
+            0);
 }
 
 TEST_F(TaskApi, StartUpdateAndExternalStatusFollowTheTaskLifeCycle) {
