@@ -106,8 +106,7 @@ async function renderDetail(view, taskId) {
     const result = await tasks.result(taskId);
     update(summary, result, () => h('section', { class: 'card' }, facts([
       ['Status', h('span', { id: 'task-status' }, badge(result.status), result.skipped ? ' (skipped)' : '')],
-      // The API names a task's current step nowhere yet; shown once it does.
-      result.step !== undefined ? ['Step', result.step] : null,
+      ['Step', h('span', { id: 'task-step' }, result.step ?? '—')],
       ['Message', result.message || '—'],
       ['Failure type', result.failure_type || '—'],
       ['Started', h('span', { id: 'task-started' }, time(result.start_time))], ['Ended', time(result.end_time)],

@@ -30,6 +30,8 @@ Poco::JSON::Object::Ptr task_result_json(const TaskRecord& task, std::int64_t no
   out->set("task_id", task.task_id);
   out->set("status", std::string(to_string(task.status)));
   out->set("message", task.message());
+  // The step it runs or waits to run; once ended, the one it ended in. `run` is the first.
+  out->set("step", task.step.empty() ? std::string("run") : task.step);
   if (!task.failure_type.empty()) out->set("failure_type", task.failure_type);
   if (task.skipped) out->set("skipped", true);
   if (!task.action_id.empty()) out->set("action_id", task.action_id);

@@ -86,6 +86,7 @@ TEST_F(TaskApi, CreateStatusAndResultInSeed004Shapes) {
   EXPECT_EQ(result.json->getValue<std::string>("result"), "ok");
   EXPECT_EQ(result.json->getObject("data")->getValue<std::string>("step"), "step1");
   EXPECT_EQ(result.json->getObject("data")->getValue<std::string>("message"), "hi");
+  EXPECT_EQ(result.json->getValue<std::string>("step"), "run");  // the one it ended in
   EXPECT_GE(result.json->getValue<double>("spend_time"), 0.0);
   EXPECT_TRUE(result.json->has("start_time") && result.json->has("end_time"));
 }
