@@ -56,7 +56,7 @@ test('the task detail shows the result, re-runs the task and adds and deletes a 
   await visit(page, `#/tasks/${encodeURIComponent(taskId)}`);
   await page.waitForSelector('#task-status');
   assert.match(await page.textContent('#task-status'), /finished/);
-  assert.equal(await page.textContent('#task-step'), 'run'); // sleep ends in its first step
+  assert.equal(await page.textContent('#task-step'), 'wake'); // sleep waits, then ends in its step wake
   assert.equal(await page.inputValue('#update-seconds'), '3');
 
   // A timer event: the preview shows the next due times before anything is saved.
