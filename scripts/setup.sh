@@ -22,6 +22,8 @@ packages=(
   prometheus-alertmanager  # the Alertmanager webhook e2e test: the real sender
   clang libclang-rt-14-dev  # the fuzz targets (scripts/fuzz.sh): clang 14 and its libFuzzer
   chromium  # the console's browser tests: playwright-core (npm, tests/console/) drives Debian's chromium
+  librdkafka-dev  # the Kafka outbox relay (C++ API) and the tests' mock broker (rdkafka_mock.h)
+  python3-confluent-kafka  # the README's Python worker, run by the tests and bench/kafka_handoff.py
 )
 
 missing=()
