@@ -50,7 +50,7 @@ class ActionKind {
   virtual ActionAttempt run(const ActionInput& input) const noexcept = 0;
 };
 
-/// The kinds by name (notice, solution, webhook; message_queue later).
+/// The kinds by name (notice, solution, webhook, message_queue).
 class ActionKinds {
  public:
   void add(std::unique_ptr<ActionKind> kind);

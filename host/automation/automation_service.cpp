@@ -3,6 +3,7 @@
 #include "host/alerts/alert_service.hpp"
 #include "host/automation/kinds/notice_action.hpp"
 #include "host/automation/kinds/solution_action.hpp"
+#include "host/automation/kinds/message_queue_action.hpp"
 #include "host/automation/kinds/webhook_action.hpp"
 #include "host/services/alert_relay.hpp"
 #include "host/tasks/task_manager.hpp"
@@ -30,6 +31,7 @@ AutomationService::AutomationService(Database& database, const PluginRegistry& r
         return std::nullopt;
       }));
   kinds_.add(std::make_unique<WebhookAction>(tasks, registry, *services.templates));
+  kinds_.add(std::make_unique<MessageQueueAction>(options.outbox, *services.templates));
   tasks.add_listener(this);
 }
 

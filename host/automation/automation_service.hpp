@@ -8,6 +8,8 @@
 
 namespace warden::host {
 
+class OutboxRelay;
+
 class AlertRelay;
 class AlertService;
 class Database;
@@ -18,10 +20,12 @@ struct SharedServices;
 struct AutomationOptions {
   int workers = 4;                          ///< action_workers
   std::int64_t close_after_ms = 3'600'000;  ///< alert_close_after
+  /// The Kafka outbox's relay (message_queue actions); null without mq_conf. Outlives the service.
+  OutboxRelay* outbox = nullptr;
 };
 
 /// Everything automation needs, made in the right order over one database: the action kinds
-/// (notice, solution, webhook), the policies, the saved solutions and the engine, wired to the
+/// (notice, solution, webhook, message_queue), the policies, the saved solutions and the engine, wired to the
 /// alerts (the notice pipeline, the circuit breaker) and the tasks. It hears task ends as a
 /// TaskListener; plugins' alerts reach the engine through the relay once connected.
 class AutomationService final : public TaskListener {

@@ -3,7 +3,47 @@
 #include "host/http/body_fields.hpp"
 #include "host/http/json.hpp"
 
+#include <Poco/JSON/Parser.h>
+
 namespace warden::host::http {
+namespace {
+
+/// Seed 004's status_message: every status a worker reports, with its message or null.
+Poco::JSON::Object::Ptr status_message_json(const TaskRecord& task) {
+  auto out = object();
+  for (const char* status : {"running", "finished", "failed"}) {
+    auto it = task.messages.find(status);
+    if (it == task.messages.end())
+      out->set(status, Poco::Dynamic::Var());
+    else
+      out->set(status, it->second);
+  }
+  return out;
+}
+
+/// What a solution recorded (an object) or an external worker gave (any JSON value).
+Poco::Dynamic::Var result_json(const std::string& text) {
+  if (text.empty()) return object();
+  try {
+    return Poco::JSON::Parser().parse(text);
+  } catch (const Poco::Exception&) {
+    return object();
+  }
+}
+
+}  // namespace
+
+Poco::JSON::Object::Ptr service_json(const std::string& service, const SourceDb* external) {
+  auto out = object();
+  out->set("service", service);
+  out->set("external", external != nullptr);
+  if (external) {
+    out->set("topic_name", external->topic_name);
+    out->set("source_name", external->source_name);
+    out->set("consumer_id", external->consumer_id);
+  }
+  return out;
+}
 
 Poco::JSON::Object::Ptr task_status_json(const std::string& task_id,
                                          const std::optional<TaskRecord>& task) {
@@ -35,7 +75,9 @@ Poco::JSON::Object::Ptr task_result_json(const TaskRecord& task, std::int64_t no
   if (!task.failure_type.empty()) out->set("failure_type", task.failure_type);
   if (task.skipped) out->set("skipped", true);
   if (!task.action_id.empty()) out->set("action_id", task.action_id);
-  out->set("data", parse_object(task.result));
+  out->set("data", result_json(task.result));
+  out->set("status_message", status_message_json(task));
+  if (!task.worker.empty()) out->set("worker", task.worker);
   out->set("start_time", time_or_null(task.start_ms));
   out->set("end_time", time_or_null(task.end_ms));
   double spend = 0;
@@ -50,8 +92,11 @@ Poco::JSON::Object::Ptr task_list_json(const TaskRecord& task,
   auto entry = object();
   entry->set("task_id", task.task_id);
   entry->set("service", task.service);
+  entry->set("source_name", task.source_name);
   entry->set("status", std::string(to_string(task.status)));
   entry->set("message", task.message());
+  entry->set("status_message", status_message_json(task));
+  if (!task.worker.empty()) entry->set("worker", task.worker);
   entry->set("condition", masked_condition);
   entry->set("create_time", time_or_null(task.create_ms));
   entry->set("start_time", time_or_null(task.start_ms));

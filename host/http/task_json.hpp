@@ -1,5 +1,6 @@
 #pragma once
 
+#include "host/config/host_config.hpp"
 #include "host/tasks/task_record.hpp"
 
 #include <Poco/JSON/Object.h>
@@ -19,5 +20,8 @@ Poco::JSON::Object::Ptr task_result_json(const TaskRecord& task, std::int64_t no
 /// One entry of `/api/tasks`, with its condition as a reader may see it.
 Poco::JSON::Object::Ptr task_list_json(const TaskRecord& task,
                                        const Poco::JSON::Object::Ptr& masked_condition);
+/// One entry of `/api/service_task`'s `services`: its name, and where an external service's tasks
+/// are published (`external` null: the host runs it).
+Poco::JSON::Object::Ptr service_json(const std::string& service, const SourceDb* external);
 
 }  // namespace warden::host::http

@@ -9,6 +9,7 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
+#include <warden/json_value.hpp>
 
 #include <cmath>
 
@@ -105,7 +106,13 @@ void add_update_status_task(Router& router, TaskManager& tasks) {
       auto status = status_field(string_field(*data, "status", "data.status"), "data.status",
                                  "running, finished, failed");
       auto message = optional_string(*data, "message", "data.message").value_or("");
-      auto record = tasks.update_status(id, status, message);
+      auto worker = optional_string(*data, "worker", "data.worker").value_or("");
+      if (worker.size() > 128)
+        throw HttpError(400, "\"data.worker\" must be at most 128 characters");
+      // The result, kept as the worker gave it (any JSON value); the body limit bounds it.
+      std::string result;
+      if (data->has("data") && !data->isNull("data")) result = compact_json(data->get("data"));
+      auto record = tasks.update_status(id, status, message, worker, result);
       auto out = ok();
       auto state = object();
       state->set("task_id", id);
@@ -187,9 +194,13 @@ void add_update_task(Router& router, TaskManager& tasks) {
 void add_service_task(Router& router, TaskManager& tasks) {
   router.add("POST", "/api/service_task", [&tasks](const Request&) {
     auto services = tasks.services();
+    Poco::JSON::Array::Ptr described = new Poco::JSON::Array;
+    for (const auto& service : services)
+      described->add(service_json(service, tasks.external_source(service)));
     auto out = ok();
     out->set("count", static_cast<int>(services.size()));
     out->set("data", string_array(services));
+    out->set("services", described);
     return Response::json(out);
   });
 }

@@ -31,12 +31,15 @@ class GroupCommit {
   /// Writes the rows in one transaction; it may bind them in place (they are not used after).
   using Write = std::function<void(std::vector<Row>&)>;
   using KeyOf = std::function<std::string(const Row&)>;
+  /// Called when `newer` replaces `older` in a batch, for what `newer` must keep of it.
+  using Carry = std::function<void(Row& newer, Row& older)>;
 
   /// `what` names the rows in log lines ("task", "timer").
-  GroupCommit(std::string what, Write write, KeyOf key_of)
+  GroupCommit(std::string what, Write write, KeyOf key_of, Carry carry = {})
       : what_(std::move(what)),
         write_(std::move(write)),
         key_of_(std::move(key_of)),
+        carry_(std::move(carry)),
         thread_([this] { loop(); }) {}
   ~GroupCommit() { stop(); }
   GroupCommit(const GroupCommit&) = delete;
@@ -143,10 +146,12 @@ class GroupCommit {
     for (auto& entry : batch) keys.push_back(key_of_(entry.row));
     for (std::size_t i = 0; i < batch.size(); ++i) {
       auto [it, fresh] = slot.try_emplace(keys[i], rows.size());
-      if (fresh)
+      if (fresh) {
         rows.push_back(std::move(batch[i].row));
-      else
+      } else {
+        if (carry_) carry_(batch[i].row, rows[it->second]);
         rows[it->second] = std::move(batch[i].row);
+      }
     }
     bool ok = false;
     for (int attempt = 1; attempt <= 3 && !ok; ++attempt) {
@@ -185,6 +190,7 @@ class GroupCommit {
   std::string what_;
   Write write_;
   KeyOf key_of_;
+  Carry carry_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable committed_;

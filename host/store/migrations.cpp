@@ -153,6 +153,20 @@ const std::vector<Migration>& all_migrations() {
        {"CREATE TABLE console_sessions (id_hash VARCHAR(64) PRIMARY KEY, "
         "created_ms BIGINT NOT NULL, expires_ms BIGINT NOT NULL)",
         "CREATE INDEX console_sessions_by_expiry ON console_sessions (expires_ms)"}},
+      // ---- Kafka hand-off (issue 19) ----
+      {24,
+       "the transactional outbox; external workers own their tasks",
+       // A row is written in the same transaction as the task (or action) it announces and
+       // relayed by its owner host (queue/outbox_relay): pending → sent, or failed for good.
+       // Ids are UUIDv7, so they sort by creation.
+       {"CREATE TABLE outbox (id VARCHAR(64) PRIMARY KEY, topic VARCHAR(255) NOT NULL, "
+        "msg_key TEXT NOT NULL, payload TEXT NOT NULL, headers_json TEXT NOT NULL, "
+        "created_ms BIGINT NOT NULL, status VARCHAR(16) NOT NULL, attempts INTEGER NOT NULL, "
+        "next_ms BIGINT NOT NULL, sent_ms BIGINT NOT NULL, last_error TEXT NOT NULL, "
+        "owner VARCHAR(128) NOT NULL)",
+        "CREATE INDEX outbox_pending ON outbox (owner, status, id)",
+        "CREATE INDEX outbox_by_status ON outbox (status, created_ms)",
+        "ALTER TABLE tasks ADD COLUMN worker VARCHAR(128) NOT NULL DEFAULT ''"}},
   };
   return migrations;
 }

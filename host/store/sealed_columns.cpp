@@ -78,6 +78,7 @@ const std::vector<SealedColumn>& sealed_columns() {
       {kTimerParams, "timers", "params_json", "kind", "id"},
       {kNamedConfigBody, "named_configs", "body", "collection", "name"},
       {kActionBody, "actions", "body", "id", "''"},
+      {kOutboxPayload, "outbox", "payload", "id", "''"},
   };
   return columns;
 }

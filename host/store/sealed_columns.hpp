@@ -20,6 +20,8 @@ inline constexpr std::string_view kTimerParams = "timers.params_json";
 inline constexpr std::string_view kNamedConfigBody = "named_configs.body";
 /// An action keeps the policy action it ran (its params) in its body.
 inline constexpr std::string_view kActionBody = "actions.body";
+/// A task's Kafka message carries its condition.
+inline constexpr std::string_view kOutboxPayload = "outbox.payload";
 }  // namespace sealed_column
 
 struct SealedColumn {

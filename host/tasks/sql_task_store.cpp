@@ -1,3 +1,4 @@
+#include "host/queue/outbox_store.hpp"
 #include "host/store/database.hpp"
 #include "host/store/pg_writer.hpp"
 #include "host/store/row_type_handler.hpp"
@@ -32,9 +33,10 @@ struct TaskRow {
   std::string action_id, alarm_json;
   int interrupted = 0;
   std::string owner;  ///< the host that runs it (WorkFence::owner)
+  std::string worker;
 
   // The columns, in kColumns' order.
-  static constexpr std::size_t kFields = 25;
+  static constexpr std::size_t kFields = 26;
   template <class Visit>
   void fields(Visit&& visit) {
     visit(task_id), visit(service), visit(source_name), visit(condition_json), visit(status),
@@ -42,7 +44,7 @@ struct TaskRow {
         visit(result_json), visit(step), visit(state_json), visit(wait_kind), visit(wake_ms),
         visit(poll_json), visit(answer_json), visit(timeout_ms), visit(deadline_ms),
         visit(generation), visit(skipped), visit(action_id), visit(alarm_json), visit(interrupted),
-        visit(owner);
+        visit(owner), visit(worker);
   }
 };
 
@@ -50,8 +52,7 @@ constexpr const char* kColumns =
     "task_id, service, source_name, condition_json, status, create_ms, start_ms, end_ms, "
     "messages_json, failure_type, result_json, step, state_json, wait_kind, wake_ms, poll_json, "
     "answer_json, timeout_ms, deadline_ms, generation, skipped, action_id, alarm_json, "
-    "interrupted, "
-    "owner";
+    "interrupted, owner, worker";
 
 std::string messages_to_json(const std::map<std::string, std::string>& messages) {
   Poco::JSON::Object object;
@@ -96,7 +97,8 @@ TaskRow to_row(const Database& db, const TaskRecord& r) {
           r.action_id,
           r.alarm,
           r.interrupted,
-          db.fence().owner()};
+          db.fence().owner(),
+          r.worker};
 }
 
 TaskRecord from_row(const Database& db, const TaskRow& row) {
@@ -125,6 +127,7 @@ TaskRecord from_row(const Database& db, const TaskRow& row) {
   r.action_id = row.action_id;
   r.alarm = row.alarm_json;
   r.interrupted = row.interrupted;
+  r.worker = row.worker;
   return r;
 }
 
@@ -158,10 +161,14 @@ void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
   if (records.empty()) return;
   std::vector<TaskRow> rows;
   rows.reserve(records.size());
-  for (const auto& r : records) rows.push_back(to_row(database_, r));
+  std::vector<OutboxMessage> outbox;  // committed with the rows they announce
+  for (const auto& r : records) {
+    rows.push_back(to_row(database_, r));
+    if (r.outbox) outbox.push_back(*r.outbox);
+  }
   static const std::string sql =
       std::string("INSERT INTO tasks (") + kColumns +
-      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (task_id) DO UPDATE SET service = excluded.service, "
       "source_name = excluded.source_name, condition_json = excluded.condition_json, "
       "status = excluded.status, create_ms = excluded.create_ms, start_ms = excluded.start_ms, "
@@ -173,13 +180,14 @@ void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
       "deadline_ms = excluded.deadline_ms, generation = excluded.generation, "
       "skipped = excluded.skipped, action_id = excluded.action_id, "
       "alarm_json = excluded.alarm_json, interrupted = excluded.interrupted, "
-      "owner = excluded.owner";
+      "owner = excluded.owner, worker = excluded.worker";
   if (pg_) {
     // Poco's PostgreSQL connector binds and waits row by row; libpq pipelines the batch.
     pg_->with(database_, [&](PgWriter& writer) {
       PgWriter::Transaction tx(writer);
       database_.fence().check(writer);
       for (auto& row : rows) writer.run_row(sql, row);
+      OutboxStore::append(database_, writer, outbox);
       tx.commit();
     });
     return;
@@ -188,6 +196,7 @@ void SqlTaskStore::write(const std::vector<TaskRecord>& records) {
   Poco::Data::Transaction tx(session);
   database_.fence().check(session);
   session << sql_for(session, sql), use(rows), now;
+  OutboxStore::append(database_, session, outbox);
   tx.commit();
 }
 

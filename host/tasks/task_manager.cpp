@@ -2,6 +2,7 @@
 
 #include "host/runtime/alert_json.hpp"
 #include "host/runtime/ids.hpp"
+#include "host/tasks/external_task.hpp"
 #include "host/tasks/poll_wait.hpp"
 #include "host/tasks/solution_condition.hpp"
 #include "host/tasks/step_runner.hpp"
@@ -73,7 +74,9 @@ void TaskManager::pick_up_locked(std::vector<TaskRecord>& records) {
     active.record = std::move(record);
     auto& r = active.record;
     if (r.status == TaskStatus::running) arm_deadline(r);
-    if (r.status == TaskStatus::waiting) {
+    if (r.status == TaskStatus::waiting && external_source(r.service)) {
+      arm_deadline(r);  // its message is in the outbox; a worker takes it from the topic
+    } else if (r.status == TaskStatus::waiting) {
       enqueue(id, r.generation);
     } else if (r.wait == TaskWait::none) {
       // The step was running (or about to run) when its host stopped: it runs again, unless a
@@ -126,10 +129,16 @@ void TaskManager::stop() {
                }));
 }
 
+const SourceDb* TaskManager::external_source(const std::string& service) const {
+  auto it = options_.source_db.find(service);
+  return it != options_.source_db.end() && is_external(it->second) ? &it->second : nullptr;
+}
+
 bool TaskManager::accepts(const std::string& service) const {
   if (options_.services && std::find(options_.services->begin(), options_.services->end(),
                                      service) == options_.services->end())
     return false;
+  if (external_source(service)) return true;
   auto record = registry_.find(service);
   return record && record->loaded() && record->manifest->kind == Kind::solution;
 }
@@ -139,11 +148,20 @@ std::vector<std::string> TaskManager::services() const {
   for (const auto& key : registry_.loaded_keys(Kind::solution)) {
     if (accepts(key)) out.push_back(key);
   }
+  for (const auto& [service, source] : options_.source_db) {
+    if (is_external(source) && accepts(service)) out.push_back(service);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
 Poco::JSON::Object::Ptr TaskManager::check_condition(const std::string& service,
                                                      const Poco::JSON::Object& condition) const {
+  if (accepts(service) && external_source(service)) {
+    // An external worker checks its own condition: the host keeps it as given.
+    return Poco::JSON::Object::Ptr(new Poco::JSON::Object(condition));
+  }
   auto record = registry_.find(service);
   if (!accepts(service) || !record)
     throw RequestError(RequestError::Kind::invalid, "service not support",
@@ -169,6 +187,13 @@ std::int64_t TaskManager::timeout_for(const std::string& service,
   return it != options_.service_timeout_ms.end() ? it->second : options_.default_timeout_ms;
 }
 
+void TaskManager::publish(TaskRecord& record, const SourceDb& source) const {
+  // The whole run's limit counts from the message: a task no worker takes fails at it too.
+  const auto now = now_ms();
+  record.deadline_ms = record.timeout_ms > 0 ? now + record.timeout_ms : 0;
+  record.outbox = std::make_shared<const OutboxMessage>(external_task_message(record, source, now));
+}
+
 std::string TaskManager::create(const std::string& service, const Poco::JSON::Object& condition,
                                 std::optional<std::int64_t> timeout_ms, bool queue,
                                 const TaskOrigin& origin) {
@@ -185,11 +210,19 @@ std::string TaskManager::create(const std::string& service, const Poco::JSON::Ob
   record.timeout_ms = timeout_for(service, timeout_ms);
   record.action_id = origin.action_id;
   if (origin.alarm) record.alarm = compact_json(*alert_to_json(*origin.alarm));
+  const auto* source = external_source(service);
+  if (source && queue) publish(record, *source);
   const auto id = record.task_id;
   ++created_;
-  commit_and_wait(record, [this, queue, record] {
+  commit_and_wait(record, [this, queue, record]() mutable {
     if (!queue) return;
+    auto outbox = std::move(record.outbox);
     active_[record.task_id].record = record;
+    if (outbox) {
+      arm_deadline(record);
+      if (options_.outbox_committed) options_.outbox_committed({*outbox});
+      return;
+    }
     enqueue(record.task_id, record.generation);
   });
   return id;
@@ -266,7 +299,8 @@ TaskPage TaskManager::list(const TaskQuery& query) {
 }
 
 TaskRecord TaskManager::update_status(const std::string& task_id, TaskStatus status,
-                                      const std::string& message) {
+                                      const std::string& message, const std::string& worker,
+                                      const std::string& data) {
   if (status != TaskStatus::running && !is_terminal(status))
     throw RequestError(
         RequestError::Kind::invalid,
@@ -289,16 +323,30 @@ TaskRecord TaskManager::update_status(const std::string& task_id, TaskStatus sta
                            (was == "finished" ? "finished" : "failed") +
                            "; /api/start_task queues it again");
   }
+  if (!worker.empty() && !r.worker.empty() && worker != r.worker) {
+    // A redelivered message reached a second worker: the first one's run stands.
+    if (!active.executing && active.version == 0) active_.erase(it);  // loaded just now
+    throw RequestError(RequestError::Kind::conflict,
+                       "task \"" + task_id + "\" is owned by worker \"" + r.worker +
+                           "\", which reported it running first; worker \"" + worker +
+                           "\" must leave it");
+  }
+  if (!worker.empty() && r.worker.empty()) r.worker = worker;
+  if (!data.empty()) r.result = data;
   auto done = std::make_shared<std::promise<bool>>();
   auto future = done->get_future();
   if (status == TaskStatus::running) {
     if (r.status == TaskStatus::ready || r.status == TaskStatus::waiting) {
-      // An external worker took the task: the host does not run it, but its timeout still counts.
+      // An external worker took the task: the host does not run it, but its timeout still counts
+      // (for an external service's task, from its message; armed then).
+      const bool armed = r.status == TaskStatus::waiting && external_source(r.service);
       r.status = TaskStatus::running;
       r.wait = TaskWait::external;
       r.start_ms = now_ms();
-      if (r.timeout_ms > 0) r.deadline_ms = r.start_ms + r.timeout_ms;
-      arm_deadline(r);
+      if (!armed) {
+        if (r.timeout_ms > 0) r.deadline_ms = r.start_ms + r.timeout_ms;
+        arm_deadline(r);
+      }
       for (auto* listener : listeners_) listener->task_started(task_id, r.generation, r.start_ms);
     }
     r.messages["running"] = message;
@@ -347,6 +395,8 @@ void TaskManager::restart(const std::string& task_id) {
   fresh.alarm = r.alarm;
   fresh.status = TaskStatus::waiting;
   fresh.generation = r.generation + 1;
+  const auto* source = external_source(fresh.service);
+  if (source) publish(fresh, *source);  // a new message, for the new run
   auto& active = active_[task_id];
   active = Active{};
   active.record = std::move(fresh);
@@ -354,13 +404,21 @@ void TaskManager::restart(const std::string& task_id) {
   auto done = std::make_shared<std::promise<bool>>();
   auto future = done->get_future();
   const auto generation = active.record.generation;
-  commit_locked(active, [this, done, task_id, generation](bool ok) {
+  auto outbox = active.record.outbox;
+  commit_locked(active, [this, done, task_id, generation, outbox](bool ok) {
     if (ok) {
       std::lock_guard relock(mutex_);
-      enqueue(task_id, generation);
+      if (!outbox) {
+        enqueue(task_id, generation);
+      } else if (auto it = active_.find(task_id);
+                 it != active_.end() && it->second.record.generation == generation) {
+        arm_deadline(it->second.record);
+        if (options_.outbox_committed) options_.outbox_committed({*outbox});
+      }
     }
     done->set_value(ok);
   });
+  active.record.outbox.reset();  // committed with this row only
   lock.unlock();
   if (!future.get())
     throw RequestError(RequestError::Kind::unavailable,
@@ -652,6 +710,8 @@ void TaskManager::on_deadline(const std::string& task_id, std::int64_t generatio
     doing = " while it polled for step " + r.step;
   else if (r.wait == TaskWait::external)
     doing = " while an external worker had it";
+  else if (r.status == TaskStatus::waiting && external_source(r.service))
+    doing = " while no worker had taken it from topic " + external_source(r.service)->topic_name;
   end_locked(active, TaskStatus::failed,
              "timed out: the task ran longer than its timeout of " + seconds_text(r.timeout_ms) +
                  " s" + doing,

@@ -19,6 +19,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,6 +39,9 @@ struct TaskManagerOptions {
   std::map<std::string, std::int64_t> service_timeout_ms;  ///< per solution
   std::optional<std::vector<std::string>> services;        ///< `service`; absent: every solution
   std::map<std::string, SourceDb> source_db;
+  /// Hears of outbox messages (external tasks') once committed: the relay, which then sends
+  /// them at once rather than at its next look at the table. May be empty.
+  std::function<void(std::vector<OutboxMessage>)> outbox_committed;
   /// Ended tasks kept in memory for reads (the newest ones); older ones are read from the store.
   std::size_t recent_capacity = 20'000;
   /// What waits are due by and records are dated with; outlives the manager.
@@ -89,9 +93,12 @@ class TaskManager {
   /// The current record of each id (nullopt for an unknown id), in the order asked.
   std::vector<std::optional<TaskRecord>> find(const std::vector<std::string>& task_ids);
   std::optional<TaskRecord> find(const std::string& task_id);
-  /// An external worker's report: `running`, `finished` or `failed`, with a message.
+  /// An external worker's report: `running`, `finished` or `failed`, with a message. `worker`
+  /// (may be empty): the first worker to report `running` owns the run, and another's report is
+  /// refused (RequestError conflict). `data`: the result as compact JSON, or empty.
   TaskRecord update_status(const std::string& task_id, TaskStatus status,
-                           const std::string& message);
+                           const std::string& message, const std::string& worker = "",
+                           const std::string& data = "");
   /// Queues a `ready`, `finished` or `failed` task again, from its first step.
   void restart(const std::string& task_id);
   /// Replaces the condition of a task that is neither `waiting` nor `running`.
@@ -108,8 +115,11 @@ class TaskManager {
   /// values. Throws RequestError (invalid): "service not support", or the fields' errors.
   Poco::JSON::Object::Ptr check_condition(const std::string& service,
                                           const Poco::JSON::Object& condition) const;
-  /// The solutions create_task accepts: `service` from the config, or every loaded solution.
+  /// The services create_task accepts: `service` from the config, or every loaded solution and
+  /// every external service.
   std::vector<std::string> services() const;
+  /// The external services' sources (source_db entries with a topic) by service.
+  const SourceDb* external_source(const std::string& service) const;
   /// The condition with password fields masked, for a read endpoint.
   Poco::JSON::Object::Ptr masked_condition(const TaskRecord& task) const;
 
@@ -156,6 +166,8 @@ class TaskManager {
   /// Commits a record and waits for it; throws RequestError::unavailable when it cannot be stored.
   void commit_and_wait(TaskRecord record, std::function<void()> then_locked = {});
   bool accepts(const std::string& service) const;
+  /// Makes the outbox message of `record`'s run (an external service's task) and its deadline.
+  void publish(TaskRecord& record, const SourceDb& source) const;
 
   TaskStore& store_;
   PluginRegistry& registry_;

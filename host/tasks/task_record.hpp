@@ -1,7 +1,10 @@
 #pragma once
 
+#include "host/queue/outbox_message.hpp"
+
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,6 +72,13 @@ struct TaskRecord {
   /// caused it (alert_to_json as text; the solution's alarm()). Empty otherwise.
   std::string action_id;
   std::string alarm;
+
+  /// The external worker that reported the task running (update_status_task's `worker`): only
+  /// it may report on this run. Empty: none claimed it.
+  std::string worker;
+  /// Not a column: seed 004's message for this run, written to the outbox in the same
+  /// transaction as this row (a task of an external service, queued).
+  std::shared_ptr<const OutboxMessage> outbox;
 
   /// The message of the current status, or "".
   std::string message() const {
