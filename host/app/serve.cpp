@@ -21,6 +21,8 @@
 #include "host/isolation/runner_host.hpp"
 #include "host/plugins/gated_plugin_host.hpp"
 #include "host/plugins/plugin_registry.hpp"
+#include "host/queue/kafka_config.hpp"
+#include "host/queue/outbox_relay.hpp"
 #include "host/runtime/clock.hpp"
 #include "host/services/logging.hpp"
 #include "host/store/database.hpp"
@@ -99,6 +101,25 @@ void load_plugins(PluginRegistry& registry) {
                report.failed.size(), took.count());
 }
 
+/// The Kafka outbox's relay when the configuration has an mq_conf, else null.
+std::unique_ptr<OutboxRelay> make_outbox_relay(OutboxStore& store, const HostConfig& config,
+                                               const std::string& host_id) {
+  if (!config.mq_conf.configured()) return nullptr;
+  OutboxRelayOptions options;
+  options.properties = producer_properties(config.mq_conf, "warden-" + host_id);
+  options.host_id = host_id;
+  return std::make_unique<OutboxRelay>(store, std::move(options));
+}
+
+TaskManagerOptions task_options(const HostConfig& config, OutboxRelay* outbox) {
+  auto options = TaskService::options_from(config);
+  if (outbox)
+    options.outbox_committed = [outbox](std::vector<OutboxMessage> messages) {
+      outbox->committed(std::move(messages));
+    };
+  return options;
+}
+
 TimerServiceOptions timer_options(const HostConfig& config) {
   TimerServiceOptions options;
   options.workers = config.timer_workers;
@@ -111,9 +132,12 @@ TimerServiceOptions timer_options(const HostConfig& config) {
 /// actions, made when it starts coordinating (so that they read the channels, policies and rules
 /// as they are then).
 struct Services {
-  Services(Database& database, PluginRegistry& registry, const HostConfig& config)
+  Services(Database& database, PluginRegistry& registry, const HostConfig& config,
+           const std::string& host_id)
       : shared(make_shared_services()),
-        tasks(database, registry, shared, TaskService::options_from(config)),
+        outbox_store(database),
+        outbox(make_outbox_relay(outbox_store, config, host_id)),
+        tasks(database, registry, shared, task_options(config, outbox.get())),
         timers(database, registry, shared, timer_options(config)),
         database_(database),
         registry_(registry),
@@ -140,7 +164,8 @@ struct Services {
     automation = std::make_unique<AutomationService>(
         database_, registry_, shared, *alerts, tasks.manager(),
         AutomationOptions{.workers = config_.action_workers,
-                          .close_after_ms = config_.alert_close_after * 1000});
+                          .close_after_ms = config_.alert_close_after * 1000,
+                          .outbox = outbox.get()});
     // Channel instances, notices and circuit breaking; plugins raise alerts through the relay.
     alerts->connect(*shared.alerts);
     // Alerts from plugins meet their records and the policies first.
@@ -152,6 +177,7 @@ struct Services {
     coordinating_ = true;
   }
   void start_own_work() {
+    if (outbox) outbox->start();
     tasks.start();
     timers.start();
   }
@@ -170,10 +196,13 @@ struct Services {
     timers.stop();                       // running timer actions end, their outcomes committed
     tasks.stop();                        // running steps end and their boundaries are committed
     if (alerts) alerts->stop();          // after tasks and timers (they may raise alerts)
+    if (outbox) outbox->stop();          // last: tasks and actions write to the outbox
     registry_.provide_list("channels", {});
   }
 
   SharedServices shared;
+  OutboxStore outbox_store;
+  std::unique_ptr<OutboxRelay> outbox;  ///< with mq_conf only
   TaskService tasks;
   TimerService timers;
   std::unique_ptr<AlertService> alerts;
@@ -204,7 +233,8 @@ http::Router own_routes(PluginRegistry& registry, Services& services, const Host
   http::add_metrics_routes(router, registry, metrics, &services.tasks.manager(), &services.timers,
                            services.alerts ? &services.alerts->pipeline() : nullptr,
                            services.alerts ? &services.alerts->breaker() : nullptr,
-                           services.automation ? &services.automation->engine() : nullptr);
+                           services.automation ? &services.automation->engine() : nullptr,
+                           services.outbox.get());
   return router;
 }
 
@@ -247,7 +277,7 @@ void run(const HostConfig& config, const std::string& token, sigset_t& stop_sign
   const auto call_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::seconds(config.http_header_timeout + config.http_body_timeout));
 
-  Services services(database, registry, config);
+  Services services(database, registry, config, membership.host_id());
   if (coordinates) {
     services.start_coordinating();
   } else {

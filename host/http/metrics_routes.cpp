@@ -2,6 +2,8 @@
 
 #include "host/http/alert_metrics.hpp"
 #include "host/http/automation_metrics.hpp"
+#include "host/queue/outbox_relay.hpp"
+#include "host/runtime/clock.hpp"
 #include "host/tasks/task_manager.hpp"
 #include "host/timers/timer_service.hpp"
 
@@ -69,12 +71,42 @@ std::string timer_metrics_text(const TimerService& timers) {
   return out.str();
 }
 
+/// Rows in the outbox (every host's: one table), and what this host's relay did.
+std::string outbox_metrics_text(OutboxRelay& outbox) {
+  std::ostringstream out;
+  const auto rows = outbox.store().counts();
+  const auto relayed = outbox.counts();
+  const auto now = system_clock().now_ms();
+  const double oldest =
+      rows.oldest_pending_ms > 0
+          ? static_cast<double>(std::max<std::int64_t>(0, now - rows.oldest_pending_ms)) / 1000.0
+          : 0.0;
+  out << "# HELP warden_outbox_messages Kafka outbox messages by state (every host's).\n"
+      << "# TYPE warden_outbox_messages gauge\n"
+      << "warden_outbox_messages{state=\"pending\"} " << rows.pending << "\n"
+      << "warden_outbox_messages{state=\"failed\"} " << rows.failed << "\n"
+      << "# HELP warden_outbox_oldest_pending_seconds Age of the oldest message not yet sent.\n"
+      << "# TYPE warden_outbox_oldest_pending_seconds gauge\n"
+      << "warden_outbox_oldest_pending_seconds " << oldest << "\n"
+      << "# HELP warden_outbox_sent_total Messages the broker acknowledged (this host).\n"
+      << "# TYPE warden_outbox_sent_total counter\n"
+      << "warden_outbox_sent_total " << relayed.sent << "\n"
+      << "# HELP warden_outbox_retries_total Failed deliveries to be tried again (this host).\n"
+      << "# TYPE warden_outbox_retries_total counter\n"
+      << "warden_outbox_retries_total " << relayed.retries << "\n"
+      << "# HELP warden_outbox_failed_total Messages the broker refused for good (this host).\n"
+      << "# TYPE warden_outbox_failed_total counter\n"
+      << "warden_outbox_failed_total " << relayed.failed << "\n";
+  return out.str();
+}
+
 }  // namespace
 
 void add_metrics_routes(Router& router, const PluginRegistry& registry,
                         std::shared_ptr<const RequestMetrics> requests, const TaskManager* tasks,
                         const TimerService* timers, const NoticePipeline* notices,
-                        const CircuitBreaker* breaker, const ActionEngine* automation) {
+                        const CircuitBreaker* breaker, const ActionEngine* automation,
+                        OutboxRelay* outbox) {
   router.add("GET", "/metrics", [=, &registry](const Request&) {
     std::ostringstream out;
     out << "# HELP warden_build_info The running host's version and plugin SDK major.\n"
@@ -98,6 +130,14 @@ void add_metrics_routes(Router& router, const PluginRegistry& registry,
     if (notices) out << alert_metrics_text(*notices);
     if (breaker) out << circuit_breaking_metrics_text(*breaker);
     if (automation) out << automation_metrics_text(*automation);
+    if (outbox) {
+      try {
+        out << outbox_metrics_text(*outbox);
+      } catch (const std::exception&) {
+        // The figures are read from the database: a scrape during an outage still answers.
+        out << "# outbox figures unavailable: the database could not be read\n";
+      }
+    }
     if (requests) out << requests->prometheus();
     return Response::text(out.str(), "text/plain; version=0.0.4; charset=utf-8");
   });

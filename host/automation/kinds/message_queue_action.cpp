@@ -73,7 +73,8 @@ ActionAttempt MessageQueueAction::run(const ActionInput& input) const noexcept {
       attempt.message = errors_text("the message_queue params cannot be read", errors);
       return attempt;
     }
-    std::string key = input.alert.id;
+    // The alert's own id; an alert without one is known by its record's.
+    std::string key = input.alert.id.empty() ? input.action.alert_id : input.alert.id;
     if (!p.key.empty()) {
       auto rendered = renderer_.render(p.key, *input.data, Escape::none);
       if (!rendered.ok()) {

@@ -10,9 +10,10 @@ class OutboxRelay;
 
 /// `message_queue` (seed 002): the alert as JSON (as GET /api/alerts shows it) published to a
 /// Kafka topic through the transactional outbox, as external tasks are. Params: `topic`, and `key`
-/// (a Mustache template over the alert, plain text; the alert's id when absent). Headers name
-/// the policy, the action and the signal. An attempt succeeds once the message is committed to
-/// the outbox: from there the relay delivers it at least once, whatever the broker's state.
+/// (a Mustache template over the alert, plain text; absent: the alert's id, or its record's).
+/// Headers name the policy, the action and the signal. An attempt succeeds once the message is
+/// committed to the outbox: from there the relay delivers it at least once, whatever the broker's
+/// state.
 class MessageQueueAction final : public ActionKind {
  public:
   /// `relay`: null when the host has no `mq_conf`; a policy naming this kind is then refused.
