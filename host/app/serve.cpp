@@ -259,6 +259,10 @@ void run(const HostConfig& config, const std::string& token, sigset_t& stop_sign
   // Read before anything starts: a wrong --ui-dir stops the host at once.
   auto console = config.ui_dir.empty() ? http::ConsoleAssets::embedded()
                                        : http::ConsoleAssets::from_dir(config.ui_dir);
+  if (config.mq_conf.configured()) {
+    check_mq_conf(config.mq_conf);
+    spdlog::info("kafka producer {}", describe(config.mq_conf));
+  }
   Database database = open_database(config, true);
   spdlog::info("database {} at schema version {}", database.uri(), database.schema_version());
   RunnerOptions runner;

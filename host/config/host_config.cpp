@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 namespace warden::host {
@@ -106,6 +108,93 @@ void read_source_db(const Reader& r, const YAML::Node& n, HostConfig& config) {
     if (auto v = s.second["topic_name"]) db.topic_name = r.string(v, path + ".topic_name");
     if (auto v = s.second["consumer_id"]) db.consumer_id = r.string(v, path + ".consumer_id");
     config.source_db[service] = db;
+  }
+}
+
+// A host name has at most 253 characters; an entry much longer than host:port is a mistake.
+constexpr std::size_t kMaxBootstrapServerLength = 300;
+
+std::string trimmed(std::string text) {
+  text.erase(0, text.find_first_not_of(" \t"));
+  text.erase(text.find_last_not_of(" \t") + 1);
+  return text;
+}
+
+std::vector<std::string> read_bootstrap_servers(const Reader& r, const YAML::Node& n,
+                                                const std::string& key) {
+  std::vector<std::string> servers;
+  if (n.IsScalar()) {
+    const auto text = n.as<std::string>();
+    for (std::size_t start = 0;;) {
+      const auto comma = text.find(',', start);
+      servers.push_back(trimmed(text.substr(start, comma - start)));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  } else if (n.IsSequence()) {
+    for (const auto& item : n) servers.push_back(trimmed(r.string(item, key + "[]")));
+  } else {
+    r.fail(n, key, "must be a list of host:port strings or one \"host:port,host:port\" string");
+  }
+  if (servers.empty()) r.fail(n, key, "must name at least one host:port");
+  for (const auto& server : servers) {
+    if (server.empty()) r.fail(n, key, "has an empty entry");
+    if (server.size() > kMaxBootstrapServerLength)
+      r.fail(
+          n, key,
+          "has an entry longer than " + std::to_string(kMaxBootstrapServerLength) + " characters");
+  }
+  return servers;
+}
+
+std::string read_security_protocol(const Reader& r, const YAML::Node& n, const std::string& key) {
+  auto protocol = r.string(n, key);
+  std::transform(protocol.begin(), protocol.end(), protocol.begin(),
+                 [](unsigned char c) { return std::toupper(c); });
+  static const std::set<std::string> known = {"PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"};
+  if (!known.contains(protocol))
+    r.fail(n, key, "must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL");
+  return protocol;
+}
+
+MqConf read_mq_conf(const Reader& r, const YAML::Node& n, const std::string& path) {
+  static const std::set<std::string> known = {"bootstrap_servers", "security_protocol",
+                                              "sasl_plain_username", "sasl_plain_password",
+                                              "librdkafka"};
+  MqConf conf;
+  if (n.IsNull()) return conf;  // `mq_conf:` with nothing: no Kafka (an environment's way out)
+  if (!n.IsMap()) r.fail(n, path, "must be a mapping");
+  for (const auto& entry : n) {
+    const auto key = entry.first.as<std::string>();
+    if (!known.contains(key)) r.fail(entry.first, path + "." + key, "unknown setting");
+  }
+  if (auto v = n["bootstrap_servers"])
+    conf.bootstrap_servers = read_bootstrap_servers(r, v, path + ".bootstrap_servers");
+  if (auto v = n["security_protocol"])
+    conf.security_protocol = read_security_protocol(r, v, path + ".security_protocol");
+  if (auto v = n["sasl_plain_username"])
+    conf.sasl_plain_username = r.string(v, path + ".sasl_plain_username");
+  if (auto v = n["sasl_plain_password"])
+    conf.sasl_plain_password = r.string(v, path + ".sasl_plain_password");
+  if (auto v = n["librdkafka"]) {
+    if (!v.IsMap())
+      r.fail(v, path + ".librdkafka", "must map a librdkafka property name to its value");
+    for (const auto& property : v) {
+      const auto name = property.first.as<std::string>();
+      if (name.empty()) r.fail(property.first, path + ".librdkafka", "has an empty property name");
+      conf.librdkafka[name] = r.string(property.second, path + ".librdkafka." + name);
+    }
+  }
+  return conf;
+}
+
+// Checked once the environment is chosen: its mq_conf may be the one that supplies the servers.
+void check_external_services(const Reader& r, const YAML::Node& root, const HostConfig& config) {
+  if (config.mq_conf.configured()) return;
+  for (const auto& [service, db] : config.source_db) {
+    if (db.topic_name.empty()) continue;
+    r.fail(root["source_db"][service]["topic_name"], "source_db." + service + ".topic_name",
+           "an external service needs mq_conf.bootstrap_servers");
   }
 }
 
@@ -218,10 +307,13 @@ void read_file(const std::filesystem::path& file, HostConfig& config,
   }
   if (auto n = root["service"]) config.services = r.strings(n, "service");
   if (auto n = root["source_db"]) read_source_db(r, n, config);
+  if (auto n = root["mq_conf"]) config.mq_conf = read_mq_conf(r, n, "mq_conf");
   if (auto section = root[config.env]) {
     if (!section.IsMap()) r.fail(section, config.env, "must be a mapping with a database URI");
     if (auto db = section["database"]) config.database = r.string(db, config.env + ".database");
+    if (auto n = section["mq_conf"]) config.mq_conf = read_mq_conf(r, n, config.env + ".mq_conf");
   }
+  check_external_services(r, root, config);
 }
 
 }  // namespace

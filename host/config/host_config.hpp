@@ -1,5 +1,7 @@
 #pragma once
 
+#include "host/config/mq_conf.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -59,6 +61,8 @@ struct HostConfig {
   std::size_t max_body_bytes = 1 << 20;
   std::optional<std::vector<std::string>> services;  ///< `service`: absent means every solution
   std::map<std::string, SourceDb> source_db;
+  /// The chosen environment's `mq_conf` when it has one, else the top-level one.
+  MqConf mq_conf;
   int task_timeout = 3600;                   ///< seconds a task may run in all; 0: none
   std::map<std::string, int> task_timeouts;  ///< per solution, overriding task_timeout
   int timer_workers = 4;                     ///< threads that run timer actions
