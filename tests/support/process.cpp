@@ -91,9 +91,9 @@ bool WardenProcess::wait_until_serving(std::chrono::milliseconds timeout) {
 
 int WardenProcess::stop() {
   ::kill(handle_->id(), SIGTERM);
-  int code = handle_->wait();
+  exit_code_ = handle_->wait();
   stopped_ = true;
-  return code;
+  return exit_code_;
 }
 
 void WardenProcess::kill() {
@@ -108,10 +108,12 @@ void WardenProcess::signal(int number) {
 
 bool WardenProcess::wait_for_exit(std::chrono::milliseconds timeout) {
   const auto until = std::chrono::steady_clock::now() + timeout;
-  while (handle_->tryWait() == -1) {
+  int code = -1;
+  while ((code = handle_->tryWait()) == -1) {
     if (std::chrono::steady_clock::now() > until) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  exit_code_ = code;
   stopped_ = true;
   return true;
 }

@@ -44,6 +44,8 @@ class WardenProcess {
   /// Waits until the process ends by itself (a crash) and reaps it: false if it still runs after
   /// `timeout`.
   bool wait_for_exit(std::chrono::milliseconds timeout);
+  /// The exit code once stop() or wait_for_exit() has seen the process end (-1 before).
+  int exit_code() const { return exit_code_; }
   std::string log() const;
   std::string out() const;
 
@@ -53,6 +55,7 @@ class WardenProcess {
   std::shared_ptr<Output> output_;
   std::thread out_reader_, err_reader_;
   int port_ = 0;
+  int exit_code_ = -1;
   bool stopped_ = false;
 };
 
