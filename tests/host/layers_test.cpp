@@ -67,7 +67,8 @@ TEST(Layers, RuntimeIncludesNoOtherHostFolder) {
 TEST(Layers, DomainFoldersIncludeNeitherHttpNorApp) {
   const auto out = violations(cross_folder_includes(),
                               {"automation", "alerts", "tasks", "timers", "services", "store",
-                               "config", "plugins", "runtime", "isolation", "runner", "cluster"},
+                               "config", "plugins", "runtime", "isolation", "runner", "cluster",
+                               "queue"},
                               {"http", "app"});
   EXPECT_EQ(out, "") << "only app/ wires http/ to the services:\n" << out;
 }
@@ -86,6 +87,12 @@ TEST(Layers, AutomationStandsOnAlertsAndTasksAndNeitherUsesIt) {
   auto out = violations(cross_folder_includes(), {"automation"}, {"timers"});
   out += violations(cross_folder_includes(), {"alerts", "tasks", "timers"}, {"automation"});
   EXPECT_EQ(out, "") << "automation joins alerts to tasks; nothing below it knows it:\n" << out;
+}
+
+TEST(Layers, TheOutboxKnowsNeitherTasksNorAutomation) {
+  const auto out =
+      violations(cross_folder_includes(), {"queue"}, {"tasks", "automation", "alerts", "timers"});
+  EXPECT_EQ(out, "") << "tasks and actions write to the outbox, not the other way round:\n" << out;
 }
 
 TEST(Layers, IsolationStandsOnPluginsAndOnlyTheAppChoosesIt) {
