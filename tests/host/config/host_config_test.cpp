@@ -18,6 +18,8 @@ source_db:
     source_name: 'mongo'
     topic_name: 'mq_aaa'
     consumer_id: 'c_aaa'
+mq_conf:
+  bootstrap_servers: ['127.0.0.1:9092']
 max_status_task: 25
 listen: 0.0.0.0:9000
 plugins_dir: [first, second]
@@ -89,6 +91,97 @@ TEST(HostConfig, ReadsHowLongAConnectionMayTakeToSendItsRequest) {
   EXPECT_EQ(c.http_idle_timeout, 2);
 }
 
+TEST(HostConfig, ReadsMqConf) {
+  test::TempDir dir;
+  auto file = dir.write("w.yaml", R"(
+mq_conf:
+  bootstrap_servers: ["k1:9092", "k2:9093"]
+  security_protocol: sasl_ssl
+  sasl_plain_username: user
+  sasl_plain_password: secret
+  librdkafka: {"message.timeout.ms": 30000, "compression.type": lz4}
+)");
+  const auto c = load_host_config(file, {});
+  EXPECT_TRUE(c.mq_conf.configured());
+  EXPECT_EQ(c.mq_conf.bootstrap_servers, (std::vector<std::string>{"k1:9092", "k2:9093"}));
+  EXPECT_EQ(c.mq_conf.security_protocol, "SASL_SSL");
+  EXPECT_EQ(c.mq_conf.sasl_plain_username, "user");
+  EXPECT_EQ(c.mq_conf.sasl_plain_password, "secret");
+  EXPECT_EQ(c.mq_conf.librdkafka,
+            (std::map<std::string, std::string>{{"compression.type", "lz4"},
+                                                {"message.timeout.ms", "30000"}}));
+  EXPECT_FALSE(load_host_config(std::nullopt, {}).mq_conf.configured());
+}
+
+TEST(HostConfig, ReadsBootstrapServersAsAListOrOneCommaSeparatedString) {
+  test::TempDir dir;
+  const auto servers = [&](const std::string& yaml) {
+    return load_host_config(dir.write("w.yaml", "mq_conf:\n  bootstrap_servers: " + yaml + "\n"),
+                            {})
+        .mq_conf.bootstrap_servers;
+  };
+  const std::vector<std::string> two = {"a:1", "b:2"};
+  EXPECT_EQ(servers("[a:1, b:2]"), two);
+  EXPECT_EQ(servers("\"a:1,b:2\""), two);
+  EXPECT_EQ(servers("a:1, b:2"), two);
+  EXPECT_EQ(servers("a:1"), std::vector<std::string>{"a:1"});
+}
+
+TEST(HostConfig, TheChosenEnvironmentsMqConfReplacesTheTopLevelOneWhole) {
+  test::TempDir dir;
+  auto file = dir.write("w.yaml", R"(
+source_db:
+  aaa: {source_name: mongo, topic_name: mq_aaa}
+mq_conf:
+  bootstrap_servers: top:9092
+  sasl_plain_username: user
+  sasl_plain_password: secret
+  librdkafka: {linger.ms: 5}
+TEST:
+  database: sqlite:test.db
+  mq_conf: {bootstrap_servers: "test:9092", security_protocol: plaintext}
+STAGE:
+  database: sqlite:stage.db
+PRODUCTION:
+  mq_conf:
+)");
+  ConfigOverrides o;
+  o.env = "TEST";
+  const auto test = load_host_config(file, o).mq_conf;
+  EXPECT_EQ(test.bootstrap_servers, std::vector<std::string>{"test:9092"});
+  EXPECT_EQ(test.security_protocol, "PLAINTEXT");
+  EXPECT_EQ(test.sasl_plain_username, "");
+  EXPECT_EQ(test.sasl_plain_password, "");
+  EXPECT_TRUE(test.librdkafka.empty());
+
+  o.env = "STAGE";
+  const auto stage = load_host_config(file, o).mq_conf;
+  EXPECT_EQ(stage.bootstrap_servers, std::vector<std::string>{"top:9092"});
+  EXPECT_EQ(stage.sasl_plain_username, "user");
+  EXPECT_EQ(stage.librdkafka.at("linger.ms"), "5");
+
+  // An empty mq_conf turns Kafka off there, so the external service `aaa` stops start-up.
+  o.env = "PRODUCTION";
+  try {
+    load_host_config(file, o);
+    FAIL() << "an external service without Kafka was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(
+        std::string(e.what()).find("w.yaml:3: source_db.aaa.topic_name: an external service needs "
+                                   "mq_conf.bootstrap_servers"),
+        std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(HostConfig, AnExternalServiceMayTakeItsServersFromItsEnvironment) {
+  test::TempDir dir;
+  auto file = dir.write("w.yaml",
+                        "source_db:\n  aaa: {topic_name: mq_aaa}\n  test: {source_name: builtin}\n"
+                        "TEST:\n  mq_conf: {bootstrap_servers: 'k:9092'}\n");
+  EXPECT_TRUE(load_host_config(file, {}).mq_conf.configured());
+}
+
 struct BadConfig {
   std::string yaml;
   std::string message;
@@ -119,7 +212,30 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"listen: [a\n", "bad.yaml:2: invalid YAML"},
         BadConfig{"source_db:\n  aaa: 3\n", "bad.yaml:2: source_db.aaa: must be a mapping"},
         BadConfig{"- a\n- b\n", "must be a mapping of settings"},
-        BadConfig{"notice_max_age: -1\n", "bad.yaml:1: notice_max_age: must not be negative"}));
+        BadConfig{"notice_max_age: -1\n", "bad.yaml:1: notice_max_age: must not be negative"},
+        BadConfig{"source_db:\n  aaa:\n    topic_name: mq_aaa\n",
+                  "bad.yaml:3: source_db.aaa.topic_name: an external service needs "
+                  "mq_conf.bootstrap_servers"},
+        BadConfig{"mq_conf:\n  bootstrap_servers: k:1\n  security_protocol: TLS\n",
+                  "bad.yaml:3: mq_conf.security_protocol: must be PLAINTEXT, SSL, SASL_PLAINTEXT "
+                  "or SASL_SSL"},
+        BadConfig{"mq_conf:\n  bootstrap_servers: k:1\n  sasl_username: u\n",
+                  "bad.yaml:3: mq_conf.sasl_username: unknown setting"},
+        BadConfig{"TEST:\n  mq_conf:\n    servers: k:1\n",
+                  "bad.yaml:3: TEST.mq_conf.servers: unknown setting"},
+        BadConfig{"mq_conf: k:9092\n", "bad.yaml:1: mq_conf: must be a mapping"},
+        BadConfig{"mq_conf:\n  bootstrap_servers: 'a:1,,b:2'\n",
+                  "bad.yaml:2: mq_conf.bootstrap_servers: has an empty entry"},
+        BadConfig{"mq_conf:\n  bootstrap_servers: []\n",
+                  "bad.yaml:2: mq_conf.bootstrap_servers: must name at least one host:port"},
+        BadConfig{"mq_conf:\n  bootstrap_servers: ['" + std::string(301, 'k') + "']\n",
+                  "mq_conf.bootstrap_servers: has an entry longer than 300 characters"},
+        BadConfig{"mq_conf:\n  bootstrap_servers: {a: 1}\n",
+                  "bad.yaml:2: mq_conf.bootstrap_servers: must be a list of host:port strings"},
+        BadConfig{"mq_conf:\n  librdkafka: [linger.ms]\n",
+                  "bad.yaml:2: mq_conf.librdkafka: must map a librdkafka property name"},
+        BadConfig{"mq_conf:\n  librdkafka:\n    linger.ms: [5]\n",
+                  "bad.yaml:3: mq_conf.librdkafka.linger.ms: must be a string"}));
 
 }  // namespace
 }  // namespace warden::host
