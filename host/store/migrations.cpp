@@ -113,7 +113,7 @@ const std::vector<Migration>& all_migrations() {
        // Plugin configuration (channel configs, task conditions, timer params, policies and saved
        // solutions, actions' bodies) sealed with AES-256-GCM; see sealed_columns.hpp.
        {},
-       seal_stored_secrets},
+       [](Poco::Data::Session& s, const SecretBox* box) { seal_stored_secrets(s, box, 19); }},
       {20,
        "host stops while a task's step ran",
        {"ALTER TABLE tasks ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0"}},

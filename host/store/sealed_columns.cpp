@@ -78,15 +78,17 @@ const std::vector<SealedColumn>& sealed_columns() {
       {kTimerParams, "timers", "params_json", "kind", "id"},
       {kNamedConfigBody, "named_configs", "body", "collection", "name"},
       {kActionBody, "actions", "body", "id", "''"},
-      {kOutboxPayload, "outbox", "payload", "id", "''"},
+      {kOutboxPayload, "outbox", "payload", "id", "''", 24},
   };
   return columns;
 }
 
-std::size_t reseal_columns(Poco::Data::Session& session, const SecretBox* from,
-                           const SecretBox& to) {
+std::size_t reseal_columns(Poco::Data::Session& session, const SecretBox* from, const SecretBox& to,
+                           int version) {
   std::size_t written = 0;
-  for (const auto& c : sealed_columns()) written += reseal_column(session, c, from, to);
+  for (const auto& c : sealed_columns()) {
+    if (c.since <= version) written += reseal_column(session, c, from, to);
+  }
   return written;
 }
 
@@ -120,8 +122,12 @@ void write_key_check(Poco::Data::Session& session, const SecretBox& box) {
 }
 
 void seal_stored_secrets(Poco::Data::Session& session, const SecretBox* box) {
+  seal_stored_secrets(session, box, 1'000'000);
+}
+
+void seal_stored_secrets(Poco::Data::Session& session, const SecretBox* box, int version) {
   if (!box) return;
-  reseal_columns(session, nullptr, *box);
+  reseal_columns(session, nullptr, *box, version);
   write_key_check(session, *box);
 }
 

@@ -28,6 +28,7 @@ struct SealedColumn {
   std::string_view name;  ///< `table.column`, one of sealed_column::
   std::string_view table, column;
   std::string_view key1, key2;  ///< the primary key's columns; key2 "''" when it has one
+  int since = 1;                ///< the migration that made its table
 };
 
 const std::vector<SealedColumn>& sealed_columns();
@@ -35,8 +36,8 @@ const std::vector<SealedColumn>& sealed_columns();
 /// Seals every value of every sealed column under `to`: a clear one as it is, a sealed one after
 /// opening it with `from` (throws SecretError when there is no `from` or it does not open).
 /// Runs in the caller's transaction. Returns how many values were written.
-std::size_t reseal_columns(Poco::Data::Session& session, const SecretBox* from,
-                           const SecretBox& to);
+std::size_t reseal_columns(Poco::Data::Session& session, const SecretBox* from, const SecretBox& to,
+                           int version = 1'000'000);
 
 /// The `host_info` row that tells whether a key is the one the database was sealed with.
 bool has_key_check(Poco::Data::Session& session);
@@ -47,6 +48,8 @@ void write_key_check(Poco::Data::Session& session, const SecretBox& box);
 /// Migration 19: seals what was stored in clear and writes the key check. Without a key (a
 /// database opened keyless, in tests) it does nothing; the first open with a key does it then.
 void seal_stored_secrets(Poco::Data::Session& session, const SecretBox* box);
+/// The same over the columns whose tables exist at schema `version` (what migration 19 sees).
+void seal_stored_secrets(Poco::Data::Session& session, const SecretBox* box, int version);
 
 class Database;
 /// `warden rekey`: in one transaction, every sealed value (and the key check) re-sealed under

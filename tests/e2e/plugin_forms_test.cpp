@@ -152,8 +152,9 @@ TEST_F(PluginForms, APluginThatHangsIsCutAfterFiveSeconds) {
   ASSERT_TRUE(list.json && list.json->getArray("data")) << list.body;
   for (const auto& entry : *list.json->getArray("data")) {
     const auto& p = entry.extract<Poco::JSON::Object::Ptr>();
-    if (p->getValue<std::string>("key") == "crash_step")
+    if (p->getValue<std::string>("key") == "crash_step") {
       EXPECT_EQ(p->getValue<std::string>("status"), "loaded");
+    }
   }
 }
 
