@@ -167,11 +167,18 @@ def is_external(port):
     return any(s.get("service") == SERVICE and s.get("external") for s in services)
 
 
-def outbox_metrics(port):
-    with urllib.request.urlopen(f"http://{HOST}:{port}/metrics", timeout=30) as r:
-        lines = r.read().decode().splitlines()
-    return {line.split()[0]: float(line.split()[1]) for line in lines
-            if line.startswith("warden_outbox_")}
+def outbox_metrics(port, timeout=10):
+    """The warden_outbox_* figures once no row is pending (marks trail the delivery reports)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with urllib.request.urlopen(f"http://{HOST}:{port}/metrics", timeout=30) as r:
+            lines = r.read().decode().splitlines()
+        figures = {line.split()[0]: float(line.split()[1]) for line in lines
+                   if line.startswith("warden_outbox_")}
+        if not figures.get('warden_outbox_messages{state="pending"}') or \
+                time.monotonic() > deadline:
+            return figures
+        time.sleep(0.05)
 
 
 def stop(warden, name):
