@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the benchmarks under bench/ need on top of scripts/setup.sh:
-# Redis and Celery for the peer of bench/tasks_throughput.py, wrk for bench/status_task.py.
+# Redis and Celery for the peer of bench/tasks_throughput.py, wrk for bench/status_task.py,
+# confluent_kafka for bench/kafka_handoff.py.
 # Idempotent; run as root (it installs only what is missing, and runs `apt-get update` only then).
 set -euo pipefail
 
@@ -9,6 +10,7 @@ packages=(
   python3-celery    # the peer task queue (prefork worker)
   python3-redis     # Celery's Redis transport
   wrk               # HTTP load generator (LuaJIT scripts)
+  python3-confluent-kafka  # bench/kafka_handoff.py's consumer (also in scripts/setup.sh)
 )
 
 missing=()
