@@ -15,6 +15,7 @@
 #include <iostream>
 #include <latch>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -157,9 +158,12 @@ TEST_F(Kafka, ConsumerGroupReadsAndReports) {
          {"warden-outbox-id", "warden-host", "warden-generation", "warden-consumer-id"})
       EXPECT_TRUE(m.headers.contains(header)) << header;
     EXPECT_EQ(m.header("warden-consumer-id"), "c_aaa");
-    EXPECT_FALSE(m.header("warden-outbox-id").empty());
-    EXPECT_EQ(m.header("warden-outbox-id").find_first_not_of("0123456789"), std::string::npos)
+    // The outbox row's id: a UUIDv7, so ids sort by creation.
+    EXPECT_TRUE(std::regex_match(m.header("warden-outbox-id"),
+                                 std::regex("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
+                                            "[0-9a-f]{12}")))
         << m.header("warden-outbox-id");
+    EXPECT_EQ(m.header("warden-generation"), "0");
   }
   EXPECT_EQ(keys.size(), 20u) << "a task's message came twice, another's not at all";
   EXPECT_TRUE(consumer.commit()) << consumer.last_error();
