@@ -22,7 +22,7 @@ stage "PostgreSQL cluster started"
 stage "suite passed"
 # The end-to-end suites built on ServeTest again, each host on a fresh PostgreSQL schema.
 (cd build && WARDEN_E2E_DATABASE=postgresql ctest --output-on-failure -j 2 \
-  -R '^(AlertsApi|Automation|ChannelConfigLimits|Console|FlinkMonitor|Isolation|IsolationLoad|PoliciesApi|SecretsAtRest|TaskApi|TimerApi|TimerCrash)\.')
+  -R '^(AlertsApi|Automation|ChannelConfigLimits|Console|FlinkMonitor|Isolation|IsolationLoad|Kafka|PoliciesApi|SecretsAtRest|TaskApi|TimerApi|TimerCrash)\.')
 stage "end-to-end suites passed on PostgreSQL"
 # The console in a real browser: Debian's chromium driven by playwright-core (tests/console/).
 bash tests/console/run.sh
