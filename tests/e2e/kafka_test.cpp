@@ -125,6 +125,46 @@ class Kafka : public ServeTest {
     return seen;
   }
 
+  /// 1,000 tasks of `aaa` made by four clients at once; answers their ids (all must be made).
+  std::set<std::string> create_thousand() {
+    constexpr int kThreads = 4, kEach = 250;
+    std::vector<std::vector<std::string>> made(kThreads);
+    std::vector<std::thread> clients;
+    for (int t = 0; t < kThreads; ++t)
+      clients.emplace_back([&, t] {
+        for (int i = 0; i < kEach; ++i) {
+          auto r = call_api(warden_->port(), "POST", "/api/create_task", token_,
+                            R"({"data": {"service": "aaa", "condition": {"t": )" +
+                                std::to_string(t) + R"(, "i": )" + std::to_string(i) + "}}}");
+          if (r.status == 200 && r.json && r.json->has("task_id"))
+            made[t].push_back(r.json->getValue<std::string>("task_id"));
+        }
+      });
+    for (auto& c : clients) c.join();
+    std::set<std::string> ids;
+    for (const auto& some : made) ids.insert(some.begin(), some.end());
+    return ids;
+  }
+
+  /// After a restart: every id of `ids` must arrive on the topic; the copies beyond one are
+  /// counted and printed (at least once allows them).
+  void expect_all_published(const std::set<std::string>& ids, const std::string& what) {
+    KafkaConsumer consumer(broker_.bootstrap(), "c_aaa", {"mq_aaa"});
+    auto arrived = consume_ids(consumer, ids, 150s);
+    // Late copies would still be on their way: a short look more, for the count.
+    for (const auto& m : consumer.poll_messages(1000, 2s)) ++arrived[m.key];
+    int missing = 0, duplicates = 0;
+    for (const auto& id : ids) {
+      const auto n = arrived.contains(id) ? arrived.at(id) : 0;
+      missing += n == 0;
+      duplicates += n > 1 ? n - 1 : 0;
+    }
+    EXPECT_EQ(missing, 0) << "messages lost\n" << warden_->log();
+    RecordProperty("duplicates", duplicates);
+    std::cout << "[kafka] after kill -9 " << what << ": " << duplicates
+              << " duplicate message(s) (at least once allows them)\n";
+  }
+
   KafkaMockBroker broker_;
 };
 
@@ -159,9 +199,10 @@ TEST_F(Kafka, ConsumerGroupReadsAndReports) {
       EXPECT_TRUE(m.headers.contains(header)) << header;
     EXPECT_EQ(m.header("warden-consumer-id"), "c_aaa");
     // The outbox row's id: a UUIDv7, so ids sort by creation.
-    EXPECT_TRUE(std::regex_match(m.header("warden-outbox-id"),
-                                 std::regex("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
-                                            "[0-9a-f]{12}")))
+    EXPECT_TRUE(
+        std::regex_match(m.header("warden-outbox-id"),
+                         std::regex("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
+                                    "[0-9a-f]{12}")))
         << m.header("warden-outbox-id");
     EXPECT_EQ(m.header("warden-generation"), "0");
   }
@@ -279,26 +320,7 @@ TEST_F(Kafka, BrokerDownAtCreate) {
 TEST_F(Kafka, KilledWithThousandUnpublished) {
   start();
   broker_.down();
-  constexpr int kThreads = 4, kEach = 250;
-  std::vector<std::vector<std::string>> made(kThreads);
-  std::atomic<int> refused{0};
-  std::vector<std::thread> clients;
-  for (int t = 0; t < kThreads; ++t)
-    clients.emplace_back([&, t] {
-      for (int i = 0; i < kEach; ++i) {
-        auto r = call_api(warden_->port(), "POST", "/api/create_task", token_,
-                          R"({"data": {"service": "aaa", "condition": {"t": )" + std::to_string(t) +
-                              R"(, "i": )" + std::to_string(i) + "}}}");
-        if (r.status == 200 && r.json && r.json->has("task_id"))
-          made[t].push_back(r.json->getValue<std::string>("task_id"));
-        else
-          ++refused;
-      }
-    });
-  for (auto& c : clients) c.join();
-  ASSERT_EQ(refused, 0);
-  std::set<std::string> ids;
-  for (const auto& some : made) ids.insert(some.begin(), some.end());
+  const auto ids = create_thousand();
   ASSERT_EQ(ids.size(), 1000u);
   std::string seen;
   ASSERT_TRUE(eventually([&] {
@@ -310,20 +332,7 @@ TEST_F(Kafka, KilledWithThousandUnpublished) {
   warden_->kill();
   broker_.up();
   start();
-  KafkaConsumer consumer(broker_.bootstrap(), "c_aaa", {"mq_aaa"});
-  auto arrived = consume_ids(consumer, ids, 150s);
-  // Late copies would still be on their way: a short look more, for the count.
-  for (const auto& m : consumer.poll_messages(1000, 2s)) ++arrived[m.key];
-  int missing = 0, duplicates = 0;
-  for (const auto& id : ids) {
-    const auto n = arrived.contains(id) ? arrived.at(id) : 0;
-    missing += n == 0;
-    duplicates += n > 1 ? n - 1 : 0;
-  }
-  EXPECT_EQ(missing, 0) << "messages lost\n" << warden_->log();
-  RecordProperty("duplicates", duplicates);
-  std::cout << "[kafka] after kill -9 with 1000 unpublished: " << duplicates
-            << " duplicate message(s) (at least once allows them)\n";
+  expect_all_published(ids, "with 1000 unpublished");
   EXPECT_TRUE(eventually([&] {
     seen = metrics();
     return metric(seen, kPending) == 0;
@@ -334,38 +343,11 @@ TEST_F(Kafka, KilledWhilePublishingLosesNothing) {
   // The broker up: warden dies while messages are in flight or delivered but not yet marked
   // sent. Those are sent again after the restart (at least once); none is lost.
   start();
-  constexpr int kThreads = 4, kEach = 250;
-  std::vector<std::vector<std::string>> made(kThreads);
-  std::vector<std::thread> clients;
-  for (int t = 0; t < kThreads; ++t)
-    clients.emplace_back([&, t] {
-      for (int i = 0; i < kEach; ++i) {
-        auto r = call_api(warden_->port(), "POST", "/api/create_task", token_,
-                          R"({"data": {"service": "aaa", "condition": {"t": )" + std::to_string(t) +
-                              R"(, "i": )" + std::to_string(i) + "}}}");
-        if (r.status == 200 && r.json && r.json->has("task_id"))
-          made[t].push_back(r.json->getValue<std::string>("task_id"));
-      }
-    });
-  for (auto& c : clients) c.join();
+  const auto ids = create_thousand();
   warden_->kill();
-  std::set<std::string> ids;
-  for (const auto& some : made) ids.insert(some.begin(), some.end());
   ASSERT_EQ(ids.size(), 1000u);
   start();
-  KafkaConsumer consumer(broker_.bootstrap(), "c_aaa", {"mq_aaa"});
-  auto arrived = consume_ids(consumer, ids, 150s);
-  for (const auto& m : consumer.poll_messages(1000, 2s)) ++arrived[m.key];
-  int missing = 0, duplicates = 0;
-  for (const auto& id : ids) {
-    const auto n = arrived.contains(id) ? arrived.at(id) : 0;
-    missing += n == 0;
-    duplicates += n > 1 ? n - 1 : 0;
-  }
-  EXPECT_EQ(missing, 0) << "messages lost\n" << warden_->log();
-  RecordProperty("duplicates", duplicates);
-  std::cout << "[kafka] after kill -9 while publishing 1000: " << duplicates
-            << " duplicate message(s) (at least once allows them)\n";
+  expect_all_published(ids, "while publishing 1000");
 }
 
 TEST_F(Kafka, TwoWorkersRace) {
