@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
@@ -142,12 +143,19 @@ void OutboxRelay::loop() {
   };
   std::unordered_map<std::uint64_t, Flight> in_flight;
   std::unordered_set<std::string> flying_ids;
+  // Ids marked sent lately: a row the rescan found and sent before its own hand-off arrived
+  // (committed() runs after the commit, on another thread) is not sent twice.
+  std::unordered_set<std::string> recently_sent;
+  std::deque<std::string> sent_order;
+  const std::size_t remember_sent = 4 * options_.max_in_flight;
   std::uint64_t next_seq = 1;
   std::int64_t next_scan_ms = 0, next_upkeep_ms = 0;
   const auto now_ms = [this] { return options_.clock->now_ms(); };
 
   const auto produce = [&](const OutboxMessage& m) {
-    if (flying_ids.count(m.id) || in_flight.size() >= options_.max_in_flight) return false;
+    if (flying_ids.count(m.id) || recently_sent.count(m.id) ||
+        in_flight.size() >= options_.max_in_flight)
+      return false;
     const auto seq = next_seq++;
     const auto error = producer_->produce(m, options_.host_id, seq);
     if (error == RdKafka::ERR__QUEUE_FULL) return false;
@@ -205,10 +213,11 @@ void OutboxRelay::loop() {
     }
     if (sent.empty()) return;
     // Until the mark is committed the row stays in flight, so no rescan sends it again.
-    for (int attempt = 1;; ++attempt) {
+    bool marked = false;
+    for (int attempt = 1; !marked; ++attempt) {
       try {
         store_.mark_sent(sent, now);
-        break;
+        marked = true;
       } catch (const std::exception& e) {
         spdlog::error("outbox: marking {} messages sent failed (attempt {}): {}", sent.size(),
                       attempt, e.what());
@@ -217,7 +226,14 @@ void OutboxRelay::loop() {
       }
     }
     sent_ += sent.size();
-    for (const auto& id : sent) flying_ids.erase(id);
+    for (auto& id : sent) {
+      flying_ids.erase(id);
+      if (marked && recently_sent.insert(id).second) sent_order.push_back(std::move(id));
+    }
+    while (sent_order.size() > remember_sent) {
+      recently_sent.erase(sent_order.front());
+      sent_order.pop_front();
+    }
   };
 
   for (;;) {
@@ -251,7 +267,8 @@ void OutboxRelay::loop() {
       next_scan_ms = now + options_.rescan_ms;
       try {
         // In-flight rows are still pending: ask for that many more than there is room for.
-        for (const auto& m : store_.due(now, options_.max_in_flight)) {
+        for (const auto& m :
+             store_.due(now, options_.max_in_flight, now - options_.rescan_min_age_ms)) {
           if (!produce(m) && in_flight.size() >= options_.max_in_flight) break;
         }
       } catch (const std::exception& e) {

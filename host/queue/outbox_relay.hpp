@@ -20,9 +20,12 @@ class Clock;
 struct OutboxRelayOptions {
   /// librdkafka's producer properties (producer_properties(): idempotence on).
   std::vector<std::pair<std::string, std::string>> properties;
-  std::string host_id;                          ///< the `warden-host` header
-  std::size_t max_in_flight = 10'000;           ///< messages handed to librdkafka, not yet reported
-  std::int64_t rescan_ms = 1000;                ///< how often the table is read for due rows
+  std::string host_id;                 ///< the `warden-host` header
+  std::size_t max_in_flight = 10'000;  ///< messages handed to librdkafka, not yet reported
+  std::int64_t rescan_ms = 1000;       ///< how often the table is read for due rows
+  /// Rows younger than this are left to the hand-off (`committed`) by the rescan: reading and
+  /// opening rows that are already on their way would only slow the relay down.
+  std::int64_t rescan_min_age_ms = 2000;
   std::int64_t keep_sent_ms = 24LL * 3600'000;  ///< sent rows kept this long, then deleted
   const Clock* clock = nullptr;                 ///< system clock when null
 };

@@ -13,6 +13,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Tuple.h>
 
+#include <cstdint>
 #include <sstream>
 
 using namespace Poco::Data::Keywords;
@@ -102,18 +103,19 @@ void OutboxStore::append(const std::vector<OutboxMessage>& messages) {
   tx.commit();
 }
 
-std::vector<OutboxMessage> OutboxStore::due(std::int64_t now_ms, std::size_t limit) {
+std::vector<OutboxMessage> OutboxStore::due(std::int64_t now_ms, std::size_t limit,
+                                            std::int64_t made_by_ms) {
   using Fields = Poco::Tuple<std::string, std::string, std::string, std::string, std::string,
                              Poco::Int64, int>;
   std::vector<Fields> rows;
   auto session = database_.session();
   const auto owner = database_.fence().owner();
-  Poco::Int64 now = now_ms, n = static_cast<Poco::Int64>(limit);
+  Poco::Int64 now = now_ms, made_by = made_by_ms, n = static_cast<Poco::Int64>(limit);
   session << sql_for(session,
                      "SELECT id, topic, msg_key, payload, headers_json, created_ms, attempts "
                      "FROM outbox WHERE owner = ? AND status = 'pending' AND next_ms <= ? "
-                     "ORDER BY id LIMIT ?"),
-      useRef(owner), use(now), use(n), into(rows), Poco::Data::Keywords::now;
+                     "AND created_ms <= ? ORDER BY id LIMIT ?"),
+      useRef(owner), use(now), use(made_by), use(n), into(rows), Poco::Data::Keywords::now;
   std::vector<OutboxMessage> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {

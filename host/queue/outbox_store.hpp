@@ -34,8 +34,10 @@ class OutboxStore {
   /// In a transaction of its own.
   void append(const std::vector<OutboxMessage>& messages);
 
-  /// Up to `limit` pending rows of this host due by `now_ms` (their next attempt), oldest first.
-  std::vector<OutboxMessage> due(std::int64_t now_ms, std::size_t limit);
+  /// Up to `limit` pending rows of this host due by `now_ms` (their next attempt) and made by
+  /// `made_by_ms`, oldest first.
+  std::vector<OutboxMessage> due(std::int64_t now_ms, std::size_t limit,
+                                 std::int64_t made_by_ms = INT64_MAX);
   void mark_sent(const std::vector<std::string>& ids, std::int64_t now_ms);
   /// A delivery that failed and is tried again from `next_ms`.
   void mark_retry(const std::string& id, int attempts, std::int64_t next_ms,
