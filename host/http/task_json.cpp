@@ -3,6 +3,7 @@
 #include "host/http/body_fields.hpp"
 #include "host/http/json.hpp"
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
 namespace warden::host::http {
@@ -25,7 +26,8 @@ Poco::JSON::Object::Ptr status_message_json(const TaskRecord& task) {
 Poco::Dynamic::Var result_json(const std::string& text) {
   if (text.empty()) return object();
   try {
-    return Poco::JSON::Parser().parse(text);
+    // Poco's parser takes no bare scalar at the top: in a list, a worker's "done" or 42 reads.
+    return Poco::JSON::Parser().parse("[" + text + "]").extract<Poco::JSON::Array::Ptr>()->get(0);
   } catch (const Poco::Exception&) {
     return object();
   }

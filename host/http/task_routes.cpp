@@ -5,6 +5,7 @@
 #include "host/http/task_json.hpp"
 #include "host/runtime/iso_time.hpp"
 #include "host/runtime/timer_queue.hpp"
+#include "host/services/json_string_escape.hpp"
 #include "host/tasks/task_manager.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -111,7 +112,12 @@ void add_update_status_task(Router& router, TaskManager& tasks) {
         throw HttpError(400, "\"data.worker\" must be at most 128 characters");
       // The result, kept as the worker gave it (any JSON value); the body limit bounds it.
       std::string result;
-      if (data->has("data") && !data->isNull("data")) result = compact_json(data->get("data"));
+      if (data->has("data") && !data->isNull("data")) {
+        const auto value = data->get("data");
+        // Poco writes a string on its own without its quotes.
+        result = value.isString() ? "\"" + json_string_escape(value.convert<std::string>()) + "\""
+                                  : compact_json(value);
+      }
       auto record = tasks.update_status(id, status, message, worker, result);
       auto out = ok();
       auto state = object();

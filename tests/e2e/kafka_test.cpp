@@ -9,6 +9,7 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -362,6 +363,25 @@ TEST_F(Kafka, WithoutACrashEveryMessageComesOnce) {
   for (const auto& m : consumer.poll_messages(1000, 3s)) ++arrived[m.key];
   for (const auto& id : ids) EXPECT_EQ(arrived[id], 1) << id;
   EXPECT_TRUE(eventually([&] { return metric(metrics(), kPending) == 0; })) << metrics();
+}
+
+TEST_F(Kafka, AWorkersResultIsAnyJsonValue) {
+  start();
+  for (const std::string data :
+       {R"("text \u4e2d \"quoted\"")", "[1, {\"a\": null}]", "42", "true"}) {
+    SCOPED_TRACE(data);
+    const auto id = create(R"({"k": 1})");
+    ASSERT_EQ(update(id, "finished", "w1", "done", data).status, 200);
+    const auto result = result_of(id);
+    ASSERT_TRUE(result);
+    // In a list each side: Poco neither reads nor writes a bare scalar as JSON text.
+    Poco::JSON::Array back;
+    back.add(result->get("data"));
+    std::ostringstream got, expected;
+    back.stringify(got);
+    Poco::JSON::Stringifier::condense(Poco::JSON::Parser().parse("[" + data + "]"), expected);
+    EXPECT_EQ(got.str(), expected.str());
+  }
 }
 
 TEST_F(Kafka, TwoWorkersRace) {
