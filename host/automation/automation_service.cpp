@@ -1,9 +1,9 @@
 #include "host/automation/automation_service.hpp"
 
 #include "host/alerts/alert_service.hpp"
+#include "host/automation/kinds/message_queue_action.hpp"
 #include "host/automation/kinds/notice_action.hpp"
 #include "host/automation/kinds/solution_action.hpp"
-#include "host/automation/kinds/message_queue_action.hpp"
 #include "host/automation/kinds/webhook_action.hpp"
 #include "host/services/alert_relay.hpp"
 #include "host/tasks/task_manager.hpp"

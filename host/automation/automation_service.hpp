@@ -25,9 +25,9 @@ struct AutomationOptions {
 };
 
 /// Everything automation needs, made in the right order over one database: the action kinds
-/// (notice, solution, webhook, message_queue), the policies, the saved solutions and the engine, wired to the
-/// alerts (the notice pipeline, the circuit breaker) and the tasks. It hears task ends as a
-/// TaskListener; plugins' alerts reach the engine through the relay once connected.
+/// (notice, solution, webhook, message_queue), the policies, the saved solutions and the engine,
+/// wired to the alerts (the notice pipeline, the circuit breaker) and the tasks. It hears task ends
+/// as a TaskListener; plugins' alerts reach the engine through the relay once connected.
 class AutomationService final : public TaskListener {
  public:
   AutomationService(Database& database, const PluginRegistry& registry,

@@ -65,11 +65,11 @@ TEST(Layers, RuntimeIncludesNoOtherHostFolder) {
 }
 
 TEST(Layers, DomainFoldersIncludeNeitherHttpNorApp) {
-  const auto out = violations(cross_folder_includes(),
-                              {"automation", "alerts", "tasks", "timers", "services", "store",
-                               "config", "plugins", "runtime", "isolation", "runner", "cluster",
-                               "queue"},
-                              {"http", "app"});
+  const auto out =
+      violations(cross_folder_includes(),
+                 {"automation", "alerts", "tasks", "timers", "services", "store", "config",
+                  "plugins", "runtime", "isolation", "runner", "cluster", "queue"},
+                 {"http", "app"});
   EXPECT_EQ(out, "") << "only app/ wires http/ to the services:\n" << out;
 }
 

@@ -23,8 +23,8 @@ namespace {
 
 int set_all(rd_kafka_mock_cluster_t* cluster, int brokers, bool up) {
   for (int id = 1; id <= brokers; ++id) {
-    auto err = up ? rd_kafka_mock_broker_set_up(cluster, id)
-                  : rd_kafka_mock_broker_set_down(cluster, id);
+    auto err =
+        up ? rd_kafka_mock_broker_set_up(cluster, id) : rd_kafka_mock_broker_set_down(cluster, id);
     if (err) {
       std::cout << "error " << rd_kafka_err2str(err) << std::endl;
       return 1;
