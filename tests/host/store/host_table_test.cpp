@@ -2,6 +2,7 @@
 // (migrations 21 and 22) on both databases, and the fence on PostgreSQL: who may write work when
 // several hosts share one database.
 #include "host/store/host_table.hpp"
+#include "host/queue/outbox_store.hpp"
 
 #include "host/store/pg_writer.hpp"
 #include "host/store/sql_text.hpp"
@@ -262,6 +263,36 @@ TEST_P(WorkClaims, AGoneHostsUnfinishedTasksAreClaimedOnceAndSharedByTheClaimers
   EXPECT_FALSE(c.count("ts_300")) << "a finished task is nobody's work";
   EXPECT_EQ(on_b.unfinished().size(), b.size());
   EXPECT_EQ(on_c.unfinished().size(), c.size());
+}
+
+TEST_P(WorkClaims, AGoneHostsPendingOutboxMessagesAreRelayedByAnother) {
+  hold(a_, "a", 1);
+  hold(b_, "b", 60'000);
+  SqlTaskStore tasks_a(a_);
+  OutboxStore outbox_a(a_), outbox_b(b_);
+  auto t = task(1, TaskStatus::waiting);
+  OutboxMessage m;
+  m.id = "0190f0c4-8b7e-7a31-9d4e-2c5b8f1e6a70";
+  m.topic = "mq_aaa";
+  m.key = t.task_id;
+  m.payload = R"({"Task":{}})";
+  m.created_ms = 1;
+  t.outbox = std::make_shared<const OutboxMessage>(m);
+  auto sent = m;
+  sent.id = "0190f0c4-8b7e-7a31-9d4e-2c5b8f1e6a71";
+  tasks_a.write({t});
+  outbox_a.append({sent});
+  outbox_a.mark_sent({sent.id}, 2);
+  EXPECT_EQ(outbox_a.due(10, 10).size(), 1u);
+  EXPECT_EQ(outbox_b.claim_gone_hosts(), 0u) << "a's lease still stands";
+  EXPECT_TRUE(outbox_b.due(10, 10).empty());
+  std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(hosts_.fence_lapsed_hosts(), std::vector<std::string>{"a"});
+  EXPECT_EQ(outbox_b.claim_gone_hosts(), 1u) << "the pending one only";
+  const auto due = outbox_b.due(10, 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].id, m.id);
+  EXPECT_EQ(outbox_b.claim_gone_hosts(), 0u);
 }
 
 TEST_P(WorkClaims, AHostThatComesBackUnderItsIdKeepsWhatWasNotClaimed) {
