@@ -2,8 +2,7 @@
 
 #include "host/http/alert_metrics.hpp"
 #include "host/http/automation_metrics.hpp"
-#include "host/queue/outbox_relay.hpp"
-#include "host/runtime/clock.hpp"
+#include "host/http/outbox_metrics.hpp"
 #include "host/tasks/task_manager.hpp"
 #include "host/timers/timer_service.hpp"
 
@@ -68,35 +67,6 @@ std::string timer_metrics_text(const TimerService& timers) {
   out << "warden_timer_lateness_seconds_bucket{le=\"+Inf\"} " << c.lateness_buckets.back() << "\n"
       << "warden_timer_lateness_seconds_sum " << c.lateness_sum_seconds << "\n"
       << "warden_timer_lateness_seconds_count " << c.lateness_buckets.back() << "\n";
-  return out.str();
-}
-
-/// Rows in the outbox (every host's: one table), and what this host's relay did.
-std::string outbox_metrics_text(OutboxRelay& outbox) {
-  std::ostringstream out;
-  const auto rows = outbox.store().counts();
-  const auto relayed = outbox.counts();
-  const auto now = system_clock().now_ms();
-  const double oldest =
-      rows.oldest_pending_ms > 0
-          ? static_cast<double>(std::max<std::int64_t>(0, now - rows.oldest_pending_ms)) / 1000.0
-          : 0.0;
-  out << "# HELP warden_outbox_messages Kafka outbox messages by state (every host's).\n"
-      << "# TYPE warden_outbox_messages gauge\n"
-      << "warden_outbox_messages{state=\"pending\"} " << rows.pending << "\n"
-      << "warden_outbox_messages{state=\"failed\"} " << rows.failed << "\n"
-      << "# HELP warden_outbox_oldest_pending_seconds Age of the oldest message not yet sent.\n"
-      << "# TYPE warden_outbox_oldest_pending_seconds gauge\n"
-      << "warden_outbox_oldest_pending_seconds " << oldest << "\n"
-      << "# HELP warden_outbox_sent_total Messages the broker acknowledged (this host).\n"
-      << "# TYPE warden_outbox_sent_total counter\n"
-      << "warden_outbox_sent_total " << relayed.sent << "\n"
-      << "# HELP warden_outbox_retries_total Failed deliveries to be tried again (this host).\n"
-      << "# TYPE warden_outbox_retries_total counter\n"
-      << "warden_outbox_retries_total " << relayed.retries << "\n"
-      << "# HELP warden_outbox_failed_total Messages the broker refused for good (this host).\n"
-      << "# TYPE warden_outbox_failed_total counter\n"
-      << "warden_outbox_failed_total " << relayed.failed << "\n";
   return out.str();
 }
 

@@ -9,6 +9,7 @@
 
 #include <warden/json_value.hpp>
 
+#include <cctype>
 #include <exception>
 
 namespace warden::host {
